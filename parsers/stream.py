@@ -1,0 +1,355 @@
+"""The sans-I/O parser: bytes in, typed events out, every line accounted for.
+
+``Parser.feed(data)`` takes bytes in any chunking and returns the events the
+complete lines produced; ``close()`` ends the input. Between them it keeps
+the state that spans lines: the unterminated last line, a scheddetail block
+whose snapshot waits for its P/M/G lines, a crash dump, a gc record another
+write cut in two, and the cycle numbering that reveals a restart.
+
+Every physical line is counted under exactly one kind in ``counts`` (see
+``LINE_KINDS``); ``lines`` is their sum.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from parsers import crash, gctrace, pacer, runtime_notes, scavenger, schedtrace
+from parsers.events import (
+    LINE_KINDS,
+    Crash,
+    Event,
+    GCCycle,
+    GCForced,
+    LineMeta,
+    Malformed,
+    Output,
+    SchedDetail,
+    SchedSnapshot,
+    Segment,
+)
+from parsers.lines import DEFAULT_MAX_LINE, LineSplitter
+from parsers.prefixes import analyse, unwrap
+from parsers.shapes import Shape
+
+# family name -> shapes, in the order the start pattern tries them.
+_TABLES: dict[str, tuple[Shape, ...]] = {
+    gctrace.FAMILY: gctrace.SHAPES,
+    schedtrace.FAMILY: schedtrace.SHAPES,
+    schedtrace.DETAIL_FAMILY: schedtrace.DETAIL_SHAPES,
+    scavenger.FAMILY: scavenger.SHAPES,
+    pacer.FAMILY: pacer.SHAPES,
+    runtime_notes.FAMILY: runtime_notes.SHAPES,
+}
+_STARTS_SRC = {
+    gctrace.FAMILY: gctrace.START.pattern,
+    schedtrace.FAMILY: schedtrace.START.pattern,
+    schedtrace.DETAIL_FAMILY: schedtrace.DETAIL_START.pattern,
+    scavenger.FAMILY: scavenger.START.pattern,
+    pacer.FAMILY: pacer.START.pattern,
+    "gc_forced": runtime_notes.GC_FORCED_RE.pattern,
+}
+# Found anywhere in a line: a record behind a prefix or an interleaved write.
+STARTS = re.compile("|".join(f"(?P<{name}>{src})" for name, src in _STARTS_SRC.items()))
+# Only at the start of a payload: these words are too common inside output.
+_RUNTIME_START = runtime_notes.START
+# How far back a cut-in-two gc record is searched for its first half's end.
+_MAX_JOIN = 2000
+
+
+class Parser:
+    """Feed bytes, get events. Never raises on any input."""
+
+    def __init__(self, *, max_line: int = DEFAULT_MAX_LINE) -> None:
+        self._splitter = LineSplitter(max_line)
+        self._tables = {name: list(shapes) for name, shapes in _TABLES.items()}
+        self.counts: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
+        self.lines = 0
+        self._seen = 0  # physical lines read; ``lines`` lags while one waits
+        self.segment = 0
+        self.last_gc_n: int | None = None
+        self.last_sched_ms: int | None = None
+        self._out: list[Event] = []
+        self._wrapped: list[str] = []  # CRI "P" / Docker parts awaiting the rest
+        self._wrapped_first: tuple[int, str] | None = None
+        self._sched: SchedSnapshot | None = None
+        self._details: list[SchedDetail] = []
+        self._crash: list[tuple[str, LineMeta]] = []
+        self._broken: tuple[LineMeta, str] | None = None
+
+    # -- public API ---------------------------------------------------------
+
+    def feed(self, data: bytes) -> list[Event]:
+        """Parse the complete lines in ``data``; keep the rest for later."""
+        for text, cut in self._splitter.feed(data):
+            self._physical(text, cut)
+        return self._take()
+
+    def flush(self) -> list[Event]:
+        """The input went quiet: emit what waits for a following line.
+
+        A scheddetail snapshot and a half gc record are released; a crash
+        dump stays open, since more of it may still come.
+        """
+        self._end_sched()
+        self._end_broken()
+        return self._take()
+
+    def close(self) -> list[Event]:
+        """End of input: the last unterminated line and every open block."""
+        for text, cut in self._splitter.close():
+            self._physical(text, cut)
+        if self._wrapped:
+            first_no, first_raw = self._wrapped_first or (self._seen, "")
+            payload = "".join(self._wrapped)
+            self._wrapped, self._wrapped_first = [], None
+            # The last part was counted as a continuation; it ends the record.
+            self.counts["continuation"] -= 1
+            self.lines -= 1
+            self._logical(payload, LineMeta(line_no=first_no, raw=first_raw), 0)
+        self._end_sched()
+        self._end_broken()
+        self._end_crash()
+        return self._take()
+
+    def _quiet(self) -> bool:
+        """No block is open: a plain gc line needs no context to be read."""
+        return not (self._broken or self._crash or self._sched or self._wrapped)
+
+    # -- lines ---------------------------------------------------------------
+
+    def _take(self) -> list[Event]:
+        out, self._out = self._out, []
+        return out
+
+    def _count(self, kind: str) -> None:
+        self.counts[kind] += 1
+        self.lines += 1
+
+    def _physical(self, line: str, cut: int) -> None:
+        """One physical line: take off any structural wrapper, then parse."""
+        self._seen += 1
+        line_no = self._seen
+        if not line or (line[0] != "{" and not line[0].isdigit()):
+            if not self._wrapped:
+                self._logical(line, LineMeta(line_no=line_no, raw=line), cut)
+                return
+        u = unwrap(line)
+        if u.partial:
+            if not self._wrapped:
+                self._wrapped_first = (line_no, line)
+            self._wrapped.append(u.payload)
+            self._count("continuation")
+            return
+        payload = u.payload
+        meta_no, raw = line_no, line
+        if self._wrapped:
+            self._wrapped.append(payload)
+            payload = "".join(self._wrapped)
+            meta_no, raw = self._wrapped_first or (line_no, line)
+            self._wrapped, self._wrapped_first = [], None
+        meta = LineMeta(line_no=meta_no, raw=raw, wall_time=u.wall_time, stream=u.stream)
+        self._logical(payload, meta, cut)
+
+    def _logical(self, payload: str, meta: LineMeta, cut: int) -> None:
+        """One logical line, its wrapper (if any) removed."""
+        if self._broken is not None and self._join(payload, meta):
+            return
+        if self._crash:
+            head = [text for text, _ in self._crash[: crash.PANIC_VALUE_MAX_LINES]]
+            if crash.continues(payload, head):
+                self._crash.append((payload, meta))
+                self._count("crash")
+                return
+            self._end_crash()
+        stripped = payload.strip()
+        m = STARTS.match(stripped)
+        if m is not None:
+            family = _family(m)
+            if self._sched is not None and family != schedtrace.DETAIL_FAMILY:
+                self._end_sched()
+            lead = payload[: len(payload) - len(payload.lstrip())]
+            if lead and not meta.prefix:
+                meta = replace(meta, prefix=lead)
+            self._record(family, stripped, meta)
+            return
+        if self._sched is not None:
+            self._end_sched()
+        if crash.START.match(stripped):
+            self._crash.append((payload, meta))
+            self._count("crash")
+            return
+        if _RUNTIME_START.match(stripped) and self._try(runtime_notes.FAMILY, stripped, meta):
+            return
+        m = STARTS.search(stripped)
+        if m is not None:
+            prefix = stripped[: m.start()]
+            wall, source = analyse(prefix)
+            meta = replace(
+                meta,
+                prefix=prefix,
+                wall_time=meta.wall_time if wall is None else wall,
+                source=source or meta.source,
+            )
+            self._record(_family(m), stripped[m.start() :], meta)
+            return
+        self._out.append(Output(meta=meta, text=payload, cut_bytes=cut))
+        self._count("output")
+
+    def _record(self, family: str, record: str, meta: LineMeta) -> None:
+        """A line that starts like a record of ``family``."""
+        if family == "gc_forced":
+            self._out.append(GCForced(meta=meta))
+            self._count("gc_forced")
+            return
+        if self._try(family, record, meta):
+            return
+        inner = STARTS.search(record, 1)
+        if inner is not None:
+            # A crash or a missing newline glued two records: keep the later
+            # one, with the earlier text as its prefix so nothing is lost.
+            head = record[: inner.start()]
+            self._record(_family(inner), record[inner.start() :], replace(meta, prefix=meta.prefix + head))
+            return
+        if family == gctrace.FAMILY:
+            # Maybe another write cut this record in two: wait for the next line.
+            self._end_broken()
+            self._broken = (meta, record)
+            return
+        self._out.append(Malformed(meta=meta, family=family, reason="unknown shape"))
+        self._count("malformed")
+
+    def _try(self, family: str, record: str, meta: LineMeta) -> bool:
+        """Try ``family``'s shapes, most recently matched first."""
+        shapes = self._tables[family]
+        for i, shape in enumerate(shapes):
+            m = shape.pattern.fullmatch(record)
+            if m is None:
+                continue
+            if i:
+                shapes.insert(0, shapes.pop(i))
+            try:
+                event = shape.build(m, meta)
+            except (ValueError, OverflowError):
+                continue
+            self._emit(event)
+            return True
+        return False
+
+    def _emit(self, event: object) -> None:
+        if isinstance(event, GCCycle):
+            if self.last_gc_n is not None and event.n <= self.last_gc_n:
+                self._new_segment(event.meta.line_no, "gc", self.last_gc_n, event.n)
+            self.last_gc_n = event.n
+            self._out.append(event)
+            self._count("gc")
+        elif isinstance(event, SchedSnapshot):
+            self._end_sched()
+            if self.last_sched_ms is not None and event.t_ms < self.last_sched_ms:
+                self._new_segment(event.meta.line_no, "sched", self.last_sched_ms, event.t_ms)
+            self.last_sched_ms = event.t_ms
+            self._count("sched")
+            if event.detail:
+                self._sched, self._details = event, []
+            else:
+                self._out.append(event)
+        elif isinstance(event, SchedDetail):
+            if self._sched is not None:
+                self._details.append(event)
+            self._out.append(event)
+            self._count("sched_detail")
+        else:
+            self._out.append(event)  # type: ignore[arg-type]
+            self._count(event.kind)  # type: ignore[attr-defined]
+
+    def _new_segment(self, line_no: int, what: str, previous: int, current: int) -> None:
+        """A count went back: a restart, or another process in the same log."""
+        self.segment += 1
+        # One restart shows in both clocks; the other must not count it again.
+        self.last_gc_n = None
+        self.last_sched_ms = None
+        unit = "cycle" if what == "gc" else "SCHED ms"
+        self._out.append(
+            Segment(
+                line_no=line_no,
+                index=self.segment,
+                reason=f"{unit} went back from {previous} to {current}",
+                previous=previous,
+                current=current,
+            )
+        )
+
+    # -- blocks that span lines ------------------------------------------------
+
+    def _end_sched(self) -> None:
+        if self._sched is None:
+            return
+        snap, details = self._sched, self._details
+        self._sched, self._details = None, []
+        self._out.append(schedtrace.summarize_block(snap, details))
+
+    def _end_crash(self) -> None:
+        if not self._crash:
+            return
+        lines = [text for text, _ in self._crash]
+        metas = [meta for _, meta in self._crash]
+        self._crash = []
+        event: Crash = crash.build_crash(lines, metas)
+        self._out.append(event)
+
+    def _end_broken(self) -> None:
+        if self._broken is None:
+            return
+        meta, _record = self._broken
+        self._broken = None
+        self._out.append(Malformed(meta=meta, family=gctrace.FAMILY, reason="incomplete gc line"))
+        self._count("malformed")
+
+    def _join(self, payload: str, meta: LineMeta) -> bool:
+        """Rejoin a gc record whose middle another write pushed a line into.
+
+        The runtime prints a gc line in many small writes; a program's
+        ``Println`` can land between two of them, leaving the record's head,
+        then the program's text and newline, then the record's tail on the
+        next line. Find the cut that makes head + tail a valid record.
+        """
+        assert self._broken is not None
+        first, head = self._broken
+        tail = payload.strip()
+        if not tail or STARTS.match(tail):
+            self._end_broken()
+            return False
+        shapes = self._tables[gctrace.FAMILY]
+        low = max(len(head) - _MAX_JOIN, 8)
+        for cut in range(len(head), low - 1, -1):
+            candidate = head[:cut] + tail
+            for shape in shapes:
+                m = shape.pattern.fullmatch(candidate)
+                if m is None:
+                    continue
+                self._broken = None
+                merged = replace(first, raw=first.raw + "\n" + meta.raw)
+                self._emit(shape.build(m, merged))
+                inserted = head[cut:]
+                if inserted:
+                    self._out.append(Output(meta=first, text=inserted, recovered=True))
+                self._count("continuation")
+                return True
+        self._end_broken()
+        return False
+
+
+def _family(m: re.Match[str]) -> str:
+    for name, value in m.groupdict().items():
+        if value is not None:
+            return name
+    raise AssertionError("a start pattern matched no family")  # pragma: no cover
+
+
+def parse_bytes(data: bytes) -> tuple[list[Event], Parser]:
+    """Parse a whole input at once; returns the events and the parser's counts."""
+    parser = Parser()
+    events = parser.feed(data)
+    events += parser.close()
+    return events, parser
