@@ -16,6 +16,7 @@ chunks; opening files and spreading work over cores is the caller's job
 
 from __future__ import annotations
 
+import operator
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -110,46 +111,62 @@ class BulkParser:
         p = self.parser
         limit = p._splitter.max_line
         gc_rows: list[tuple[bytes, ...]] = []
-        meta_rows: list[tuple[int, int, int]] = []  # (n, line_no, segment)
+        ns: list[int] = []
+        line_nos: list[int] = []
+        segs: list[int] = []
+        # The parser's state, held in locals while plain gc lines stream by
+        # and written back before any other line goes through the parser.
+        quiet = p._quiet()
+        last, seen, seg, added = p.last_gc_n, p._seen, p.segment, 0
         for row in rows:
             n_text = row[0]
-            if n_text and p._quiet():
+            if n_text and quiet:
                 n = int(n_text)
-                p._seen += 1
-                if p.last_gc_n is not None and n <= p.last_gc_n:
-                    p._new_segment(p._seen, "gc", p.last_gc_n, n)
+                seen += 1
+                if last is not None and n <= last:
+                    p._seen, p.last_gc_n = seen, last
+                    p._new_segment(seen, "gc", last, n)
                     self.events.extend(p._take())
-                p.last_gc_n = n
-                p.lines += 1
+                    seg = p.segment
+                last = n
+                added += 1
                 gc_rows.append(row)
-                meta_rows.append((n, p._seen, p.segment))
+                ns.append(n)
+                line_nos.append(seen)
+                segs.append(seg)
                 continue
-            if gc_rows:
-                self._flush(gc_rows, meta_rows)
-                gc_rows, meta_rows = [], []
-            if n_text:
-                line = _gc_text(row)
-            else:
-                line = row[_OTHER]
+            p._seen, p.last_gc_n, p.lines = seen, last, p.lines + added
+            p.counts["gc"] += added
+            added = 0
+            line = _gc_text(row) if n_text else row[_OTHER]
             cut = 0
             if len(line) > limit:
                 cut, line = len(line) - limit, line[:limit]
             if line.endswith(b"\r"):
                 line = line[:-1]
             p._physical(line.decode("utf-8", "replace"), cut)
-            self._collect(p._take())
+            events = p._take()
+            if gc_rows and any(isinstance(e, GCCycle) for e in events):
+                # Keep cycles in file order: rows parsed so far go first.
+                self._flush(gc_rows, ns, line_nos, segs)
+                gc_rows, ns, line_nos, segs = [], [], [], []
+            self._collect(events)
+            quiet = p._quiet()
+            last, seen, seg = p.last_gc_n, p._seen, p.segment
+        p._seen, p.last_gc_n, p.lines = seen, last, p.lines + added
+        p.counts["gc"] += added
         if gc_rows:
-            self._flush(gc_rows, meta_rows)
+            self._flush(gc_rows, ns, line_nos, segs)
 
-    def _flush(self, rows: list[tuple[bytes, ...]], metas: list[tuple[int, int, int]]) -> None:
-        """Convert a run of gc rows to columns, one column at a time."""
+    def _flush(
+        self, rows: list[tuple[bytes, ...]], ns: list[int], line_nos: list[int], segs: list[int]
+    ) -> None:
+        """Convert gc rows to columns, one column at a time."""
         cols = list(zip(*rows))
         c = GCColumns()
-        ns, line_nos, segs = zip(*metas)
         c.n = array("I", ns)
-        c.t_ms = array("I", [int(s) * 1000 + int(f) for s, f in zip(cols[1], cols[2])])
-        c.cpu_pct = array("B", [min(int(v), 254) for v in cols[3]])
-        floats = [array("f", map(float, cols[i])) for i in range(4, 12)]
+        c.t_ms = array("I", map(int, map(bytes.__add__, cols[1], cols[2])))
+        c.cpu_pct = array("B", [v if v < 255 else 254 for v in map(int, cols[3])])
         (
             c.stw_sweep_term_ms,
             c.mark_ms,
@@ -159,21 +176,24 @@ class BulkParser:
             c.mark_bg_cpu_ms,
             c.mark_idle_cpu_ms,
             c.mark_term_cpu_ms,
-        ) = floats
-        c.stw_ms = array("f", [float(a) + float(b) for a, b in zip(cols[4], cols[6])])
+        ) = [array("f", map(float, cols[i])) for i in range(4, 12)]
+        c.stw_ms = array("f", map(operator.add, c.stw_sweep_term_ms, c.stw_mark_term_ms))
         c.heap_start_mb = array("I", map(int, cols[12]))
         c.heap_end_mb = array("I", map(int, cols[13]))
         c.heap_live_mb = array("I", map(int, cols[14]))
         c.heap_goal_mb = array("I", map(int, cols[15]))
-        c.stacks_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[16]])
-        c.globals_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[17]])
+        if all(cols[16]):
+            c.stacks_mb = array("I", map(int, cols[16]))
+            c.globals_mb = array("I", map(int, cols[17]))
+        else:
+            c.stacks_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[16]])
+            c.globals_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[17]])
         c.procs = array("H", map(int, cols[18]))
         # flags: forced bit, era code 0 (go1.18) or 1 (go1.6) in bits 2-3.
         c.flags = array("B", [(1 if f else 0) | (0 if s else 4) for f, s in zip(cols[19], cols[16])])
         c.line_no = array("I", line_nos)
         c.segment = array("H", segs)
         self.columns.extend(c)
-        self.parser.counts["gc"] += len(rows)
 
 
 def _gc_text(row: tuple[bytes, ...]) -> bytes:

@@ -115,7 +115,11 @@ class GCColumns:
         self.stw_sweep_term_ms.append(_f(c.stw_sweep_term_ms))
         self.mark_ms.append(_f(mark))
         self.stw_mark_term_ms.append(_f(c.stw_mark_term_ms))
-        self.stw_ms.append(_f(c.stw_ms))
+        # Summed from the stored float32 values, as the bulk path does.
+        if c.stw_total_ms is not None:
+            self.stw_ms.append(c.stw_total_ms)
+        else:
+            self.stw_ms.append(self.stw_sweep_term_ms[-1] + self.stw_mark_term_ms[-1])
         self.sweep_term_cpu_ms.append(_f(c.sweep_term_cpu_ms))
         self.mark_assist_cpu_ms.append(_f(c.mark_assist_cpu_ms))
         self.mark_bg_cpu_ms.append(_f(c.mark_bg_cpu_ms))

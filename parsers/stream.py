@@ -61,12 +61,13 @@ _MAX_JOIN = 2000
 class Parser:
     """Feed bytes, get events. Never raises on any input."""
 
-    def __init__(self, *, max_line: int = DEFAULT_MAX_LINE) -> None:
+    def __init__(self, *, max_line: int = DEFAULT_MAX_LINE, first_line: int = 1) -> None:
+        """``first_line`` numbers the first line read (a reader starting mid-file)."""
         self._splitter = LineSplitter(max_line)
         self._tables = {name: list(shapes) for name, shapes in _TABLES.items()}
         self.counts: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
         self.lines = 0
-        self._seen = 0  # physical lines read; ``lines`` lags while one waits
+        self._seen = first_line - 1  # last physical line number read
         self.segment = 0
         self.last_gc_n: int | None = None
         self.last_sched_ms: int | None = None

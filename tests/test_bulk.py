@@ -79,7 +79,7 @@ PIECES = st.sampled_from(
 @given(
     parts=st.lists(st.one_of(PIECES, st.integers(1, 40).map(lambda n: GC % (n, n // 10, n))), max_size=40),
     crlf=st.booleans(),
-    chunk=st.integers(1, 300),
+    chunk=st.one_of(st.integers(1, 300), st.just(1 << 30)),
 )
 def test_bulk_equals_event_path_on_mixtures(parts: list[bytes], crlf: bool, chunk: int) -> None:
     data = (b"\r\n" if crlf else b"\n").join(parts)

@@ -1,0 +1,159 @@
+"""Read a whole log file into columns, using every core.
+
+The file is cut into ranges at a gc line whose cycle number follows the
+previous line's, where no block (crash dump, scheddetail, cut record) can be
+open and no restart can hide, so each range parses on its own. Ranges after
+the first run in worker processes; the first runs here, so its events never
+cross a process boundary. Results are stitched back in file order: line
+numbers are right from the start (each worker counts the newlines before its
+range), segment numbers are shifted, and a restart that shows only across
+the seam is added back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from bisect import bisect_left
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from parsers.bulk import BulkParser, BulkResult
+from parsers.events import SchedSnapshot, Segment
+from parsers.stream import Parser
+
+CHUNK = 4 << 20
+_GC_N = re.compile(rb"\ngc (\d+) @")
+_SEAM_SEARCH = 1 << 20
+
+
+def find_seams(path: str | os.PathLike[str], parts: int, min_split: int = 8 * CHUNK) -> list[int]:
+    """Offsets (line starts) that cut the file into about ``parts`` ranges.
+
+    Files under ``min_split`` bytes are not worth a process start.
+    """
+    size = os.path.getsize(path)
+    seams = [0]
+    if parts < 2 or size < min_split:
+        return seams + [size]
+    with open(path, "rb") as f:
+        for i in range(1, parts):
+            f.seek(size * i // parts)
+            window = f.read(_SEAM_SEARCH)
+            base = size * i // parts
+            seam = _seam_in(window)
+            if seam is not None and base + seam > seams[-1]:
+                seams.append(base + seam)
+    return seams + [size]
+
+
+def _seam_in(window: bytes) -> int | None:
+    """A line start in ``window`` where gc N+1 directly follows gc N."""
+    previous: tuple[int, int] | None = None  # (position of the "\n" before it, n)
+    for m in _GC_N.finditer(window):
+        n = int(m.group(1))
+        if previous is not None:
+            prev_start, prev_n = previous
+            # The previous gc line must be the line just before this one.
+            if n == prev_n + 1 and window.find(b"\n", prev_start + 1) == m.start():
+                return m.start() + 1
+        previous = (m.start(), n)
+    return None
+
+
+def _parse_range(path: str, start: int, end: int, count_lines: bool) -> BulkResult:
+    first_line = 1
+    with open(path, "rb") as f:
+        if count_lines and start:
+            left = start
+            while left:
+                block = f.read(min(CHUNK * 4, left))
+                first_line += block.count(b"\n")
+                left -= len(block)
+        f.seek(start)
+        bulk = BulkParser(Parser(first_line=first_line))
+        left = end - start
+        while left:
+            block = f.read(min(CHUNK, left))
+            if not block:
+                break
+            bulk.feed(block)
+            left -= len(block)
+        result = bulk.close()
+    result.first_line = first_line  # type: ignore[attr-defined]
+    result.last_gc_n = bulk.parser.last_gc_n  # type: ignore[attr-defined]
+    result.last_sched_ms = bulk.parser.last_sched_ms  # type: ignore[attr-defined]
+    return result
+
+
+def parse_path(
+    path: str | os.PathLike[str], workers: int | None = None, min_split: int = 8 * CHUNK
+) -> BulkResult:
+    """Parse the whole file at ``path`` (not gzip) into a :class:`BulkResult`."""
+    path = str(Path(path))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    seams = find_seams(path, workers, min_split)
+    ranges = list(zip(seams, seams[1:]))
+    if len(ranges) == 1:
+        return _parse_range(path, 0, seams[1], False)
+    with ProcessPoolExecutor(len(ranges) - 1) as pool:
+        futures = [pool.submit(_parse_range, path, a, b, True) for a, b in ranges[1:]]
+        result = _parse_range(path, *ranges[0], False)
+        for future in futures:
+            _stitch(result, future.result())
+    return result
+
+
+def _stitch(into: BulkResult, part: BulkResult) -> None:
+    """Append ``part`` (the next range) to ``into``, fixing what the seam hid."""
+    offset = into.segments - 1
+    boundaries: list[int] = []  # line numbers of segments added at the seam
+    events = part.events
+    first_gc = part.columns.n[0] if len(part.columns) else None
+    last_gc = getattr(into, "last_gc_n", None)
+    last_sched = getattr(into, "last_sched_ms", None)
+    if first_gc is not None and last_gc is not None and first_gc <= last_gc:
+        boundaries.append(part.columns.line_no[0])
+    else:
+        for e in events:
+            if isinstance(e, Segment):
+                break
+            if isinstance(e, SchedSnapshot):
+                if last_sched is not None and e.t_ms < last_sched:
+                    boundaries.append(e.meta.line_no)
+                break
+    seam_events = [
+        Segment(line_no=line, index=offset + 1 + i, reason="clock went back at a range seam")
+        for i, line in enumerate(boundaries)
+    ]
+    shift = offset + len(boundaries)
+    merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in events]
+    if seam_events:
+        merged = sorted(seam_events + merged, key=_order)
+    into.events.extend(merged)
+    cols = part.columns
+    if shift or boundaries:
+        if boundaries:
+            cols.segment = array(
+                "H",
+                (s + offset + bisect_left(boundaries, ln + 1) for s, ln in zip(cols.segment, cols.line_no)),
+            )
+        else:
+            cols.segment = array("H", (s + shift for s in cols.segment))
+    into.columns.extend(cols)
+    for kind, count in part.counts.items():
+        into.counts[kind] = into.counts.get(kind, 0) + count
+    into.lines += part.lines
+    into.segments = into.segments + len(boundaries) + part.segments - 1
+    into.last_gc_n = getattr(part, "last_gc_n", None)  # type: ignore[attr-defined]
+    into.last_sched_ms = getattr(part, "last_sched_ms", None)  # type: ignore[attr-defined]
+
+
+def _order(event: object) -> tuple[int, int]:
+    """File order; a segment comes before the record on its line."""
+    if isinstance(event, Segment):
+        return (event.line_no, 0)
+    meta = getattr(event, "meta", None)
+    return (meta.line_no if meta is not None else 0, 1)
