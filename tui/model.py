@@ -1,0 +1,240 @@
+"""Everything known about one watched program, fed by parser events.
+
+One way through: a source reads bytes, the parser turns them into events,
+``Model.apply`` (or ``apply_bulk`` for a whole file's columns) stores them,
+and readers (the findings engine, reports, widgets) query. The model knows
+nothing of Textual; the app owns one and redraws when ``version`` moves.
+
+Time axis: cycles carry ``t_s``, seconds since the process started (the
+gctrace ``@T s``); SCHED lines count ms from the first SCHED line, which the
+runtime prints one period after start, so they are placed at ``t_ms/1000``
+on the same axis (close to, not exactly, process time). Samples taken by
+gctui itself (psutil, HTTP polls) carry wall time and ``t_s`` relative to
+the process start when it is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from parsers.bulk import BulkResult
+from parsers.events import (
+    LINE_KINDS,
+    Crash,
+    Event,
+    ExpvarSample,
+    GCCycle,
+    GCForced,
+    GoroutineProfile,
+    Malformed,
+    Output,
+    Pacer,
+    RuntimeNote,
+    SchedDetail,
+    SchedSnapshot,
+    Scavenge,
+    Segment,
+)
+from tui.cycles import CycleStore
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSample:
+    """One psutil look at the process: memory the OS sees, CPU, threads."""
+
+    wall_time: float
+    t_s: float | None
+    rss_b: int
+    cpu_pct: float
+    threads: int
+    open_files: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPSample:
+    """One poll of the process's expvar or pprof endpoint."""
+
+    wall_time: float
+    t_s: float | None
+    expvar: ExpvarSample | None = None
+    goroutines: GoroutineProfile | None = None
+
+
+@dataclass
+class RunEnv:
+    """What gctui knows about the program from outside its output.
+
+    ``gogc`` is the GOGC setting as given (``"off"``, ``"100"``) or None when
+    unset; ``gomemlimit_b`` the memory limit in bytes when set.
+    """
+
+    description: str = ""
+    go_version: str | None = None
+    main_module: str | None = None
+    gogc: str | None = None
+    gomemlimit_b: int | None = None
+    gomaxprocs: int | None = None
+    godebug: str | None = None
+    pid: int | None = None
+    start_wall_time: float | None = None
+    exit_status: int | None = None
+    exit_signal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInfo:
+    """A run within the log: where it starts and why."""
+
+    index: int
+    line_no: int
+    first_cycle: int  # index into the cycle store of its first cycle
+    reason: str
+
+
+@dataclass
+class Model:
+    """The state of one watched program. Mutated only through ``apply*``."""
+
+    cycles: CycleStore = field(default_factory=CycleStore)
+    segments: list[SegmentInfo] = field(default_factory=list)
+    sched: list[SchedSnapshot] = field(default_factory=list)
+    sched_segment: list[int] = field(default_factory=list)
+    scavenger: list[Scavenge] = field(default_factory=list)
+    pacer: list[Pacer] = field(default_factory=list)
+    gc_forced: list[GCForced] = field(default_factory=list)
+    notes: list[RuntimeNote] = field(default_factory=list)
+    output: list[Output] = field(default_factory=list)
+    crashes: list[Crash] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+    process: list[ProcessSample] = field(default_factory=list)
+    http: list[HTTPSample] = field(default_factory=list)
+    env: RunEnv = field(default_factory=RunEnv)
+    line_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
+    lines: int = 0
+    version: int = 0
+    segment: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.segments:
+            self.segments.append(SegmentInfo(0, 1, 0, "start of input"))
+
+    # -- feeding -----------------------------------------------------------------
+
+    def apply(self, events: Iterable[Event]) -> None:
+        """Store a batch of parser events (in the order the parser gave them)."""
+        for event in events:
+            if isinstance(event, GCCycle):
+                self.cycles.append(event, self.segment)
+            elif isinstance(event, SchedSnapshot):
+                self.sched.append(event)
+                self.sched_segment.append(self.segment)
+            elif isinstance(event, Segment):
+                self._segment(event)
+            elif isinstance(event, Output):
+                self.output.append(event)
+            elif isinstance(event, Scavenge):
+                self.scavenger.append(event)
+            elif isinstance(event, Pacer):
+                self.pacer.append(event)
+            elif isinstance(event, GCForced):
+                self.gc_forced.append(event)
+            elif isinstance(event, Crash):
+                self.crashes.append(event)
+            elif isinstance(event, Malformed):
+                self.malformed.append(event)
+            elif isinstance(event, RuntimeNote):
+                self.notes.append(event)
+            elif isinstance(event, SchedDetail):
+                pass  # folded into its snapshot's counts by the parser
+        self.version += 1
+
+    def set_counts(self, counts: dict[str, int], lines: int) -> None:
+        """Copy the parser's per-kind line accounting."""
+        self.line_counts = dict(counts)
+        self.lines = lines
+        self.version += 1
+
+    def apply_bulk(self, result: BulkResult) -> None:
+        """Store a whole file's parse: columns in one go, then the events.
+
+        Segment boundaries come from the columns themselves, since the bulk
+        path already numbered each row's segment.
+        """
+        start = len(self.cycles)
+        cols = result.columns
+        self.cycles.extend(cols)
+        others: list[Event] = []
+        for event in result.events:
+            if isinstance(event, Segment):
+                first = _first_row_at_or_after(cols.line_no, event.line_no, start)
+                self.segments.append(SegmentInfo(event.index, event.line_no, first, event.reason))
+                self.segment = event.index
+                continue
+            if isinstance(event, SchedSnapshot):
+                self.sched.append(event)
+                self.sched_segment.append(self._segment_at_line(event.meta.line_no))
+                continue
+            others.append(event)
+        self.apply(others)
+        self.set_counts(result.counts, result.lines)
+
+    def add_process_sample(self, sample: ProcessSample) -> None:
+        self.process.append(sample)
+        self.version += 1
+
+    def add_http_sample(self, sample: HTTPSample) -> None:
+        self.http.append(sample)
+        self.version += 1
+
+    def _segment(self, event: Segment) -> None:
+        self.segment = event.index
+        self.segments.append(SegmentInfo(event.index, event.line_no, len(self.cycles), event.reason))
+
+    def _segment_at_line(self, line_no: int) -> int:
+        seg = 0
+        for info in self.segments:
+            if info.line_no <= line_no:
+                seg = info.index
+        return seg
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def current_segment(self) -> int:
+        return self.segment
+
+    def latest_sched(self, segment: int | None = None) -> SchedSnapshot | None:
+        """The newest scheduler snapshot (of a segment, default the current)."""
+        seg = self.segment if segment is None else segment
+        for snap, s in zip(reversed(self.sched), reversed(self.sched_segment)):
+            if s == seg:
+                return snap
+            if s < seg:
+                break
+        return None
+
+    def goroutine_series(self) -> list[tuple[float, int]]:
+        """``(t_s, goroutines)`` from scheddetail and pprof, in time order."""
+        out: list[tuple[float, int]] = []
+        for snap in self.sched:
+            if snap.goroutines is not None:
+                out.append((snap.t_ms / 1000.0, snap.goroutines))
+        for h in self.http:
+            if h.goroutines is not None and h.t_s is not None:
+                out.append((h.t_s, h.goroutines.total))
+        out.sort()
+        return out
+
+
+def _first_row_at_or_after(line_nos: object, line_no: int, offset: int) -> int:
+    """Index (in the store) of the first bulk row on or after ``line_no``."""
+    seq = line_nos  # array('I'), rising
+    lo, hi = 0, len(seq)  # type: ignore[arg-type]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if seq[mid] < line_no:  # type: ignore[index]
+            lo = mid + 1
+        else:
+            hi = mid
+    return offset + lo
