@@ -201,3 +201,58 @@ SHAPES: tuple[Shape, ...] = (
     Shape("go1.4", OLD, _build_old),
     Shape("future", FUTURE, _build_future),
 )
+
+
+# -- prefixes of a gc line, for rejoining a line other writes tore apart --------
+#
+# The runtime prints a gc line in dozens of small write() calls (one per field
+# and separator), while a program's Println is one write; under load, program
+# lines land *inside* gc lines, sometimes several times. Each torn piece is a
+# prefix-continuation of the record followed by a whole program line. To tell
+# the two apart we need "the longest prefix of this text that can still grow
+# into a gc line", which these patterns give.
+
+_NUM = (r"\d+", r"\d+")
+_DEC = (r"\d+(?:\.\d+)?", r"\d+(?:\.\d*)?")
+
+
+def _lit(text: str) -> tuple[str, str]:
+    partial = ""
+    for ch in reversed(text):
+        partial = re.escape(ch) + (f"(?:{partial})?" if partial else "")
+    return re.escape(text), partial
+
+
+def _prefix_pattern(seq: list[tuple[str, str]]) -> str:
+    """Regex for any prefix of the sequence, longest first."""
+    if not seq:
+        return ""
+    complete, partial = seq[0]
+    rest = _prefix_pattern(seq[1:])
+    return f"(?:{complete}{rest}|{partial})" if rest else f"(?:{complete}|{partial})"
+
+
+def _modern_seq(stacks: bool) -> list[tuple[str, str]]:
+    seq = [_lit("gc "), _NUM, _lit(" @"), _DEC, _lit("s "), _NUM, _lit("%: ")]
+    seq += [_DEC, _lit("+"), _DEC, _lit("+"), _DEC, _lit(" ms clock, ")]
+    seq += [_DEC, _lit("+"), _DEC, _lit("/"), _DEC, _lit("/"), _DEC, _lit("+"), _DEC]
+    seq += [_lit(" ms cpu, "), _NUM, _lit("->"), _NUM, _lit("->"), _NUM, _lit(" MB, ")]
+    seq += [_NUM, _lit(" MB goal, ")]
+    if stacks:
+        seq += [_NUM, _lit(" MB stacks, "), _NUM, _lit(" MB globals, ")]
+    return seq + [_NUM, _lit(" P"), _lit(" (forced)")]
+
+
+PREFIXES = tuple(re.compile(_prefix_pattern(_modern_seq(s))) for s in (True, False))
+# A torn head can be as short as "gc ", which the runtime writes in one go.
+TORN_HEAD = re.compile(r"gc ")
+
+
+def prefix_length(text: str) -> int:
+    """Length of the longest start of ``text`` that can still grow into a gc line."""
+    best = 0
+    for pattern in PREFIXES:
+        m = pattern.match(text)
+        if m is not None and m.end() > best:
+            best = m.end()
+    return best

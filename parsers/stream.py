@@ -32,6 +32,7 @@ from parsers.events import (
 from parsers.lines import DEFAULT_MAX_LINE, LineSplitter
 from parsers.prefixes import analyse, unwrap
 from parsers.shapes import Shape
+from parsers.torn import TornRecord
 
 # family name -> shapes, in the order the start pattern tries them.
 _TABLES: dict[str, tuple[Shape, ...]] = {
@@ -54,8 +55,6 @@ _STARTS_SRC = {
 STARTS = re.compile("|".join(f"(?P<{name}>{src})" for name, src in _STARTS_SRC.items()))
 # Only at the start of a payload: these words are too common inside output.
 _RUNTIME_START = runtime_notes.START
-# How far back a cut-in-two gc record is searched for its first half's end.
-_MAX_JOIN = 2000
 
 
 class Parser:
@@ -77,7 +76,7 @@ class Parser:
         self._sched: SchedSnapshot | None = None
         self._details: list[SchedDetail] = []
         self._crash: list[tuple[str, LineMeta]] = []
-        self._broken: tuple[LineMeta, str] | None = None
+        self._torn: TornRecord | None = None
 
     # -- public API ---------------------------------------------------------
 
@@ -94,7 +93,7 @@ class Parser:
         dump stays open, since more of it may still come.
         """
         self._end_sched()
-        self._end_broken()
+        self._end_torn()
         return self._take()
 
     def close(self) -> list[Event]:
@@ -110,13 +109,13 @@ class Parser:
             self.lines -= 1
             self._logical(payload, LineMeta(line_no=first_no, raw=first_raw), 0)
         self._end_sched()
-        self._end_broken()
+        self._end_torn()
         self._end_crash()
         return self._take()
 
     def _quiet(self) -> bool:
         """No block is open: a plain gc line needs no context to be read."""
-        return not (self._broken or self._crash or self._sched or self._wrapped)
+        return not (self._torn or self._crash or self._sched or self._wrapped)
 
     # -- lines ---------------------------------------------------------------
 
@@ -155,7 +154,7 @@ class Parser:
 
     def _logical(self, payload: str, meta: LineMeta, cut: int) -> None:
         """One logical line, its wrapper (if any) removed."""
-        if self._broken is not None and self._join(payload, meta):
+        if self._torn is not None and self._torn_step(payload, meta):
             return
         if self._crash:
             head = [text for text, _ in self._crash[: crash.PANIC_VALUE_MAX_LINES]]
@@ -183,6 +182,12 @@ class Parser:
             return
         if _RUNTIME_START.match(stripped) and self._try(runtime_notes.FAMILY, stripped, meta):
             return
+        if gctrace.TORN_HEAD.match(stripped):
+            torn = TornRecord.start(stripped, meta, payload, strong=False)
+            if torn is not None:
+                self._end_torn()
+                self._torn = torn
+                return
         m = STARTS.search(stripped)
         if m is not None:
             prefix = stripped[: m.start()]
@@ -214,10 +219,12 @@ class Parser:
             self._record(_family(inner), record[inner.start() :], replace(meta, prefix=meta.prefix + head))
             return
         if family == gctrace.FAMILY:
-            # Maybe another write cut this record in two: wait for the next line.
-            self._end_broken()
-            self._broken = (meta, record)
-            return
+            # Maybe the program's writes tore this record: wait for its pieces.
+            torn = TornRecord.start(record, meta, record, strong=True)
+            if torn is not None:
+                self._end_torn()
+                self._torn = torn
+                return
         self._out.append(Malformed(meta=meta, family=family, reason="unknown shape"))
         self._count("malformed")
 
@@ -299,46 +306,41 @@ class Parser:
         event: Crash = crash.build_crash(lines, metas)
         self._out.append(event)
 
-    def _end_broken(self) -> None:
-        if self._broken is None:
+    def _end_torn(self) -> None:
+        """Give up on a torn record: keep its lines as what they look like."""
+        torn, self._torn = self._torn, None
+        if torn is None:
             return
-        meta, _record = self._broken
-        self._broken = None
-        self._out.append(Malformed(meta=meta, family=gctrace.FAMILY, reason="incomplete gc line"))
-        self._count("malformed")
+        if torn.strong:
+            self._out.append(Malformed(meta=torn.first, family=gctrace.FAMILY, reason="incomplete gc line"))
+            self._count("malformed")
+        else:
+            self._out.append(Output(meta=torn.first, text=torn.first_payload))
+            self._count("output")
+        for payload, meta in torn.pieces:
+            self._logical(payload, meta, 0)
 
-    def _join(self, payload: str, meta: LineMeta) -> bool:
-        """Rejoin a gc record whose middle another write pushed a line into.
-
-        The runtime prints a gc line in many small writes; a program's
-        ``Println`` can land between two of them, leaving the record's head,
-        then the program's text and newline, then the record's tail on the
-        next line. Find the cut that makes head + tail a valid record.
-        """
-        assert self._broken is not None
-        first, head = self._broken
-        tail = payload.strip()
-        if not tail or STARTS.match(tail):
-            self._end_broken()
+    def _torn_step(self, payload: str, meta: LineMeta) -> bool:
+        """Offer a line to the torn record; True when it was taken."""
+        torn = self._torn
+        assert torn is not None
+        stripped = payload.strip()
+        if STARTS.match(stripped) or crash.START.match(stripped) or torn.exhausted:
+            self._end_torn()
             return False
-        shapes = self._tables[gctrace.FAMILY]
-        low = max(len(head) - _MAX_JOIN, 8)
-        for cut in range(len(head), low - 1, -1):
-            candidate = head[:cut] + tail
-            for shape in shapes:
-                m = shape.pattern.fullmatch(candidate)
-                if m is None:
-                    continue
-                self._broken = None
-                merged = replace(first, raw=first.raw + "\n" + meta.raw)
-                self._emit(shape.build(m, merged))
-                inserted = head[cut:]
-                if inserted:
-                    self._out.append(Output(meta=first, text=inserted, recovered=True))
-                self._count("continuation")
-                return True
-        self._end_broken()
-        return False
+        verdict = torn.offer(payload, meta, self._tables[gctrace.FAMILY])
+        if verdict is True:
+            return True
+        if verdict is False:
+            return False  # a whole program line between two pieces
+        self._torn = None
+        shape, m = verdict
+        self._emit(shape.build(m, replace(torn.first, raw=torn.raw())))
+        for text, where in torn.inserted:
+            self._out.append(Output(meta=where, text=text, recovered=True))
+        for _ in torn.pieces:
+            self._count("continuation")
+        return True
 
 
 def _family(m: re.Match[str]) -> str:

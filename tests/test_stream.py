@@ -226,3 +226,40 @@ def test_gc_forced_line() -> None:
 def test_no_trailing_newline_and_crlf() -> None:
     events, p = one(GC1 + "\r\n" + GC2)
     assert [e.n for e in events if isinstance(e, GCCycle)] == [1, 2] and p.lines == 2
+
+
+def test_a_gc_line_torn_into_five_pieces_is_rejoined() -> None:
+    """Real Go 1.19 output of tests/go/chatty: the runtime writes a gc line in
+    dozens of small writes and the program's lines land between them."""
+    text = (
+        "gc 3 @0.002s 20%: chatty: writer 3 line 5\n"
+        "0.16+0.28+0.003 ms clock, chatty: writer 3 line 6\n"
+        "chatty: writer 1 line 9\n"
+        "0.33+0.035/chatty: writer 3 line 7\n"
+        "0.11/0+0.007 ms cpu, 1chatty: writer 3 line 8\n"
+        "->1->0 MB, 1chatty: writer 3 line 9\n"
+        " MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+    )
+    events, p = one(text)
+    (gc,) = [e for e in events if isinstance(e, GCCycle)]
+    assert (gc.n, gc.mark_assist_cpu_ms, gc.heap_goal_mb, gc.procs) == (3, 0.035, 1, 2)
+    said = sorted(e.text for e in events if isinstance(e, Output))
+    assert said == sorted([f"chatty: writer 3 line {i}" for i in range(5, 10)] + ["chatty: writer 1 line 9"])
+    assert p.counts["gc"] == 1 and p.counts["continuation"] == 5 and p.counts["output"] == 1
+    assert p.lines == 7
+
+
+def test_a_torn_head_of_just_gc_space() -> None:
+    text = "gc chatty: writer 0 line 1\nchatty: writer 0 line 2\n" + GC1[3:] + "\n"
+    events, p = one(text)
+    assert [e.n for e in events if isinstance(e, GCCycle)] == [1]
+    assert p.counts["output"] == 1 and p.counts["gc"] == 1 and p.counts["continuation"] == 1
+
+
+def test_output_that_merely_starts_with_gc_stays_output() -> None:
+    text = "gc 5 items collected\n" + "\n".join(f"line {i}" for i in range(20)) + "\n"
+    events, p = one(text)
+    outs = [e for e in events if isinstance(e, Output)]
+    assert p.counts["output"] == 21 and p.counts["malformed"] == 0
+    assert sorted(o.meta.line_no for o in outs) == list(range(1, 22))
+    assert any(o.text == "gc 5 items collected" and o.meta.line_no == 1 for o in outs)

@@ -15,6 +15,7 @@ the process start when it is known.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -132,7 +133,7 @@ class Model:
             elif isinstance(event, Segment):
                 self._segment(event)
             elif isinstance(event, Output):
-                self.output.append(event)
+                self._add_output(event)
             elif isinstance(event, Scavenge):
                 self.scavenger.append(event)
             elif isinstance(event, Pacer):
@@ -148,6 +149,15 @@ class Model:
             elif isinstance(event, SchedDetail):
                 pass  # folded into its snapshot's counts by the parser
         self.version += 1
+
+    def _add_output(self, event: Output) -> None:
+        """Keep output in file order: a torn gc record releases its program
+        lines only once it is whole, after lines that came later."""
+        out = self.output
+        if out and event.meta.line_no < out[-1].meta.line_no:
+            bisect.insort(out, event, key=_line_no)
+        else:
+            out.append(event)
 
     def set_counts(self, counts: dict[str, int], lines: int) -> None:
         """Copy the parser's per-kind line accounting."""
@@ -225,6 +235,10 @@ class Model:
                 out.append((h.t_s, h.goroutines.total))
         out.sort()
         return out
+
+
+def _line_no(event: Output) -> int:
+    return event.meta.line_no
 
 
 def _first_row_at_or_after(line_nos: object, line_no: int, offset: int) -> int:

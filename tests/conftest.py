@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite; the helpers behind them live in gorun.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gorun import build_workload
+
+
+@pytest.fixture(scope="session")
+def go_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Return `build(name) -> Path`, which compiles a tests/go workload once per session.
+
+    Without a Go toolchain the tests that use this are skipped on a developer's
+    machine, but fail under CI (CI set and non-empty), where Go is installed on
+    purpose and a silent skip would hide every real-process test.
+    """
+    go = shutil.which("go")
+    if go is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but `go` is not on PATH: the Go workload tests cannot run", pytrace=False)
+        pytest.skip("the Go toolchain (`go`) is not on PATH")
+    out_dir = tmp_path_factory.mktemp("go-workloads")
+    built: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in built:
+            built[name] = build_workload(name, out_dir, go=go)
+        return built[name]
+
+    return build

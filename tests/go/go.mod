@@ -1,0 +1,3 @@
+module gctui.invalid/workloads
+
+go 1.19
