@@ -63,6 +63,7 @@ class BulkParser:
         self.columns = GCColumns()
         self.events: list[Event] = []
         self._partial = b""
+        self._slow_segment: dict[int, int] = {}
 
     def feed(self, data: bytes) -> None:
         """Parse every complete line of ``data``; keep the tail for later."""
@@ -75,7 +76,10 @@ class BulkParser:
                 self._partial = b""
             return
         self._partial = data[end + 1 :]
-        self._chunk(data[: end + 1])
+        if self.parser._splitter.pending:
+            self._slow(data[: end + 1])  # an over-long line is still being cut
+        else:
+            self._chunk(data[: end + 1])
 
     def close(self) -> BulkResult:
         """End of input."""
@@ -104,6 +108,120 @@ class BulkParser:
                 self.events.append(event)
 
     def _chunk(self, data: bytes) -> None:
+        """The fastest path, for chunks whose gc lines share one shape.
+
+        One substitution validates every plain gc line and marks it; the
+        numbers of all marked lines are then read in one go (translate, split,
+        float) and dealt into columns by stride. Only the other lines, and the
+        seams around them, cost Python work per line.
+        """
+        marked, count = VALID.subn(_MARK, data)
+        if count == 0:
+            self._chunk_rows(data)
+            return
+        mlines = marked.split(b"\n")
+        mlines.pop()
+        gc_idx = [i for i, m in enumerate(mlines) if m == _MARK]
+        olines = data.split(b"\n")
+        gc_lines = [olines[i] for i in gc_idx]
+        nums = array("d", map(float, b" ".join(gc_lines).translate(_NUMERIC).split()))
+        if len(gc_idx) != count or len(nums) not in (18 * count, 16 * count):
+            self._chunk_rows(data)  # mixed shapes, or a line that was the marker
+            return
+        self._fast_rows(mlines, olines, gc_idx, gc_lines, nums)
+
+    def _fast_rows(
+        self,
+        mlines: list[bytes],
+        olines: list[bytes],
+        gc_idx: list[int],
+        gc_lines: list[bytes],
+        nums: array,  # type: ignore[type-arg]
+    ) -> None:
+        p = self.parser
+        count = len(gc_idx)
+        width = len(nums) // count
+        ns = list(map(int, nums[0::width]))
+        base = p._seen
+        seg_of = array("H", [0]) * count
+        diverted: set[int] = set()  # line numbers of rows the parser handled
+        slow_cycles: list[GCCycle] = []
+        g = 0  # next gc row
+        limit = p._splitter.max_line
+        for k in [i for i, m in enumerate(mlines) if m != _MARK] + [len(mlines)]:
+            # The run of gc rows before line k.
+            start = g
+            while g < count and gc_idx[g] < k:
+                g += 1
+            j = start
+            while j < g and not p._quiet():
+                p._seen = base + gc_idx[j]
+                p._physical(olines[gc_idx[j]].decode(), 0)
+                diverted.add(base + gc_idx[j] + 1)
+                self._collect_slow(p._take(), slow_cycles, diverted)
+                seg_of[j] = p.segment
+                j += 1
+            if j < g:
+                last = p.last_gc_n
+                seg = p.segment
+                run_from = j
+                for r in range(j, g):
+                    n = ns[r]
+                    if last is not None and n <= last:
+                        seg_of[run_from:r] = array("H", [seg]) * (r - run_from)
+                        p._new_segment(base + gc_idx[r] + 1, "gc", last, n)
+                        self.events.extend(p._take())
+                        seg, run_from = p.segment, r
+                    last = n
+                seg_of[run_from:g] = array("H", [seg]) * (g - run_from)
+                p.last_gc_n = last
+                p.lines += g - j
+                p.counts["gc"] += g - j
+            if k == len(mlines):
+                break
+            p._seen = base + k
+            line = olines[k]
+            cut = 0
+            if len(line) > limit:
+                cut, line = len(line) - limit, line[:limit]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            p._physical(line.decode("utf-8", "replace"), cut)
+            self._collect_slow(p._take(), slow_cycles, diverted)
+        p._seen = base + len(mlines)
+        c = _columns(nums, width, ns, gc_idx, gc_lines, base, seg_of)
+        if slow_cycles:
+            self._merge(c, slow_cycles)
+        else:
+            self.columns.extend(c)
+
+    def _collect_slow(self, events: list[Event], slow: list[GCCycle], diverted: set[int]) -> None:
+        """Events from the parser inside a fast chunk: cycles wait to be merged."""
+        for event in events:
+            if isinstance(event, GCCycle):
+                if event.meta.line_no not in diverted:
+                    slow.append(event)
+                    self._slow_segment[event.meta.line_no] = self.parser.segment
+            else:
+                self.events.append(event)
+
+    def _merge(self, fast: GCColumns, slow: list[GCCycle]) -> None:
+        """Interleave the chunk's fast rows and parser-made cycles by line."""
+        lines = fast.line_no
+        i = 0
+        for cycle in slow:
+            j = i
+            while j < len(lines) and lines[j] < cycle.meta.line_no:
+                j += 1
+            if j > i:
+                self.columns.extend(_slice(fast, i, j))
+            self.columns.append(cycle, self._slow_segment.pop(cycle.meta.line_no))
+            i = j
+        if i < len(lines):
+            self.columns.extend(_slice(fast, i, len(lines)))
+
+    def _chunk_rows(self, data: bytes) -> None:
+        """The general fast path: one row tuple per line (any mix of shapes)."""
         rows = FAST.findall(data)
         # With re.M, "^" also matches at the very end after the last "\n".
         if rows and data.endswith(b"\n"):
@@ -195,6 +313,69 @@ class BulkParser:
         c.segment = array("H", segs)
         self.columns.extend(c)
 
+
+
+# A plain Go 1.6+ gc line (no prefix, no marker, no CR), without groups: the
+# fastest validation the regex engine offers.
+_CORE = re.sub(rb"(?<!\\)\((?!\?)", b"(?:", FAST.pattern[len(b"^(?:") : -len(b"|(.*))$")])
+VALID = re.compile(b"^" + _CORE + b"$", re.M)
+_MARK = b"\x00gc\x00"
+# Everything but digits and the decimal point becomes a space, so a gc line
+# splits into its 16 (Go 1.6-1.17) or 18 (Go 1.18+) numbers, in order.
+_NUMERIC = bytes(c if chr(c) in "0123456789." else 32 for c in range(256))
+
+
+def _columns(
+    nums: array,  # type: ignore[type-arg]
+    width: int,
+    ns: list[int],
+    gc_idx: list[int],
+    gc_lines: list[bytes],
+    base: int,
+    segments: array,  # type: ignore[type-arg]
+) -> GCColumns:
+    """Deal a flat array of numbers (``width`` per line) into columns."""
+    c = GCColumns()
+    c.n = array("I", ns)
+    c.t_ms = array("I", [round(t * 1000) for t in nums[1::width]])
+    c.cpu_pct = array("B", map(int, nums[2::width]))
+    (
+        c.stw_sweep_term_ms,
+        c.mark_ms,
+        c.stw_mark_term_ms,
+        c.sweep_term_cpu_ms,
+        c.mark_assist_cpu_ms,
+        c.mark_bg_cpu_ms,
+        c.mark_idle_cpu_ms,
+        c.mark_term_cpu_ms,
+    ) = [array("f", nums[k::width]) for k in range(3, 11)]
+    c.stw_ms = array("f", map(operator.add, c.stw_sweep_term_ms, c.stw_mark_term_ms))
+    c.heap_start_mb, c.heap_end_mb, c.heap_live_mb, c.heap_goal_mb = [
+        array("I", map(int, nums[k::width])) for k in range(11, 15)
+    ]
+    count = len(ns)
+    if width == 18:
+        c.stacks_mb = array("I", map(int, nums[15::width]))
+        c.globals_mb = array("I", map(int, nums[16::width]))
+        era = 0
+    else:
+        c.stacks_mb = array("I", [MISSING_U32]) * count
+        c.globals_mb = array("I", [MISSING_U32]) * count
+        era = 4
+    c.procs = array("H", map(int, nums[width - 1 :: width]))
+    c.flags = array("B", [era]) * count
+    if any(line.endswith(b" (forced)") for line in gc_lines):
+        c.flags = array("B", [era | (1 if line.endswith(b" (forced)") else 0) for line in gc_lines])
+    c.line_no = array("I", [base + i + 1 for i in gc_idx])
+    c.segment = segments
+    return c
+
+
+def _slice(c: GCColumns, a: int, b: int) -> GCColumns:
+    out = GCColumns()
+    for name in COLUMNS:
+        setattr(out, name, getattr(c, name)[a:b])
+    return out
 
 def _gc_text(row: tuple[bytes, ...]) -> bytes:
     """Rebuild a gc line the fast path had to hand to the slow path."""

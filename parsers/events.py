@@ -427,3 +427,4 @@ LineEvent = (
     | Malformed
 )
 Event = LineEvent | Segment
+

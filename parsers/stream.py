@@ -188,7 +188,7 @@ class Parser:
                 self._end_torn()
                 self._torn = torn
                 return
-        m = STARTS.search(stripped)
+        m = STARTS.search(stripped) if _may_hold_record(stripped) else None
         if m is not None:
             prefix = stripped[: m.start()]
             wall, source = analyse(prefix)
@@ -341,6 +341,15 @@ class Parser:
         for _ in torn.pieces:
             self._count("continuation")
         return True
+
+
+# Words every record start contains: a cheap "in" test spares the search
+# regex (which has no literal prefix to skip by) on ordinary output lines.
+_NEEDLES = ("gc", "SCHED", "scvg", "scav", "pacer: ", "GC forced", ": status=", ": p=")
+
+
+def _may_hold_record(text: str) -> bool:
+    return any(needle in text for needle in _NEEDLES)
 
 
 def _family(m: re.Match[str]) -> str:

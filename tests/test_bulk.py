@@ -56,9 +56,7 @@ GC = (
     b"gc %d @%d.%03ds 5%%: 0.010+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
     b"4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P"
 )
-PIECES = st.sampled_from(
-    [
-        b"gc 1 @0.001s 1%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->0 MB, 5 MB goal, 4 P (forced)",
+OTHER = [
         b"SCHED 0ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 idlethreads=0 runqueue=0 [0 0]",
         b"SCHED 10ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=1 idlethreads=2 runqueue=1 gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0",
         b"  P0: status=1 schedtick=1 syscalltick=1 m=3 runqsize=0 gfreecnt=0 timerslen=1",
@@ -71,8 +69,15 @@ PIECES = st.sampled_from(
         b"GC forced",
         b"gc 9 @1.0s 1%: 0.01+",
         b"scav 12864 KiB work, 14784 KiB total, 63% util",
-    ]
-)
+        b"gc 7 @0.1s 2%: 0.01+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, 4->5->",
+        b"2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+        b"\x00gc\x00",
+]
+GO16 = b"gc 1 @0.001s 1%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->0 MB, 5 MB goal, 4 P (forced)"
+# With a Go 1.6 line among 1.18 ones a chunk takes the row-tuple path; without
+# it, the stride path. Both must equal the event path.
+PIECES = st.sampled_from([GO16, *OTHER])
+PIECES_ONE_SHAPE = st.sampled_from(OTHER)
 
 
 @settings(max_examples=150, deadline=None)
@@ -83,6 +88,22 @@ PIECES = st.sampled_from(
 )
 def test_bulk_equals_event_path_on_mixtures(parts: list[bytes], crlf: bool, chunk: int) -> None:
     data = (b"\r\n" if crlf else b"\n").join(parts)
+    bulk = parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk))
+    same(bulk, data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(PIECES_ONE_SHAPE, st.integers(1, 40).map(lambda n: GC % (n, n // 10, n))), max_size=60
+    ),
+    forced=st.booleans(),
+    chunk=st.one_of(st.integers(200, 2000), st.just(1 << 30)),
+)
+def test_bulk_stride_path_equals_event_path(parts: list[bytes], forced: bool, chunk: int) -> None:
+    if forced:
+        parts = [p + b" (forced)" if p.startswith(b"gc ") and p.endswith(b" P") else p for p in parts]
+    data = b"\n".join(parts) + b"\n"
     bulk = parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk))
     same(bulk, data)
 

@@ -21,7 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from parsers.bulk import BulkParser, BulkResult
-from parsers.events import SchedSnapshot, Segment
+from parsers import events as events_module
+from parsers.events import LineMeta, SchedSnapshot, Segment
 from parsers.stream import Parser
 
 CHUNK = 4 << 20
@@ -82,6 +83,8 @@ def _parse_range(path: str, start: int, end: int, count_lines: bool) -> BulkResu
             bulk.feed(block)
             left -= len(block)
         result = bulk.close()
+    if count_lines:  # a worker's result, about to be pickled
+        result.events = _pack(result.events)  # type: ignore[assignment]
     result.first_line = first_line  # type: ignore[attr-defined]
     result.last_gc_n = bulk.parser.last_gc_n  # type: ignore[attr-defined]
     result.last_sched_ms = bulk.parser.last_sched_ms  # type: ignore[attr-defined]
@@ -102,7 +105,9 @@ def parse_path(
         futures = [pool.submit(_parse_range, path, a, b, True) for a, b in ranges[1:]]
         result = _parse_range(path, *ranges[0], False)
         for future in futures:
-            _stitch(result, future.result())
+            part = future.result()
+            part.events = _unpack(part.events)  # type: ignore[arg-type]
+            _stitch(result, part)
     return result
 
 
@@ -149,6 +154,45 @@ def _stitch(into: BulkResult, part: BulkResult) -> None:
     into.segments = into.segments + len(boundaries) + part.segments - 1
     into.last_gc_n = getattr(part, "last_gc_n", None)  # type: ignore[attr-defined]
     into.last_sched_ms = getattr(part, "last_sched_ms", None)  # type: ignore[attr-defined]
+
+
+# Frozen slotted dataclasses pickle at ~7 us each; a file's worth of program
+# output would spend longer crossing the process boundary than being parsed.
+# Events travel as plain tuples and are rebuilt on arrival.
+_CLASSES: tuple[type, ...] = tuple(
+    c for c in vars(events_module).values() if isinstance(c, type) and hasattr(c, "__slots__")
+    and c.__module__ == events_module.__name__
+)
+_INDEX = {c: i for i, c in enumerate(_CLASSES)}
+
+
+def _pack(events: list[object]) -> list[tuple[object, ...]]:
+    packed: list[tuple[object, ...]] = []
+    for e in events:
+        cls = type(e)
+        values = [getattr(e, name) for name in cls.__slots__]  # type: ignore[attr-defined]
+        if values and isinstance(values[0], LineMeta):
+            m = values[0]
+            values[0] = (m.line_no, m.raw, m.prefix, m.wall_time, m.stream, m.source)
+        packed.append((_INDEX[cls], *values))
+    return packed
+
+
+def _unpack(packed: list[tuple[object, ...]]) -> list[object]:
+    out: list[object] = []
+    new, setattr_ = object.__new__, object.__setattr__
+    for row in packed:
+        cls = _CLASSES[row[0]]  # type: ignore[index]
+        obj = new(cls)
+        for name, value in zip(cls.__slots__, row[1:]):  # type: ignore[attr-defined]
+            if name == "meta" and isinstance(value, tuple):
+                meta = new(LineMeta)
+                for mname, mvalue in zip(LineMeta.__slots__, value):
+                    setattr_(meta, mname, mvalue)
+                value = meta
+            setattr_(obj, name, value)
+        out.append(obj)
+    return out
 
 
 def _order(event: object) -> tuple[int, int]:
