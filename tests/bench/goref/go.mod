@@ -1,0 +1,3 @@
+module gctui.invalid/goref
+
+go 1.19
