@@ -263,3 +263,21 @@ def test_output_that_merely_starts_with_gc_stays_output() -> None:
     assert p.counts["output"] == 21 and p.counts["malformed"] == 0
     assert sorted(o.meta.line_no for o in outs) == list(range(1, 22))
     assert any(o.text == "gc 5 items collected" and o.meta.line_no == 1 for o in outs)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        GC1, "gc14(4): 3+1+4821+2 us, 38 -> 76 MB, 412355 (1320091-907736) objects",
+        "SCHED 0ms: gomaxprocs=2", "P0: status=1", "M3: p=0", "G1: status=4()", "GC forced",
+        "scvg0: inuse: 3", "scvg-1: 1 MB released", "forced scvg: 1 MB released", "scav 1 KiB work",
+        "pacer: assist ratio=", "panic: boom", "fatal error: x", "SIGQUIT: quit", "Signal 5",
+        "Exception 0xc0000005 0x8", "runtime: goroutine stack exceeds", "runtime/cgo: pthread_create failed",
+        "unexpected fault address 0x0", "goroutine 1 [running]:", "init runtime @0.038 ms",
+        "scan: total 5 objs", "checkfinalizers: queue: 0 finalizers + 0 cleanups", "gc chatty",
+    ],
+)
+def test_every_record_start_begins_with_a_head_char(line: str) -> None:
+    from parsers.stream import HEAD_CHARS
+
+    assert line[0] in HEAD_CHARS
