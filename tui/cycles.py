@@ -8,9 +8,9 @@ because charts over a million cycles need them in bulk:
 * ``alloc_rate_mb_s``: heap allocated since the previous cycle's mark ended
   (this cycle's heap at start minus the previous live heap) per second of
   that interval;
-* ``gc_cpu``: this cycle's GC CPU time over the CPU the interval offered
-  (interval x P), as a fraction: unlike the printed ``N%``, which is
-  cumulative since the process started;
+* ``gc_cpu``: this cycle's GC CPU time (idle mark workers left out, as the
+  runtime does) over the CPU the interval offered (interval x P), as a
+  fraction: unlike the printed ``N%``, which is cumulative since start;
 * ``assist_share``: mutator assist CPU over all mark CPU (assist +
   background + idle workers).
 
@@ -89,7 +89,9 @@ class CycleStore:
             else:
                 rate.append(NAN)
             p = procs[i]
-            total = st_cpu[i] + mark_cpu + mt_cpu[i]
+            # Idle mark workers only ran on Ps with nothing else to do; the
+            # runtime leaves them out of its own GC CPU figure, and so do we.
+            total = st_cpu[i] + assist[i] + bg[i] + mt_cpu[i]
             cpu.append(total / (dt * 1000.0 * p) if dt > 0 and p and not math.isnan(total) else NAN)
         self.interval_s.extend(interval)
         self.alloc_rate_mb_s.extend(rate)
