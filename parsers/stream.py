@@ -60,8 +60,13 @@ _RUNTIME_START = runtime_notes.START
 class Parser:
     """Feed bytes, get events. Never raises on any input."""
 
-    def __init__(self, *, max_line: int = DEFAULT_MAX_LINE, first_line: int = 1) -> None:
-        """``first_line`` numbers the first line read (a reader starting mid-file)."""
+    def __init__(
+        self, *, max_line: int = DEFAULT_MAX_LINE, first_line: int = 1, stream: str | None = None
+    ) -> None:
+        """``first_line`` numbers the first line read (a reader starting
+        mid-file); ``stream`` names where the bytes come from (``stdout``,
+        ``stderr``) for every line a log wrapper does not name itself."""
+        self.stream = stream
         self._splitter = LineSplitter(max_line)
         self._tables = {name: list(shapes) for name, shapes in _TABLES.items()}
         self.counts: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
@@ -133,7 +138,7 @@ class Parser:
         line_no = self._seen
         if not line or (line[0] != "{" and not line[0].isdigit()):
             if not self._wrapped:
-                self._logical(line, LineMeta(line_no=line_no, raw=line), cut)
+                self._logical(line, LineMeta(line_no=line_no, raw=line, stream=self.stream), cut)
                 return
         u = unwrap(line)
         if u.partial:
@@ -149,7 +154,9 @@ class Parser:
             payload = "".join(self._wrapped)
             meta_no, raw = self._wrapped_first or (line_no, line)
             self._wrapped, self._wrapped_first = [], None
-        meta = LineMeta(line_no=meta_no, raw=raw, wall_time=u.wall_time, stream=u.stream)
+        meta = LineMeta(
+            line_no=meta_no, raw=raw, wall_time=u.wall_time, stream=u.stream or self.stream
+        )
         self._logical(payload, meta, cut)
 
     def _logical(self, payload: str, meta: LineMeta, cut: int) -> None:

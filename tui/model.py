@@ -15,7 +15,6 @@ the process start when it is known.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -152,12 +151,22 @@ class Model:
 
     def _add_output(self, event: Output) -> None:
         """Keep output in file order: a torn gc record releases its program
-        lines only once it is whole, after lines that came later."""
+        lines only once it is whole, after lines that came later. Line numbers
+        count per stream, so the late line goes after the last earlier line
+        of its own stream (a short look back: a record waits a few dozen
+        lines at most)."""
         out = self.output
-        if out and event.meta.line_no < out[-1].meta.line_no:
-            bisect.insort(out, event, key=_line_no)
-        else:
+        if not out or event.meta.line_no > out[-1].meta.line_no or event.meta.stream != out[-1].meta.stream:
             out.append(event)
+            return
+        j = len(out)
+        stop = max(0, j - 512)
+        while j > stop:
+            prev = out[j - 1].meta
+            if prev.stream == event.meta.stream and prev.line_no < event.meta.line_no:
+                break
+            j -= 1
+        out.insert(j, event)
 
     def set_counts(self, counts: dict[str, int], lines: int) -> None:
         """Copy the parser's per-kind line accounting."""
@@ -235,10 +244,6 @@ class Model:
                 out.append((h.t_s, h.goroutines.total))
         out.sort()
         return out
-
-
-def _line_no(event: Output) -> int:
-    return event.meta.line_no
 
 
 def _first_row_at_or_after(line_nos: object, line_no: int, offset: int) -> int:

@@ -1,0 +1,1 @@
+"""Ways in: launch a program, attach to one, follow a file or a pipe, replay the demo."""
