@@ -1,0 +1,212 @@
+"""A loaded log out again, for tools that are not gctui (jq, pandas, a notebook).
+
+``export_jsonl`` writes every stored event as one JSON object per line, in
+file order, each with a ``kind`` (the names of ``parsers.events``: ``gc``,
+``sched``, ``scavenger``, ``pacer``, ``gc_forced``, ``runtime``, ``crash``,
+``output``, ``malformed``, plus ``segment`` where a run restarts).
+``sched_detail`` lines are not written one by one: the model folds them into
+their ``sched`` snapshot (``goroutines``, ``g_by_status``, ...).
+``export_csv`` writes one row per GC cycle with a header, missing values as
+empty cells, so ``pandas.read_csv`` reads it with no options.
+
+Cycles are streamed straight from the model's columns, one tuple at a time:
+six million cycles never become six million objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import heapq
+import json
+import math
+from itertools import repeat
+from operator import mul, truediv
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+from parsers.columns import ERAS, FORCED, LEAK_CHECK, MISSING_U8, MISSING_U16, MISSING_U32
+from tui.model import Model
+
+# Columns of a cycle row, in the order they are written; line_no and the
+# era come from the raw columns too. Derived columns are named as in CycleStore.
+CYCLE_FIELDS: tuple[str, ...] = (
+    "n",
+    "t_s",
+    "segment",
+    "line_no",
+    "era",
+    "forced",
+    "leak_check",
+    "cpu_pct",
+    "stw_sweep_term_ms",
+    "mark_ms",
+    "stw_mark_term_ms",
+    "stw_ms",
+    "sweep_term_cpu_ms",
+    "mark_assist_cpu_ms",
+    "mark_bg_cpu_ms",
+    "mark_idle_cpu_ms",
+    "mark_term_cpu_ms",
+    "heap_start_mb",
+    "heap_end_mb",
+    "heap_live_mb",
+    "heap_goal_mb",
+    "stacks_mb",
+    "globals_mb",
+    "procs",
+    "interval_s",
+    "alloc_rate_mb_s",
+    "gc_cpu",
+    "assist_share",
+)
+_FLOATS = CYCLE_FIELDS[8:17]
+_INTS = CYCLE_FIELDS[17:23]
+_DERIVED = CYCLE_FIELDS[24:]
+# Per flags byte (see parsers.columns): the era name and the two bits.
+_ERA_OF = tuple(ERAS[(f >> 2) & 3] for f in range(256))
+_FORCED_OF = tuple(bool(f & FORCED) for f in range(256))
+_LEAK_CHECK_OF = tuple(bool(f & LEAK_CHECK) for f in range(256))
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# Fields of pairs that read best as a JSON object: ("goroutines", "34") -> {...}.
+_PAIR_FIELDS = frozenset({"extra", "g_by_status", "g_by_wait_reason", "fields", "values"})
+
+
+def cycle_rows(model: Model) -> Iterator[tuple[Any, ...]]:
+    """Every cycle as a tuple in ``CYCLE_FIELDS`` order, ``None`` where missing.
+
+    Built from one iterator per column (``map`` over the arrays with C
+    builtins where possible) zipped together, so a row costs a couple of
+    microseconds and six million of them stream without an object each.
+    """
+    store = model.cycles
+    c = store.cols
+    columns: list[Iterable[Any]] = [
+        c.n,
+        _ints(c.t_ms, MISSING_U32, lambda v: v / 1000.0),
+        _ints(c.segment, MISSING_U16),
+        c.line_no,
+        map(_ERA_OF.__getitem__, c.flags),
+        map(_FORCED_OF.__getitem__, c.flags),
+        map(_LEAK_CHECK_OF.__getitem__, c.flags),
+        _ints(c.cpu_pct, MISSING_U8),
+    ]
+    columns += [_floats(getattr(c, name), 3) for name in _FLOATS]
+    columns += [_ints(getattr(c, name), MISSING_U32) for name in _INTS]
+    columns.append(_ints(c.procs, MISSING_U16))
+    columns += [_floats(getattr(store, name), d) for name, d in zip(_DERIVED, (3, 3, 6, 6))]
+    return zip(*columns)
+
+
+def _floats(col: Any, digits: int) -> Iterable[float | None]:
+    """A float32 column rounded back to ``digits`` decimals, NaN as None.
+
+    float32 keeps 0.04 as 0.0399999991; rounding restores what the runtime
+    printed. ``round(v * 10**d) / 10**d`` in C maps is three times quicker
+    than ``round(v, d)`` but fails on NaN, so it serves only columns whose
+    sum is finite (no NaN, no infinity anywhere).
+    """
+    scale = 10.0**digits
+    if math.isfinite(sum(col)):
+        return map(truediv, map(round, map(mul, col, repeat(scale))), repeat(scale))
+    # v - v is 0 for every finite float, NaN for NaN and infinities.
+    return (round(v * scale) / scale if v - v == 0 else None for v in col)
+
+
+def _ints(col: Any, missing: int, convert: Callable[[int], Any] | None = None) -> Iterable[Any]:
+    """An integer column with its sentinel as None (untouched when none occurs)."""
+    if missing not in col:
+        return col if convert is None else map(convert, col)
+    if convert is None:
+        return (None if v == missing else v for v in col)
+    return (None if v == missing else convert(v) for v in col)
+
+
+def export_jsonl(model: Model, out: TextIO) -> int:
+    """Write every event of ``model`` as JSON lines in file order; return the count."""
+    written = 0
+    write = out.write
+    for _, _, text in heapq.merge(_cycle_lines(model), _event_lines(model), key=_order):
+        write(text)
+        written += 1
+    return written
+
+
+def export_csv(model: Model, out: TextIO) -> int:
+    """Write one CSV row per cycle (with a header); return the row count.
+
+    Missing values are empty cells; booleans ``true``/``false`` (pandas
+    reads both as bool). Every cell is a number, a boolean or an era name,
+    none of which needs CSV quoting, so a row is its JSON array without
+    the brackets.
+    """
+    out.write(",".join(CYCLE_FIELDS) + "\n")
+    rows = 0
+    dumps = _COMPACT.encode
+    for row in cycle_rows(model):
+        out.write(dumps(row)[1:-1].replace("null", "").replace('"', "") + "\n")
+        rows += 1
+    return rows
+
+
+def _order(item: tuple[int, int, str]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
+def _cycle_lines(model: Model) -> Iterator[tuple[int, int, str]]:
+    """gc records as JSON text: the row's JSON array, cut at its commas (no
+    value holds one) and zipped with the keys."""
+    dumps = _COMPACT.encode
+    heads = ['{"kind":"gc","%s":' % CYCLE_FIELDS[0]] + [',"%s":' % name for name in CYCLE_FIELDS[1:]]
+    for row in cycle_rows(model):
+        values = dumps(row)[1:-1].split(",")
+        yield row[3], 1, "".join(map(str.__add__, heads, values)) + "}\n"
+
+
+def _line_no(event: Any) -> int:
+    return event.meta.line_no  # type: ignore[no-any-return]
+
+
+def _event_lines(model: Model) -> Iterator[tuple[int, int, str]]:
+    """The model's other events as JSON text, merged by line."""
+    dumps = _COMPACT.encode
+    # Segment 0 is the start of input, not an event; a boundary sorts before its line's record.
+    segments = ({"kind": "segment", "index": s.index, "line_no": s.line_no, "reason": s.reason}
+                for s in model.segments if s.index)
+    streams: list[Iterator[tuple[int, int, str]]] = [
+        ((s["line_no"], 0, dumps(s) + "\n") for s in segments)
+    ]
+    for events in (model.sched, model.scavenger, model.pacer, model.gc_forced, model.notes,
+                   model.output, model.crashes, model.malformed):
+        # Nearly sorted already (timsort makes that one pass), but not quite:
+        # a record given up as malformed is released after lines that followed it.
+        ordered = sorted(events, key=_line_no)
+        streams.append(((e.meta.line_no, 1, dumps(event_object(e)) + "\n") for e in ordered))
+    return heapq.merge(*streams, key=_order)
+
+
+def event_object(event: Any) -> dict[str, Any]:
+    """A parser event as a JSON-ready dict: ``kind``, where it came from, its fields."""
+    obj: dict[str, Any] = {"kind": event.kind}
+    meta = getattr(event, "meta", None)
+    if meta is not None:
+        obj["line_no"] = meta.line_no
+        for name in ("prefix", "wall_time", "stream", "source"):
+            value = getattr(meta, name)
+            if value:
+                obj[name] = value
+        if event.kind == "malformed":
+            obj["raw"] = meta.raw  # the only place its text is kept
+    for f in dataclasses.fields(event):
+        if f.name != "meta":
+            obj[f.name] = _json_value(f.name, getattr(event, f.name))
+    return obj
+
+
+def _json_value(name: str, value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, tuple):
+        if name in _PAIR_FIELDS:
+            return {str(k): _json_value("", v) for k, v in value}
+        return [_json_value("", v) for v in value]
+    return value

@@ -1,0 +1,151 @@
+"""Time windows over rows, and the few statistics the findings rules need.
+
+Rules judge "sustained" behaviour over a window of recent rows (cycles or
+scheduler snapshots) chosen by time, so these helpers only ever touch the
+rows of one window: binary searches find its ends, never a scan from the
+start of the run. Plain Python on purpose: a window holds at most a few
+thousand rows, and the model's arrays are read in place.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterator, Sequence
+
+from parsers.columns import MISSING_U32
+
+MAX_FIT_POINTS = 500  # a trend window is thinned to about this many rows for a fit
+
+
+def windows(
+    t_ms: Callable[[int], int], rows: range, seconds: float, max_rows: int, sample: bool, full: bool
+) -> Iterator[range]:
+    """Windows over ``rows``, whose times ``t_ms(i)`` (ms) rise.
+
+    A window spans at most ``seconds``. Live (``full`` false) there is one,
+    the newest; a full report gets back-to-back windows over every row.
+    Without ``sample`` a window also holds at most ``max_rows`` rows (the
+    newest); with it the whole time span is kept and thinned to about
+    ``max_rows`` evenly spaced rows (a ``range`` with a step, newest row
+    kept), which is what a trend fit over minutes needs. Rows without a
+    time (``MISSING_U32``, Go 1.4 lines) are windowed by count instead.
+    """
+    lo, hi = rows.start, rows.stop
+    if lo >= hi:
+        return
+    span = seconds * 1000.0
+    timed = t_ms(hi - 1) != MISSING_U32
+
+    def end_of(start: int) -> int:  # first index past ``start``'s window
+        if not timed:
+            return min(hi, start + max_rows)
+        limit = t_ms(start) + span
+        a, b = start, hi
+        while a < b:
+            mid = (a + b) // 2
+            if t_ms(mid) <= limit:
+                a = mid + 1
+            else:
+                b = mid
+        return a
+
+    def start_of(end: int) -> int:  # first index of the window ending at ``end``
+        if not timed:
+            return max(lo, end - max_rows)
+        limit = t_ms(end - 1) - span
+        a, b = lo, end
+        while a < b:
+            mid = (a + b) // 2
+            if t_ms(mid) < limit:
+                a = mid + 1
+            else:
+                b = mid
+        return a
+
+    def shaped(a: int, b: int) -> range:
+        if not sample:
+            return range(max(a, b - max_rows), b)
+        step = max(1, math.ceil((b - a) / max_rows))
+        return range(b - 1 - (b - 1 - a) // step * step, b, step)  # keeps the newest
+
+    if not full:
+        yield shaped(start_of(hi), hi)
+        return
+    a = lo
+    while a < hi:
+        b = end_of(a) if sample else min(end_of(a), a + max_rows)
+        yield shaped(a, max(b, a + 1))
+        a = max(b, a + 1)
+
+
+class Worst:
+    """The worst of the windows that crossed a threshold, and how many did.
+
+    Live there is one window; in a full report a rule offers each window
+    that fired and keeps the worst, and the message says how many others
+    did (``note``), so one bad minute and a bad hour read differently.
+    """
+
+    __slots__ = ("score", "item", "fired", "windows")
+
+    def __init__(self) -> None:
+        self.score = -math.inf
+        self.item: Any = None
+        self.fired = 0
+        self.windows = 0  # windows with enough data to judge
+
+    def offer(self, score: float, item: Any) -> None:
+        self.fired += 1
+        if score >= self.score:  # on a tie the newer window wins
+            self.score, self.item = score, item
+
+    def note(self, full: bool, seconds: float) -> str:
+        """In a report, how many windows crossed the threshold; else nothing."""
+        if not full or self.windows <= 1:
+            return ""
+        return (
+            f" (the worst window; {self.fired} of {self.windows} {seconds:g}-second windows "
+            "crossed the threshold)"
+        )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# -- statistics ---------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    s = sorted(values)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2.0
+
+
+def linear_fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """Least-squares ``(slope, r²)`` of ys on xs; r² is 0 for a flat or single point."""
+    n = len(xs)
+    if n < 2:
+        return 0.0, 0.0
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    if sxx == 0:
+        return 0.0, 0.0
+    slope = sxy / sxx
+    return slope, (sxy * sxy / (sxx * syy) if syy else 0.0)
+
+
+def up_share(ys: Sequence[float]) -> float:
+    """Of the steps where ``ys`` changed, the share that went up (0..1)."""
+    ups = downs = 0
+    for a, b in zip(ys, ys[1:]):
+        ups += b > a
+        downs += b < a
+    return ups / (ups + downs) if ups + downs else 0.0
+
+
+def fmt_ms(ms: float) -> str:
+    """A duration the way a person reads it: 0.42 ms, 3.1 ms, 120 ms."""
+    return f"{ms:.2f} ms" if ms < 1 else f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
