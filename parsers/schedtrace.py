@@ -264,7 +264,8 @@ def summarize_block(snapshot: SchedSnapshot, details: list[SchedDetail]) -> Sche
     dead ones for reuse. Unlike ``runtime.NumGoroutine`` it includes system
     goroutines (GC workers, the sweeper, ...). It stays ``None`` when the
     block had no G line at all (a block cut short), since 0 would be a lie.
-    ``g_by_status`` counts every G line by status name; ``g_by_wait_reason``
+    ``runq_per_p`` comes from the P lines' ``runqsize`` when the SCHED line
+    had no list. ``g_by_status`` counts every G line by status name; ``g_by_wait_reason``
     only waiting ones, since the runtime prints the *last* reason even for a
     goroutine that runs again. Both are sorted by count, largest first.
     """
@@ -272,9 +273,13 @@ def summarize_block(snapshot: SchedSnapshot, details: list[SchedDetail]) -> Sche
     by_reason: Counter[str] = Counter()
     live = 0
     g_lines = p_lines = m_lines = 0
+    runq: dict[int, int] = {}
     for d in details:
         if d.entity == "P":
             p_lines += 1
+            size = dict(d.fields).get("runqsize", "")
+            if size.isdigit():
+                runq[d.ident] = int(size)
         elif d.entity == "M":
             m_lines += 1
         elif d.entity == "G" and d.status is not None:
@@ -292,6 +297,11 @@ def summarize_block(snapshot: SchedSnapshot, details: list[SchedDetail]) -> Sche
         g_by_wait_reason=_ranked(by_reason),
         p_lines=p_lines,
         m_lines=m_lines,
+        # Detail mode drops the per-P list from the SCHED line; the P lines'
+        # runqsize says the same, so the run queues stay complete.
+        runq_per_p=snapshot.runq_per_p
+        if snapshot.runq_per_p is not None or not runq
+        else tuple(runq.get(i, 0) for i in range(max(runq) + 1)),
     )
 
 

@@ -810,3 +810,17 @@ def test_status_name(status: int, name: str) -> None:
 def test_status_names_cover_the_runtime_table() -> None:
     assert list(st.STATUS_NAMES) == list(range(12))
     assert st.P_STATUS_NAMES[3] == "gcstop"
+
+
+def test_detail_block_fills_per_p_run_queues_from_p_lines() -> None:
+    from parsers.stream import parse_bytes
+
+    text = (
+        "SCHED 10ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0 idlethreads=2 runqueue=3 "
+        "gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0\n"
+        "  P0: status=1 schedtick=5 syscalltick=1 m=0 runqsize=4 gfreecnt=0 timerslen=1\n"
+        "  P1: status=1 schedtick=5 syscalltick=1 m=2 runqsize=7 gfreecnt=0 timerslen=0\n"
+    )
+    events, _ = parse_bytes(text.encode())
+    (snap,) = [e for e in events if isinstance(e, SchedSnapshot)]
+    assert snap.runq_per_p == (4, 7) and snap.runqueue == 3

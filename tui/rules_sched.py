@@ -4,8 +4,8 @@ backlog, crashes.
 Goroutine counts come from ``schedtrace=...,scheddetail=1`` snapshots (the
 G lines, which also give each goroutine's wait reason) or, failing those,
 from polled ``/debug/pprof/goroutine`` profiles. The run queues come from
-any ``schedtrace`` line; in scheddetail mode the SCHED line prints only the
-global queue, so the backlog seen there is a lower bound.
+any ``schedtrace`` line (in scheddetail mode the parser takes the per-P
+queues from the P lines' ``runqsize``).
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def runqueue_backlog(scope: Scope) -> Finding | None:
     procs = best[-1].gomaxprocs
     t0, t1 = best[0].t_ms / 1000.0, best[-1].t_ms / 1000.0
     only_global = ""
-    if best[-1].detail:
-        only_global = " (global queue only: scheddetail hides the per-P queues)"
+    if best[-1].runq_per_p is None:
+        only_global = " (global queue only: the per-P queues were not printed)"
     return scope.finding(
         "runqueue-backlog",
         "warning",
