@@ -113,3 +113,19 @@ def test_torn_gc_lines_from_a_chatty_program_are_rejoined(go_build: Build) -> No
     # Nearly every cycle is rebuilt; what is not is counted, never dropped.
     assert lost <= max(2, len(numbers) // 50), (lost, len(numbers), p.counts)
     assert p.lines == physical_lines(best.stderr) == sum(p.counts.values())
+
+
+def test_recorded_chatty_run_with_pieces_far_apart() -> None:
+    """A recorded tests/go/chatty run (Go 1.19.8) whose torn heads waited 16
+    program lines for their next piece: the case a live run shows only now
+    and then, kept so it is tested every time."""
+    import gzip
+
+    data = gzip.decompress((Path(__file__).parent / "data/torn/chatty_go1.19_far_apart.stderr.gz").read_bytes())
+    events, p = parse_in_chunks(data)
+    written = re.findall(r"chatty: writer \d+ line \d+", data.decode())
+    said = [e.text for e in events if isinstance(e, Output) and re.fullmatch(r"chatty: writer \d+ line \d+", e.text)]
+    assert sorted(said) == sorted(written)
+    numbers = [e.n for e in events if isinstance(e, GCCycle)]
+    assert numbers == list(range(1, 871))
+    assert p.counts["malformed"] == 1  # the last gc line, cut off when the program exited
