@@ -71,15 +71,17 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan
 _PAIR_FIELDS = frozenset({"extra", "g_by_status", "g_by_wait_reason", "fields", "values"})
 
 
-def cycle_rows(model: Model) -> Iterator[tuple[Any, ...]]:
-    """Every cycle as a tuple in ``CYCLE_FIELDS`` order, ``None`` where missing.
+def cycle_rows(model: Model, start: int = 0, end: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """Cycles ``[start, end)`` as tuples in ``CYCLE_FIELDS`` order, ``None`` where missing.
 
     Built from one iterator per column (``map`` over the arrays with C
     builtins where possible) zipped together, so a row costs a couple of
     microseconds and six million of them stream without an object each.
     """
     store = model.cycles
-    c = store.cols
+    c: Any = store.cols
+    if start or end is not None:
+        store, c = _Window(store, start, end), _Window(store.cols, start, end)
     columns: list[Iterable[Any]] = [
         c.n,
         _ints(c.t_ms, MISSING_U32, lambda v: v / 1000.0),
@@ -95,6 +97,24 @@ def cycle_rows(model: Model) -> Iterator[tuple[Any, ...]]:
     columns.append(_ints(c.procs, MISSING_U16))
     columns += [_floats(getattr(store, name), d) for name, d in zip(_DERIVED, (3, 3, 6, 6))]
     return zip(*columns)
+
+
+class _Window:
+    """Attribute access to a slice of every column of a store or its columns."""
+
+    def __init__(self, source: Any, start: int, end: int | None) -> None:
+        self._source, self._slice = source, slice(start, end)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)[self._slice]
+
+
+def cycle_objects(model: Model, start: int, end: int | None = None) -> Iterator[dict[str, Any]]:
+    """Cycles ``[start, end)`` as JSON-ready dicts with ``kind`` ``gc``."""
+    for row in cycle_rows(model, start, end):
+        obj: dict[str, Any] = {"kind": "gc"}
+        obj.update(zip(CYCLE_FIELDS, row))
+        yield obj
 
 
 def _floats(col: Any, digits: int) -> Iterable[float | None]:
