@@ -1,0 +1,71 @@
+"""The demo: the bundled capture replays at its pace and tells its story."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.demo.replay import ReplaySource, bundled_capture
+from tui.feed import Feeder
+from tui.findings import evaluate
+from tui.headless import Headless
+from tui.model import Model
+from tui.sources.base import Ended, SourceError
+
+
+def test_the_capture_is_bundled_and_tells_the_story() -> None:
+    assert bundled_capture().is_file()
+    model = Model()
+    feeder = Feeder(model)
+    ReplaySource(speed=1e9).run(feeder.feed, threading.Event())
+    assert isinstance(feeder.ended, Ended)
+    assert len(model.cycles) > 1000 and model.line_counts["malformed"] == 0
+    assert [o.text.split("demo: ")[1] for o in model.output][0] == "act 1: steady traffic"
+    ids = {f.id for f in evaluate(model)}
+    assert {"gc-frequent", "goroutines-growing"} <= ids
+
+
+def test_replay_keeps_the_recorded_pace(tmp_path: Path) -> None:
+    capture = tmp_path / "c.log"
+    gc = "gc {} @0.00{}s 1%: 0.01+1.0+0.01 ms clock, 0.02+0.1/1.0/0.5+0.02 ms cpu, 4->5->2 MB, 5 MB goal, 2 P"
+    capture.write_text(
+        f"2026-11-21T10:00:00.000000000Z stderr F {gc.format(1, 1)}\n"
+        f"2026-11-21T10:00:00.400000000Z stdout F hello\n"
+        f"2026-11-21T10:00:00.800000000Z stderr F {gc.format(2, 8)}\n"
+    )
+    arrivals: list[tuple[float, object]] = []
+    start = time.monotonic()
+    ReplaySource(capture, speed=2.0).run(lambda item: arrivals.append((time.monotonic() - start, item)),
+                                         threading.Event())
+    chunks = [(t, item) for t, item in arrivals if type(item).__name__ == "Chunk"]
+    assert [c.stream for _, c in chunks] == ["stderr", "stdout", "stderr"]  # type: ignore[attr-defined]
+    assert chunks[1][0] == pytest.approx(0.2, abs=0.1) and chunks[2][0] == pytest.approx(0.4, abs=0.1)
+
+
+def test_stop_ends_the_replay_at_once() -> None:
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    start = time.monotonic()
+    ReplaySource().run(lambda item: None, stop)
+    assert time.monotonic() - start < 2
+
+
+def test_bad_captures_are_one_line_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.log"
+    empty.write_text("not a capture\n")
+    with pytest.raises(SourceError, match="no recorded lines"):
+        ReplaySource(empty).run(lambda item: None, threading.Event())
+    with pytest.raises(SourceError, match="--speed"):
+        ReplaySource(speed=0)
+
+
+def test_headless_demo_report() -> None:
+    out = io.StringIO()
+    Headless(ReplaySource(speed=1e9), report=True, as_json=True, out=out).run()
+    summary = json.loads(out.getvalue())
+    assert summary["goroutines"]["max"] > 1000 and summary["ended"]["exit_status"] == 0

@@ -1,0 +1,3 @@
+module gctui.invalid/demo
+
+go 1.19
