@@ -102,12 +102,102 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     _threshold_option(compare)
     compare.set_defaults(handler=_command("compare"))
+    _live_commands(sub)
     return parser
+
+
+def _live(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from tui import live_commands
+
+        handler: Any = getattr(live_commands, name)
+        return int(handler(args))
+
+    return run
+
+
+def _session_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jsonl", action="store_true",
+                        help="no view: print every event as a JSON line as it arrives")
+    parser.add_argument("--report", action="store_true",
+                        help="no view: print the summary when the source ends (or on Ctrl-C)")
+    parser.add_argument("--json", action="store_true", help="with --report: the summary as JSON")
+    _threshold_option(parser)
+
+
+def _live_commands(sub: Any) -> None:
+    run = sub.add_parser(
+        "run", help="launch a Go program with GC tracing on and watch it",
+        description=_wrap("Start CMD with GODEBUG=gctrace=1,schedtrace=... merged into its "
+                          "environment (your own GODEBUG entries are kept; GOGC, GOMEMLIMIT and "
+                          "GOMAXPROCS pass through), capture its stdout and stderr, and watch it. "
+                          "`go run PKG` is built first, so the go command's own GC lines stay out."),
+        usage="gctui run [options] -- CMD [ARGS...]",
+    )
+    run.add_argument("--schedtrace", type=int, default=1000, metavar="MS",
+                     help="scheduler trace period (default 1000)")
+    run.add_argument("--scheddetail", action="store_true",
+                     help="goroutine counts by state and wait reason (scheddetail=1)")
+    run.add_argument("--scavtrace", action="store_true", help="scavenger trace (scavtrace=1)")
+    run.add_argument("--pacertrace", action="store_true", help="GC pacer trace (gcpacertrace=1)")
+    run.add_argument("--stdin", metavar="FILE", help="the program's stdin (default /dev/null)")
+    _session_options(run)
+    run.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
+    run.set_defaults(handler=_live("run"))
+
+    attach = sub.add_parser(
+        "attach", help="watch a Go process that is already running",
+        description=_wrap("Gather what can be had from a running process without restarting "
+                          "it: its Go version and settings, its stderr when that is a file, and "
+                          "expvar/pprof when it serves them. Says how to restart it with tracing "
+                          "when its output cannot be read."),
+    )
+    attach.add_argument("pid", type=int, metavar="PID")
+    attach.add_argument("--http", metavar="ADDR", help="where it serves expvar/pprof (host:port)")
+    attach.add_argument("--log", metavar="FILE", help="the file its stderr goes to")
+    attach.add_argument("--from-start", action="store_true", help="read that file's history too")
+    _session_options(attach)
+    attach.set_defaults(handler=_live("attach"))
+
+    open_ = sub.add_parser(
+        "open", help="open a log and follow it as it grows (also: gctui FILE, gctui -)",
+        description=_wrap("Open a saved log and keep following it (truncation and rotation "
+                          "included); - reads standard input, e.g. kubectl logs -f pod | gctui -."),
+    )
+    open_.add_argument("file", metavar="FILE", help="a log file, a .gz file (read, not followed), or -")
+    open_.add_argument("--no-follow", action="store_true", help="stop at the end of the file")
+    open_.add_argument("--wait", action="store_true", help="wait for a file that does not exist yet")
+    _session_options(open_)
+    open_.set_defaults(handler=_live("open_"))
+
+    demo = sub.add_parser(
+        "demo", help="replay a real capture of a Go program with a story (the default)",
+        description=_wrap("Replay a capture bundled with gctui, recorded from a Go program that "
+                          "runs steady, leaks, storms and piles up goroutines; --live builds and "
+                          "runs that program with your Go toolchain instead."),
+    )
+    demo.add_argument("--speed", type=float, default=1.0, metavar="N", help="replay N times faster")
+    demo.add_argument("--live", action="store_true", help="build and run the demo program (needs go)")
+    _session_options(demo)
+    demo.set_defaults(handler=_live("demo"))
+
+
+_COMMANDS = ("report", "export", "compare", "run", "attach", "open", "demo")
+
+
+def _shorthand(argv: list[str]) -> list[str]:
+    """``gctui`` alone is the demo; ``gctui FILE`` and ``gctui -`` open a log."""
+    if not argv:
+        return ["demo"]
+    first = argv[0]
+    if first == "-" or (first not in _COMMANDS and not first.startswith("-")):
+        return ["open", *argv]
+    return argv
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_shorthand(list(sys.argv[1:] if argv is None else argv)))
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -14,7 +14,8 @@ import queue
 import signal
 import sys
 import threading
-from typing import Any, TextIO
+import time
+from typing import Any, Callable, TextIO
 
 from parsers.events import Event, GCCycle
 from tui.export import cycle_objects, event_object
@@ -40,7 +41,9 @@ class Headless:
         thresholds: Thresholds | None = None,
         out: TextIO = sys.stdout,
         err: TextIO = sys.stderr,
+        on_tick: Callable[[Model], None] | None = None,
     ) -> None:
+        """``on_tick`` is called with the model about once a second (a live view)."""
         self.source = source
         self.jsonl, self.report, self.as_json = jsonl, report, as_json
         self.thresholds = thresholds or Thresholds()
@@ -52,6 +55,8 @@ class Headless:
         self._items: queue.Queue[Item | None] = queue.Queue(maxsize=1024)
         self._cycles_written = 0
         self._failure: BaseException | None = None
+        self.on_tick = on_tick
+        self._next_tick = 0.0
 
     def run(self) -> int:
         """Run to the end of the source (or a signal); return the exit status."""
@@ -96,6 +101,7 @@ class Headless:
 
     def _consume(self) -> None:
         while True:
+            self._tick()
             try:
                 item = self._items.get(timeout=IDLE_S)
             except queue.Empty:
@@ -108,6 +114,11 @@ class Headless:
             self.feeder.feed(item)
             if isinstance(item, Ended):
                 return
+
+    def _tick(self) -> None:
+        if self.on_tick is not None and time.monotonic() >= self._next_tick:
+            self._next_tick = time.monotonic() + 1.0
+            self.on_tick(self.model)
 
     def _events(self, events: list[Event]) -> None:
         """Write JSON lines in arrival order; cycles with their derived numbers."""

@@ -1,0 +1,97 @@
+"""What ``gctui run``, ``attach``, ``open``/``FILE``/``-`` and ``demo`` do.
+
+Each builds a source from its arguments and runs it. With ``--jsonl`` or
+``--report`` the session is headless (:mod:`tui.headless`); otherwise the
+live view follows it (:mod:`tui.plain` until the terminal UI lands).
+Errors the user can fix are one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from tui.commands import one_line_errors
+from tui.sources.base import Source, SourceError
+from tui.thresholds import Thresholds
+
+
+def _session(source: Source, args: argparse.Namespace) -> int:
+    thresholds = Thresholds.from_overrides(getattr(args, "threshold", []) or [])
+    if args.jsonl or args.report:
+        from tui.headless import Headless
+
+        return Headless(source, jsonl=args.jsonl, report=args.report, as_json=args.json,
+                        thresholds=thresholds).run()
+    from tui.plain import PlainView
+
+    return PlainView(source, thresholds=thresholds).run()
+
+
+@one_line_errors
+def run(args: argparse.Namespace) -> int:
+    from tui.sources.process import ProcessSource
+
+    argv = list(args.command)
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    source = ProcessSource(
+        argv,
+        schedtrace_ms=args.schedtrace,
+        scheddetail=args.scheddetail,
+        scavtrace=args.scavtrace,
+        pacertrace=args.pacertrace,
+        stdin_path=args.stdin,
+    )
+    return _session(source, args)
+
+
+@one_line_errors
+def attach(args: argparse.Namespace) -> int:
+    from tui.sources.attach import AttachSource
+
+    source = AttachSource(args.pid, http=args.http, log=args.log, from_start=args.from_start)
+    return _session(source, args)
+
+
+@one_line_errors
+def open_(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        from tui.sources.stdin import PipeSource
+
+        if sys.stdin is None:
+            raise SourceError("gctui: no standard input to read")
+        return _session(PipeSource(sys.stdin.buffer), args)
+    from tui.sources.follow import FileSource
+
+    source = FileSource(args.file, follow=not args.no_follow, wait=args.wait)
+    return _session(source, args)
+
+
+@one_line_errors
+def demo(args: argparse.Namespace) -> int:
+    if not args.live:
+        from tui.demo.replay import ReplaySource
+
+        return _session(ReplaySource(speed=args.speed), args)
+    from tui.sources.process import ProcessSource
+
+    if shutil.which("go") is None:
+        raise SourceError("gctui: demo --live needs the Go toolchain (go) on PATH; "
+                          "plain `gctui demo` replays a capture without it")
+    from tui.demo.record import DEMO_DIR
+
+    # The package's own directory may be read-only: build from a copy.
+    work = Path(tempfile.mkdtemp(prefix="gctui-demo-"))
+    for name in ("go.mod", "main.go"):
+        shutil.copy(DEMO_DIR / name, work / name)
+    act = f"{max(1, round(12 / args.speed))}s"
+    source = ProcessSource(["go", "run", ".", "-act", act], scheddetail=True, cwd=os.fspath(work))
+    try:
+        return _session(source, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
