@@ -69,6 +69,8 @@ class Headless:
             _restore_signals(previous)
             self.stop.set()
             thread.join(timeout=10)
+        if self._failure is not None:
+            raise self._failure  # the source could not run: its error, nothing else
         self.feeder.close()
         if self.jsonl:
             self._write_new_cycles()
@@ -79,8 +81,6 @@ class Headless:
         if self.report:
             self._print_report()
         self.out.flush()
-        if self._failure is not None:
-            raise self._failure
         return 0
 
     def _produce(self) -> None:

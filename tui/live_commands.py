@@ -66,8 +66,11 @@ def open_(args: argparse.Namespace) -> int:
         if sys.stdin is None:
             raise SourceError("gctui: no standard input to read")
         return _session(PipeSource(sys.stdin.buffer), args)
+    from tui.loading import check_source
     from tui.sources.follow import FileSource
 
+    if not args.wait:
+        check_source(args.file)  # a missing file is an error now, not after the banner
     source = FileSource(args.file, follow=not args.no_follow, wait=args.wait)
     return _session(source, args)
 
