@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Callable
 
+from parsers.bulk import BulkResult
 from parsers.events import LINE_KINDS, Event
 from parsers.stream import Parser
 from tui.model import HTTPSample, Model, ProcessSample
@@ -32,6 +33,19 @@ class Feeder:
         self.ended: Ended | None = None
         self._retired: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
         self._retired_lines = 0
+
+    def resume(self, result: BulkResult, stream: str = "log") -> None:
+        """Carry on after a bulk parse of the same input (a big file read on
+        every core, then followed): line numbers and counts continue from
+        ``result``, and a restart after it still shows (cycle numbers that
+        go back from its last one)."""
+        parser = Parser(stream=stream, first_line=result.lines + 1)
+        parser.segment = self.model.segment
+        parser.last_gc_n = getattr(result, "last_gc_n", None)
+        parser.last_sched_ms = getattr(result, "last_sched_ms", None)
+        self.parsers[stream] = parser
+        self._retired = {**dict.fromkeys(LINE_KINDS, 0), **result.counts}
+        self._retired_lines = result.lines
 
     def feed(self, item: Item) -> None:
         """Take one item from a source."""

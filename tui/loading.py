@@ -30,18 +30,15 @@ import os
 import stat
 import sys
 import zlib
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from parsers.bulk import BulkParser
 from tui.bulkload import CHUNK, parse_path
 from tui.model import Model
+from tui.sources.base import SourceError
 
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
-
-
-class SourceError(Exception):
-    """A source that cannot be read; ``str(error)`` is one line for stderr."""
 
 
 def load(source: str, workers: int | None = None) -> Model:
@@ -56,24 +53,23 @@ def load(source: str, workers: int | None = None) -> Model:
     if source == STDIN:
         _read_stream(sys.stdin.buffer, model, source)
         return model
-    mode = _stat(source)
-    if stat.S_ISDIR(mode):
-        raise SourceError(f"gctui: {source} is a directory, not a log file")
+    st = check_source(source)
+    assert st is not None
     try:
-        if stat.S_ISREG(mode):
+        if stat.S_ISREG(st.st_mode):
             with open(source, "rb") as f:
-                compressed = _is_gzip(f.read(2), source)
+                compressed = is_gzip(f.read(2), source)
             if not compressed:
                 model.apply_bulk(parse_path(source, workers))
                 return model
         with open(source, "rb") as f:
             _read_stream(f, model, source)
     except OSError as e:
-        raise SourceError(_os_message(source, e)) from None
+        raise SourceError(os_message(source, e)) from None
     return model
 
 
-def _is_gzip(head: bytes, source: str) -> bool:
+def is_gzip(head: bytes, source: str) -> bool:
     """Whether the first bytes are gzip's; a ``.gz`` name on other bytes is an error."""
     if head[:2] == GZIP_MAGIC:
         return True
@@ -83,21 +79,33 @@ def _is_gzip(head: bytes, source: str) -> bool:
     return False
 
 
-def _stat(source: str) -> int:
-    """The file's mode, or a one-line error naming what is wrong."""
+def check_source(source: str, *, missing_ok: bool = False) -> os.stat_result | None:
+    """The checks every reader of a named log makes before opening it.
+
+    Returns the file's status, or ``None`` when it does not exist and
+    ``missing_ok`` (a follower told to wait for it); anything else wrong (a
+    directory, a path it may not look into) is a one-line :class:`SourceError`.
+    """
     if not source:
         raise SourceError("gctui: no such file: ''")
     try:
-        return os.stat(source).st_mode
+        st = os.stat(source)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise SourceError(f"gctui: no such file: {source}") from None
     except OSError as e:
-        raise SourceError(_os_message(source, e)) from None
+        raise SourceError(os_message(source, e)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise SourceError(f"gctui: {source} is a directory, not a log file")
+    return st
 
 
 def _read_stream(f: BinaryIO, model: Model, source: str) -> None:
     """Read a byte stream to its end, inflating it when it is gzip."""
     try:
         # peek, not read: a pipe cannot seek back over what was looked at.
-        if _is_gzip(f.peek(2), source):  # type: ignore[attr-defined]
+        if is_gzip(f.peek(2), source):  # type: ignore[attr-defined]
             _read_gzip(f, model, source)
             return
         bulk = BulkParser()
@@ -107,20 +115,28 @@ def _read_stream(f: BinaryIO, model: Model, source: str) -> None:
                 break
             bulk.feed(block)
     except OSError as e:
-        raise SourceError(_os_message(source, e)) from None
+        raise SourceError(os_message(source, e)) from None
     model.apply_bulk(bulk.close())
 
 
 def _read_gzip(f: BinaryIO, model: Model, source: str) -> None:
-    """Inflate a gzip stream (several members are fine, as ``cat a.gz b.gz``)."""
     bulk = BulkParser()
+    for block in gzip_blocks(f, source, CHUNK):
+        bulk.feed(block)
+    model.apply_bulk(bulk.close())
+
+
+def gzip_blocks(f: BinaryIO, source: str, size: int) -> Iterator[bytes]:
+    """Inflate a gzip stream in blocks of up to ``size`` bytes (several
+    members are fine, as ``cat a.gz b.gz``); a bad file is a one-line
+    :class:`SourceError`."""
     try:
         with gzip.GzipFile(fileobj=f, mode="rb") as z:
             while True:
-                block = z.read(CHUNK)
+                block = z.read(size)
                 if not block:
                     break
-                bulk.feed(block)
+                yield block
     except gzip.BadGzipFile:
         raise SourceError(f"gctui: {source} is not a gzip file") from None
     except EOFError:
@@ -129,10 +145,9 @@ def _read_gzip(f: BinaryIO, model: Model, source: str) -> None:
         raise SourceError(f"gctui: {source} is a truncated gzip file (it ends early)") from None
     except zlib.error as e:
         raise SourceError(f"gctui: {source} is a corrupt gzip file ({e})") from None
-    model.apply_bulk(bulk.close())
 
 
-def _os_message(source: str, e: OSError) -> str:
+def os_message(source: str, e: OSError) -> str:
     """One line for an OS error, in words a user recognises."""
     if e.errno == errno.ENOENT:
         return f"gctui: no such file: {source}"

@@ -1,0 +1,70 @@
+"""The live commands from the command line, on real processes, files and pipes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).parent / "data/samples/go1.19/gctrace1_schedtrace200.stderr.txt"
+
+
+def gctui(*args: str, stdin: bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], input=stdin,
+                          capture_output=True, timeout=timeout)
+
+
+@pytest.mark.go
+def test_run_report_json(go_build: Callable[[str], Path]) -> None:
+    r = gctui("run", "--report", "--json", "--", str(go_build("steady")), "-duration", "1500ms")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["cycles"]["count"] >= 2 and summary["ended"]["exit_status"] == 0
+    assert summary["lines"]["output"] >= 2  # the program's stdout ticks
+
+
+@pytest.mark.go
+def test_run_jsonl_records_the_exit_status(go_build: Callable[[str], Path]) -> None:
+    r = gctui("run", "--jsonl", "--", str(go_build("panicker")))
+    assert r.returncode == 0
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    kinds = {row["kind"] for row in rows}
+    assert {"gc", "crash", "output", "end"} <= kinds
+    assert rows[-1] == {"kind": "end", "reason": rows[-1]["reason"], "exit_status": 2, "signal": None}
+    assert any("[bold]" in row.get("text", "") for row in rows)
+
+
+def test_open_no_follow_and_stdin_agree() -> None:
+    from_file = gctui("open", str(SAMPLE), "--no-follow", "--report", "--json")
+    from_pipe = gctui("-", "--report", "--json", stdin=SAMPLE.read_bytes())
+    assert from_file.returncode == from_pipe.returncode == 0, (from_file.stderr, from_pipe.stderr)
+    a, b = json.loads(from_file.stdout), json.loads(from_pipe.stdout)
+    assert a["cycles"] == b["cycles"] and a["cycles"]["count"] == 307
+    assert a["lines"] == b["lines"]
+
+
+def test_demo_headless() -> None:
+    r = gctui("demo", "--speed", "100000", "--report", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["cycles"]["count"] > 1000
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (("run", "--", "/no/such/program"), "no such command"),
+        (("attach", "999999999"), "no process"),
+        (("open", "/no/such.log"), "no such file"),
+        (("/no/such.log",), "no such file"),
+    ],
+    ids=["run-missing", "attach-missing", "open-missing", "shorthand-missing"],
+)
+def test_errors_are_one_line(args: tuple[str, ...], words: str) -> None:
+    r = gctui(*args)
+    assert r.returncode == 2 and r.stdout == b""
+    err = r.stderr.decode()
+    assert err.count("\n") == 1 and words in err and "Traceback" not in err
