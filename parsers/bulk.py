@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from parsers.columns import COLUMNS, MISSING_U32, NAN, GCColumns
-from parsers.events import Event, GCCycle, Segment
+from parsers.events import Event, GCCycle
 from parsers.stream import Parser
 
 _D = rb"(\d+(?:\.\d+)?)"

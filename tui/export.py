@@ -15,7 +15,6 @@ six million cycles never become six million objects.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import heapq
 import json
