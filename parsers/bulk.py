@@ -19,6 +19,8 @@ from __future__ import annotations
 import operator
 import re
 from array import array
+from bisect import bisect_left
+from itertools import compress, repeat
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -124,20 +126,23 @@ class BulkParser:
         gc_idx = [i for i, m in enumerate(mlines) if m == _MARK]
         olines = data.split(b"\n")
         gc_lines = [olines[i] for i in gc_idx]
-        nums = array("d", map(float, b" ".join(gc_lines).translate(_NUMERIC).split()))
+        joined = b" ".join(gc_lines)
+        nums = array("d", map(float, joined.translate(_NUMERIC).split()))
         if len(gc_idx) != count or len(nums) not in (18 * count, 16 * count):
             self._chunk_rows(data)  # mixed shapes, or a line that was the marker
             return
-        self._fast_rows(mlines, olines, gc_idx, gc_lines, nums)
+        forced = gc_lines if b"(forced)" in joined else None
+        self._fast_rows(mlines, olines, gc_idx, forced, nums)
 
     def _fast_rows(
         self,
         mlines: list[bytes],
         olines: list[bytes],
         gc_idx: list[int],
-        gc_lines: list[bytes],
+        forced: list[bytes] | None,
         nums: array,  # type: ignore[type-arg]
     ) -> None:
+        """``forced``: the gc lines, when any of them is ``(forced)``."""
         p = self.parser
         count = len(gc_idx)
         width = len(nums) // count
@@ -146,13 +151,15 @@ class BulkParser:
         seg_of = array("H", [0]) * count
         diverted: set[int] = set()  # line numbers of rows the parser handled
         slow_cycles: list[GCCycle] = []
+        # Rows whose cycle number does not rise: restart candidates, found in
+        # C (compress over a map of <=), so plain runs cost no Python per row.
+        drops = list(compress(range(1, count), map(operator.le, ns[1:], ns)))
         g = 0  # next gc row
         limit = p._splitter.max_line
         for k in [i for i, m in enumerate(mlines) if m != _MARK] + [len(mlines)]:
             # The run of gc rows before line k.
             start = g
-            while g < count and gc_idx[g] < k:
-                g += 1
+            g = bisect_left(gc_idx, k, g)
             j = start
             while j < g and not p._quiet():
                 p._seen = base + gc_idx[j]
@@ -165,15 +172,19 @@ class BulkParser:
                 last = p.last_gc_n
                 seg = p.segment
                 run_from = j
-                for r in range(j, g):
+                # Only the run's first row (against the parser's last cycle)
+                # and the precomputed drops inside it can start a segment.
+                candidates = [j] + drops[bisect_left(drops, j + 1) : bisect_left(drops, g)]
+                for r in candidates:
+                    before = last if r == j else ns[r - 1]
                     n = ns[r]
-                    if last is not None and n <= last:
+                    if before is not None and n <= before:
                         seg_of[run_from:r] = array("H", [seg]) * (r - run_from)
-                        p._new_segment(base + gc_idx[r] + 1, "gc", last, n)
+                        p._new_segment(base + gc_idx[r] + 1, "gc", before, n)
                         self.events.extend(p._take())
                         seg, run_from = p.segment, r
-                    last = n
                 seg_of[run_from:g] = array("H", [seg]) * (g - run_from)
+                last = ns[g - 1]
                 p.last_gc_n = last
                 p.lines += g - j
                 p.counts["gc"] += g - j
@@ -189,7 +200,7 @@ class BulkParser:
             p._physical(line.decode("utf-8", "replace"), cut)
             self._collect_slow(p._take(), slow_cycles, diverted)
         p._seen = base + len(mlines)
-        c = _columns(nums, width, ns, gc_idx, gc_lines, base, seg_of)
+        c = _columns(nums, width, ns, gc_idx, forced, base, seg_of)
         if slow_cycles:
             self._merge(c, slow_cycles)
         else:
@@ -330,14 +341,14 @@ def _columns(
     width: int,
     ns: list[int],
     gc_idx: list[int],
-    gc_lines: list[bytes],
+    forced: list[bytes] | None,
     base: int,
     segments: array,  # type: ignore[type-arg]
 ) -> GCColumns:
     """Deal a flat array of numbers (``width`` per line) into columns."""
     c = GCColumns()
     c.n = array("I", ns)
-    c.t_ms = array("I", [round(t * 1000) for t in nums[1::width]])
+    c.t_ms = array("I", map(round, map(operator.mul, nums[1::width], repeat(1000.0))))
     c.cpu_pct = array("B", map(int, nums[2::width]))
     (
         c.stw_sweep_term_ms,
@@ -364,8 +375,8 @@ def _columns(
         era = 4
     c.procs = array("H", map(int, nums[width - 1 :: width]))
     c.flags = array("B", [era]) * count
-    if any(line.endswith(b" (forced)") for line in gc_lines):
-        c.flags = array("B", [era | (1 if line.endswith(b" (forced)") else 0) for line in gc_lines])
+    if forced is not None:
+        c.flags = array("B", [era | (1 if line.endswith(b" (forced)") else 0) for line in forced])
     c.line_no = array("I", [base + i + 1 for i in gc_idx])
     c.segment = segments
     return c

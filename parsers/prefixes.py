@@ -52,13 +52,13 @@ class Unwrapped:
     wrapper: str = ""
 
 
-def unwrap(line: str) -> Unwrapped:
-    """Decode a Docker json-file or CRI record; other lines pass unchanged."""
+def unwrap(line: str) -> Unwrapped | None:
+    """Decode a Docker json-file or CRI record; None for any other line."""
     if line.startswith("{") and '"log"' in line:
         try:
             obj = json.loads(line)
         except ValueError:
-            return Unwrapped(line)
+            return None
         if isinstance(obj, dict) and isinstance(obj.get("log"), str):
             text: str = obj["log"]
             partial = not text.endswith("\n")
@@ -74,7 +74,7 @@ def unwrap(line: str) -> Unwrapped:
                 partial=partial,
                 wrapper="docker-json",
             )
-        return Unwrapped(line)
+        return None
     if line[:1].isdigit():
         m = _CRI.fullmatch(line)
         if m:
@@ -85,7 +85,7 @@ def unwrap(line: str) -> Unwrapped:
                 partial=m.group(3) == "P",
                 wrapper="cri",
             )
-    return Unwrapped(line)
+    return None
 
 
 def parse_time(text: str) -> float | None:

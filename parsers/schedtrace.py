@@ -100,7 +100,7 @@ _INT = re.compile(r"-?\d+")
 
 def _ints(text: str) -> tuple[int, ...]:
     """``"1 0 3"``, ``"[ 1 0 3 ]"`` or ``"1 0 3 "`` to a tuple of ints."""
-    return tuple(int(n) for n in text.strip("[] ").split())
+    return tuple(map(int, text.strip("[] ").split()))
 
 
 def _flag(text: str) -> int | None:

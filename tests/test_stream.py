@@ -281,3 +281,9 @@ def test_every_record_start_begins_with_a_head_char(line: str) -> None:
     from parsers.stream import HEAD_CHARS
 
     assert line[0] in HEAD_CHARS
+
+
+def test_start_patterns_capture_nothing_but_their_family() -> None:
+    from parsers.stream import STARTS
+
+    assert STARTS.groups == len(STARTS.groupindex)

@@ -12,13 +12,16 @@ the seam is added back.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from array import array
 from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 from parsers.bulk import BulkParser, BulkResult
 from parsers import events as events_module
@@ -64,7 +67,26 @@ def _seam_in(window: bytes) -> int | None:
     return None
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Cyclic garbage collection off while a big parse allocates millions of
+    events: none of them forms a cycle, and each collection would walk every
+    one of them again (15-20 % of a 100 MB parse)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _parse_range(path: str, start: int, end: int, count_lines: bool) -> BulkResult:
+    with paused_gc():
+        return _parse_range_now(path, start, end, count_lines)
+
+
+def _parse_range_now(path: str, start: int, end: int, count_lines: bool) -> BulkResult:
     first_line = 1
     with open(path, "rb") as f:
         if count_lines and start:
@@ -106,8 +128,9 @@ def parse_path(
         result = _parse_range(path, *ranges[0], False)
         for future in futures:
             part = future.result()
-            part.events = _unpack(part.events)  # type: ignore[arg-type]
-            _stitch(result, part)
+            with paused_gc():
+                part.events = _unpack(part.events)  # type: ignore[arg-type]
+                _stitch(result, part)
     return result
 
 

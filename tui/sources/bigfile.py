@@ -43,7 +43,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from parsers.bulk import BulkParser, BulkResult
 from parsers.stream import Parser
-from tui.bulkload import CHUNK, _pack, _seam_in, _stitch, _unpack, find_seams
+from tui.bulkload import CHUNK, _pack, _seam_in, _stitch, _unpack, find_seams, paused_gc
 from tui.feed import Feeder
 from tui.loading import check_source, is_gzip, os_message
 from tui.model import Model, SegmentInfo
@@ -226,11 +226,11 @@ def _parse_part(paths: tuple[str, ...], start: int, end: int, first_line: int, p
     its first line number instead of counting it. ``paths``: names of the
     file to try in turn."""
     f = _open_first(paths)
-    with f:
+    with f, paused_gc():
         bulk = BulkParser(Parser(first_line=first_line))
         for block in _Blocks(f.fileno(), start, end, CHUNK):
             bulk.feed(block)
-    result = bulk.close()
+        result = bulk.close()
     if pack:  # about to be pickled
         result.events = _pack(result.events)  # type: ignore[assignment]
     result.first_line = first_line  # type: ignore[attr-defined]
