@@ -29,24 +29,34 @@ from parsers.events import LineMeta, SchedSnapshot, Segment
 from parsers.stream import Parser
 
 CHUNK = 4 << 20
+# On two cores the worker also counts the lines before its range and pickles
+# its result: on a 1 GB log it finished about 4 s of 27 s after this process
+# with an even split, so this process takes a little more.
+FIRST_SHARE = {2: 0.56}
 _GC_N = re.compile(rb"\ngc (\d+) @")
 _SEAM_SEARCH = 1 << 20
 
 
-def find_seams(path: str | os.PathLike[str], parts: int, min_split: int = 8 * CHUNK) -> list[int]:
+def find_seams(
+    path: str | os.PathLike[str], parts: int, min_split: int = 8 * CHUNK, first_share: float | None = None
+) -> list[int]:
     """Offsets (line starts) that cut the file into about ``parts`` ranges.
 
     Files under ``min_split`` bytes are not worth a process start.
+    ``first_share`` gives the first range that fraction of the file and
+    splits the rest evenly (the first range is parsed here, with no result
+    to pickle and no lines to count before it, so it can take more).
     """
     size = os.path.getsize(path)
     seams = [0]
     if parts < 2 or size < min_split:
         return seams + [size]
+    share = 1 / parts if first_share is None else first_share
     with open(path, "rb") as f:
         for i in range(1, parts):
-            f.seek(size * i // parts)
+            base = int(size * (share + (1 - share) * (i - 1) / (parts - 1)))
+            f.seek(base)
             window = f.read(_SEAM_SEARCH)
-            base = size * i // parts
             seam = _seam_in(window)
             if seam is not None and base + seam > seams[-1]:
                 seams.append(base + seam)
@@ -119,7 +129,7 @@ def parse_path(
     """Parse the whole file at ``path`` (not gzip) into a :class:`BulkResult`."""
     path = str(Path(path))
     workers = workers or min(os.cpu_count() or 1, 4)
-    seams = find_seams(path, workers, min_split)
+    seams = find_seams(path, workers, min_split, first_share=FIRST_SHARE.get(workers))
     ranges = list(zip(seams, seams[1:]))
     if len(ranges) == 1:
         return _parse_range(path, 0, seams[1], False)
