@@ -68,3 +68,43 @@ def test_errors_are_one_line(args: tuple[str, ...], words: str) -> None:
     assert r.returncode == 2 and r.stdout == b""
     err = r.stderr.decode()
     assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+def test_open_jsonl_equals_export_then_ends() -> None:
+    opened = gctui("open", str(SAMPLE), "--no-follow", "--jsonl")
+    exported = gctui("export", str(SAMPLE), "--format", "jsonl")
+    assert opened.returncode == exported.returncode == 0
+    rows = opened.stdout.splitlines()
+    assert rows[:-1] == exported.stdout.splitlines()
+    assert json.loads(rows[-1])["kind"] == "end"
+
+
+def test_open_follows_appends_until_interrupted(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    log = tmp_path / "app.log"
+    log.write_bytes(SAMPLE.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "open", str(log), "--jsonl"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+
+    def read_until_cycle(n: int) -> None:
+        while time.monotonic() < deadline:
+            row = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+            if row["kind"] == "gc" and row["n"] == n:
+                return
+        raise AssertionError(f"gc {n} never arrived")
+
+    try:
+        read_until_cycle(307)  # everything already in the file
+        with log.open("a") as f:
+            f.write("gc 308 @3.100s 9%: 0.01+1.0+0.01 ms clock, 0.02+0.1/1.0/0.5+0.02 ms cpu, "
+                    "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")
+        read_until_cycle(308)  # and what was appended while followed
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err

@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, TextIO
 
 from parsers.events import Event, GCCycle
-from tui.export import cycle_objects, event_object
+from tui.export import cycle_objects, event_object, export_jsonl
 from tui.feed import Feeder
 from tui.model import Model
 from tui.report import render_text, summarize
@@ -42,15 +42,20 @@ class Headless:
         out: TextIO = sys.stdout,
         err: TextIO = sys.stderr,
         on_tick: Callable[[Model], None] | None = None,
+        feeder: Feeder | None = None,
     ) -> None:
-        """``on_tick`` is called with the model about once a second (a live view)."""
+        """``on_tick`` is called with the model about once a second (a live
+        view). ``feeder`` carries on from a model already loaded (a big file
+        read in bulk, then followed); its events come out first."""
         self.source = source
         self.jsonl, self.report, self.as_json = jsonl, report, as_json
         self.thresholds = thresholds or Thresholds()
         self.out, self.err = out, err
-        self.model = Model()
-        self.model.env.description = source.description
-        self.feeder = Feeder(self.model, on_events=self._events if jsonl else None)
+        self.feeder = feeder or Feeder(Model())
+        self.model = self.feeder.model
+        self.model.env.description = self.model.env.description or source.description
+        if jsonl:
+            self.feeder.on_events = self._events
         self.stop = threading.Event()
         self._items: queue.Queue[Item | None] = queue.Queue(maxsize=1024)
         self._cycles_written = 0
@@ -60,6 +65,9 @@ class Headless:
 
     def run(self) -> int:
         """Run to the end of the source (or a signal); return the exit status."""
+        if self.jsonl and (len(self.model.cycles) or self.model.lines):
+            export_jsonl(self.model, self.out)  # what was loaded before following
+            self._cycles_written = len(self.model.cycles)
         thread = threading.Thread(target=self._produce, name="gctui-source", daemon=True)
         previous = _install_signals(self.stop)
         try:

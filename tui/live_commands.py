@@ -11,25 +11,27 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 from tui.commands import one_line_errors
+from tui.feed import Feeder
 from tui.sources.base import Source, SourceError
 from tui.thresholds import Thresholds
 
 
-def _session(source: Source, args: argparse.Namespace) -> int:
+def _session(source: Source, args: argparse.Namespace, feeder: Feeder | None = None) -> int:
     thresholds = Thresholds.from_overrides(getattr(args, "threshold", []) or [])
     if args.jsonl or args.report:
         from tui.headless import Headless
 
         return Headless(source, jsonl=args.jsonl, report=args.report, as_json=args.json,
-                        thresholds=thresholds).run()
+                        thresholds=thresholds, feeder=feeder).run()
     from tui.plain import PlainView
 
-    return PlainView(source, thresholds=thresholds).run()
+    return PlainView(source, thresholds=thresholds, feeder=feeder).run()
 
 
 @one_line_errors
@@ -66,13 +68,26 @@ def open_(args: argparse.Namespace) -> int:
         if sys.stdin is None:
             raise SourceError("gctui: no standard input to read")
         return _session(PipeSource(sys.stdin.buffer), args)
-    from tui.loading import check_source
+    from tui.loading import check_source, is_gzip
     from tui.sources.follow import FileSource
 
-    if not args.wait:
-        check_source(args.file)  # a missing file is an error now, not after the banner
-    source = FileSource(args.file, follow=not args.no_follow, wait=args.wait)
-    return _session(source, args)
+    if args.wait:
+        return _session(FileSource(args.file, follow=not args.no_follow, wait=True), args)
+    st = check_source(args.file)  # a missing file is an error now, not after the banner
+    with open(args.file, "rb") as f:
+        compressed = is_gzip(f.read(2), args.file)
+    if compressed or st is None or not stat.S_ISREG(st.st_mode):
+        return _session(FileSource(args.file, follow=not args.no_follow), args)
+    # A regular file: what is there now is read in bulk on every core, then
+    # followed from where that read stopped.
+    from tui.sources.bigfile import TailFirstLoader, continue_feeder
+
+    with TailFirstLoader(args.file) as loader:
+        model = loader.full_model()
+        assert loader.full_result is not None
+        feeder = continue_feeder(model, loader.full_result)
+        source = loader.follow_source(follow=not args.no_follow)
+    return _session(source, args, feeder)
 
 
 @one_line_errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from tui.feed import Feeder
 from tui.findings import FindingsEngine
 from tui.headless import Headless
 from tui.model import Model
@@ -22,12 +23,12 @@ class PlainView:
     """Follow a source, printing what changes."""
 
     def __init__(self, source: Source, *, thresholds: Thresholds | None = None,
-                 out: TextIO = sys.stdout) -> None:
+                 out: TextIO = sys.stdout, feeder: Feeder | None = None) -> None:
         self.out = out
         self.engine = FindingsEngine(thresholds or Thresholds())
         self.seen: set[tuple[str, int]] = set()
         self.session = Headless(source, report=True, thresholds=thresholds, out=out,
-                                on_tick=self._tick)
+                                on_tick=self._tick, feeder=feeder)
         print(f"gctui: watching {source.description} (Ctrl-C to stop)", file=out, flush=True)
 
     def run(self) -> int:
