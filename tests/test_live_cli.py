@@ -108,3 +108,13 @@ def test_open_follows_appends_until_interrupted(tmp_path: Path) -> None:
         rest, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert b"Traceback" not in err
+
+
+@pytest.mark.go
+def test_demo_live_builds_and_runs_the_bundled_program(go_build: Callable[[str], Path]) -> None:
+    go_build("steady")  # skips, or fails under CI, exactly when Go is missing
+    r = gctui("demo", "--live", "--speed", "12", "--report", "--json", timeout=120)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["cycles"]["count"] > 10 and summary["cycles"]["segments"] == 1
+    assert summary["ended"]["exit_status"] == 0 and summary["goroutines"]["max"] > 100
