@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.stream import parse_bytes
+from kit import model_of
 from tui.export import CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
 from tui.loading import load
 from tui.model import Model
@@ -32,12 +32,6 @@ B = (
 SCHED = "SCHED 1000ms: gomaxprocs=2 idleprocs=1 threads=5 spinningthreads=0 idlethreads=2 runqueue=0 [0 0]"
 
 
-def model_of(text: str) -> Model:
-    events, p = parse_bytes(text.encode())
-    m = Model()
-    m.apply(events)
-    m.set_counts(p.counts, p.lines)
-    return m
 
 
 def jsonl(model: Model) -> list[dict[str, object]]:

@@ -16,6 +16,7 @@ import psutil
 import pytest
 
 from gorun import RUNTIME_ENV, run_workload
+from kit import model_of
 from parsers.bulk import parse_chunks
 from parsers.events import LineMeta, SchedSnapshot
 from parsers.stream import Parser, parse_bytes
@@ -52,13 +53,6 @@ def healthy(count: int = 30, every: float = 2.0, start: int = 1, t0: float = 1.0
     return [gc_line(start + k, t0 + k * every) for k in range(count)]
 
 
-def model_of(lines: list[str] | str) -> Model:
-    text = lines if isinstance(lines, str) else "\n".join(lines) + "\n"
-    events, parser = parse_bytes(text.encode())
-    m = Model()
-    m.apply(events)
-    m.set_counts(parser.counts, parser.lines)
-    return m
 
 
 def ids(findings: list[Finding], at_least: str = "info") -> set[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.bulk import parse_chunks
-from parsers.stream import parse_bytes
+from kit import model_of
 from tui.cycles import buckets, percentile
 from tui.model import Model
 
@@ -23,12 +23,6 @@ B = (
 )
 
 
-def model_of(text: str) -> Model:
-    events, p = parse_bytes(text.encode())
-    m = Model()
-    m.apply(events)
-    m.set_counts(p.counts, p.lines)
-    return m
 
 
 def test_derived_metrics_by_hand() -> None:

@@ -9,24 +9,14 @@ from pathlib import Path
 import pytest
 
 from parsers import pacer
+from kit import parse_with
 from parsers.events import LineMeta, Pacer
 
 DATA = Path(__file__).parent / "data" / "pacer"
 
 
 def parse(line: str, line_no: int = 1) -> tuple[str, Pacer] | None:
-    """Try every shape on the stripped line; fail if more than one fits."""
-    payload = line.strip()
-    hits = [shape for shape in pacer.SHAPES if shape.pattern.fullmatch(payload)]
-    assert len(hits) <= 1, f"ambiguous: {[s.name for s in hits]}"
-    if not hits:
-        return None
-    shape = hits[0]
-    match = shape.pattern.fullmatch(payload)
-    assert match is not None
-    event = shape.build(match, LineMeta(line_no=line_no, raw=line))
-    assert isinstance(event, Pacer)
-    return shape.name, event
+    return parse_with(pacer.SHAPES, line, Pacer, line_no)  # type: ignore[return-value]
 
 
 OLD_END_119 = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from parsers.events import LINE_KINDS
-from parsers.stream import parse_bytes
+from kit import model_of
 from tui.cycles import percentile
 from tui.loading import load
 from tui.model import Model
@@ -42,12 +42,6 @@ B = (
 )
 
 
-def model_of(text: str) -> Model:
-    events, p = parse_bytes(text.encode())
-    m = Model()
-    m.apply(events)
-    m.set_counts(p.counts, p.lines)
-    return m
 
 
 @pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: str(p.relative_to(SAMPLES)))

@@ -10,24 +10,14 @@ from pathlib import Path
 import pytest
 
 from parsers import runtime_notes
+from kit import parse_with
 from parsers.events import LineMeta, RuntimeNote
 
 DATA = Path(__file__).parent / "data" / "runtime"
 
 
 def parse(line: str, line_no: int = 1) -> tuple[str, RuntimeNote] | None:
-    """Try every shape on the stripped line; fail if more than one fits."""
-    payload = line.strip()
-    hits = [shape for shape in runtime_notes.SHAPES if shape.pattern.fullmatch(payload)]
-    assert len(hits) <= 1, f"ambiguous: {[s.name for s in hits]}"
-    if not hits:
-        return None
-    shape = hits[0]
-    match = shape.pattern.fullmatch(payload)
-    assert match is not None
-    event = shape.build(match, LineMeta(line_no=line_no, raw=line))
-    assert isinstance(event, RuntimeNote)
-    return shape.name, event
+    return parse_with(runtime_notes.SHAPES, line, RuntimeNote, line_no)  # type: ignore[return-value]
 
 
 CASES = [

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left, bisect_right
 from typing import Iterator
 
 from parsers.columns import MISSING_U32, NAN, GCColumns
@@ -134,38 +135,14 @@ class CycleStore:
         c = self.cols
         if not len(c):
             return None
-        seg = c.segment[-1] if segment is None else segment
-        lo, hi = self.segment_range(seg)
-        # Cycle numbers rise within a segment: binary search.
-        a, b = lo, hi
-        while a < b:
-            mid = (a + b) // 2
-            if c.n[mid] < n:
-                a = mid + 1
-            else:
-                b = mid
-        return a if a < hi and c.n[a] == n else None
+        lo, hi = self.segment_range(c.segment[-1] if segment is None else segment)
+        i = bisect_left(c.n, n, lo, hi)  # cycle numbers rise within a segment
+        return i if i < hi and c.n[i] == n else None
 
     def segment_range(self, segment: int) -> tuple[int, int]:
         """``[start, end)`` indices of a segment's cycles."""
         seg = self.cols.segment
-        lo, hi = 0, len(seg)
-        a, b = lo, hi
-        while a < b:  # first index with seg >= segment
-            mid = (a + b) // 2
-            if seg[mid] < segment:
-                a = mid + 1
-            else:
-                b = mid
-        start = a
-        a, b = start, hi
-        while a < b:  # first index with seg > segment
-            mid = (a + b) // 2
-            if seg[mid] <= segment:
-                a = mid + 1
-            else:
-                b = mid
-        return start, a
+        return bisect_left(seg, segment), bisect_right(seg, segment)
 
     def nearest(self, t_s: float, segment: int | None = None) -> int | None:
         """Index of the cycle whose start is nearest to ``t_s`` (in a segment)."""
@@ -176,13 +153,7 @@ class CycleStore:
         if lo == hi:
             return None
         target = t_s * 1000.0
-        a, b = lo, hi
-        while a < b:
-            mid = (a + b) // 2
-            if c.t_ms[mid] < target:
-                a = mid + 1
-            else:
-                b = mid
+        a = bisect_left(c.t_ms, target, lo, hi)
         best = [i for i in (a - 1, a) if lo <= i < hi]
         return min(best, key=lambda i: abs(c.t_ms[i] - target))
 
@@ -192,18 +163,8 @@ class CycleStore:
         if not len(c):
             return range(0)
         lo, hi = self.segment_range(c.segment[-1] if segment is None else segment)
-
-        def first_at_least(ms: float) -> int:
-            a, b = lo, hi
-            while a < b:
-                mid = (a + b) // 2
-                if c.t_ms[mid] < ms:
-                    a = mid + 1
-                else:
-                    b = mid
-            return a
-
-        return range(first_at_least(t0_s * 1000.0), first_at_least(t1_s * 1000.0 + 0.5))
+        first = bisect_left(c.t_ms, t0_s * 1000.0, lo, hi)
+        return range(first, bisect_left(c.t_ms, t1_s * 1000.0 + 0.5, lo, hi))
 
     def last(self, count: int) -> range:
         """Indices of the newest ``count`` cycles."""

@@ -1,0 +1,34 @@
+"""Small helpers several test files share (not fixtures: plain functions)."""
+
+from __future__ import annotations
+
+from parsers.events import LineEvent, LineMeta
+from parsers.shapes import Shape
+from parsers.stream import parse_bytes
+from tui.model import Model
+
+
+def parse_with(shapes: tuple[Shape, ...], line: str, kind: type, line_no: int = 1) -> tuple[str, LineEvent] | None:
+    """Try every shape of a family on the stripped line; fail if more than one fits."""
+    payload = line.strip()
+    hits = [shape for shape in shapes if shape.pattern.fullmatch(payload)]
+    assert len(hits) <= 1, f"ambiguous: {[s.name for s in hits]}"
+    if not hits:
+        return None
+    shape = hits[0]
+    match = shape.pattern.fullmatch(payload)
+    assert match is not None
+    event = shape.build(match, LineMeta(line_no=line_no, raw=line))
+    assert isinstance(event, kind)
+    return shape.name, event
+
+
+def model_of(text: str | list[str]) -> Model:
+    """A model fed through the live (event) path from text or lines."""
+    if not isinstance(text, str):
+        text = "\n".join(text) + "\n"
+    events, parser = parse_bytes(text.encode())
+    model = Model()
+    model.apply(events)
+    model.set_counts(parser.counts, parser.lines)
+    return model
