@@ -24,7 +24,7 @@ from itertools import compress, repeat
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from parsers.columns import COLUMNS, MISSING_U32, NAN, GCColumns
+from parsers.columns import COLUMNS, MISSING_U8, MISSING_U16, MISSING_U32, NAN, GCColumns
 from parsers.events import Event, GCCycle
 from parsers.stream import Parser
 
@@ -128,8 +128,14 @@ class BulkParser:
         gc_lines = [olines[i] for i in gc_idx]
         joined = b" ".join(gc_lines)
         nums = array("d", map(float, joined.translate(_NUMERIC).split()))
-        if len(gc_idx) != count or len(nums) not in (18 * count, 16 * count):
-            self._chunk_rows(data)  # mixed shapes, or a line that was the marker
+        if (
+            len(gc_idx) != count
+            or len(nums) not in (18 * count, 16 * count)
+            or max(nums) >= MISSING_U32  # a number the columns cannot hold (or inf)
+            or max(nums[2 :: len(nums) // count]) >= MISSING_U8
+            or max(nums[len(nums) // count - 1 :: len(nums) // count]) >= MISSING_U16
+        ):
+            self._chunk_rows(data)  # mixed shapes, a line that was the marker, huge numbers
             return
         forced = gc_lines if b"(forced)" in joined else None
         self._fast_rows(mlines, olines, gc_idx, forced, nums)
@@ -150,6 +156,7 @@ class BulkParser:
         base = p._seen
         seg_of = array("H", [0]) * count
         diverted: set[int] = set()  # line numbers of rows the parser handled
+        confirmed: set[int] = set()  # ... and that came back as a cycle of their own
         slow_cycles: list[GCCycle] = []
         # Rows whose cycle number does not rise: restart candidates, found in
         # C (compress over a map of <=), so plain runs cost no Python per row.
@@ -165,12 +172,12 @@ class BulkParser:
                 p._seen = base + gc_idx[j]
                 p._physical(olines[gc_idx[j]].decode(), 0)
                 diverted.add(base + gc_idx[j] + 1)
-                self._collect_slow(p._take(), slow_cycles, diverted)
-                seg_of[j] = p.segment
+                self._collect_slow(p._take(), slow_cycles, diverted, confirmed)
+                seg_of[j] = min(p.segment, MISSING_U16)
                 j += 1
             if j < g:
                 last = p.last_gc_n
-                seg = p.segment
+                seg = min(p.segment, MISSING_U16)
                 run_from = j
                 # Only the run's first row (against the parser's last cycle)
                 # and the precomputed drops inside it can start a segment.
@@ -182,7 +189,7 @@ class BulkParser:
                         seg_of[run_from:r] = array("H", [seg]) * (r - run_from)
                         p._new_segment(base + gc_idx[r] + 1, "gc", before, n)
                         self.events.extend(p._take())
-                        seg, run_from = p.segment, r
+                        seg, run_from = min(p.segment, MISSING_U16), r
                 seg_of[run_from:g] = array("H", [seg]) * (g - run_from)
                 last = ns[g - 1]
                 p.last_gc_n = last
@@ -198,19 +205,27 @@ class BulkParser:
             if line.endswith(b"\r"):
                 line = line[:-1]
             p._physical(line.decode("utf-8", "replace"), cut)
-            self._collect_slow(p._take(), slow_cycles, diverted)
+            self._collect_slow(p._take(), slow_cycles, diverted, confirmed)
         p._seen = base + len(mlines)
         c = _columns(nums, width, ns, gc_idx, forced, base, seg_of)
+        if diverted - confirmed:
+            # The parser joined such a row into an open record (a CRI or
+            # Docker partial line): it is no cycle of its own.
+            c = _without_lines(c, diverted - confirmed)
         if slow_cycles:
             self._merge(c, slow_cycles)
         else:
             self.columns.extend(c)
 
-    def _collect_slow(self, events: list[Event], slow: list[GCCycle], diverted: set[int]) -> None:
+    def _collect_slow(
+        self, events: list[Event], slow: list[GCCycle], diverted: set[int], confirmed: set[int]
+    ) -> None:
         """Events from the parser inside a fast chunk: cycles wait to be merged."""
         for event in events:
             if isinstance(event, GCCycle):
-                if event.meta.line_no not in diverted:
+                if event.meta.line_no in diverted:
+                    confirmed.add(event.meta.line_no)
+                else:
                     slow.append(event)
                     self._slow_segment[event.meta.line_no] = self.parser.segment
             else:
@@ -249,7 +264,9 @@ class BulkParser:
         last, seen, seg, added = p.last_gc_n, p._seen, p.segment, 0
         for row in rows:
             n_text = row[0]
-            if n_text and quiet:
+            # Numbers too long for the columns (or for int()) go through the
+            # parser, which keeps the event path's rules for them.
+            if n_text and quiet and len(max(row[:_OTHER], key=len)) <= 9:
                 n = int(n_text)
                 seen += 1
                 if last is not None and n <= last:
@@ -262,7 +279,7 @@ class BulkParser:
                 gc_rows.append(row)
                 ns.append(n)
                 line_nos.append(seen)
-                segs.append(seg)
+                segs.append(min(seg, MISSING_U16))
                 continue
             p._seen, p.last_gc_n, p.lines = seen, last, p.lines + added
             p.counts["gc"] += added
@@ -295,7 +312,7 @@ class BulkParser:
         c = GCColumns()
         c.n = array("I", ns)
         c.t_ms = array("I", map(int, map(bytes.__add__, cols[1], cols[2])))
-        c.cpu_pct = array("B", [v if v < 255 else 254 for v in map(int, cols[3])])
+        c.cpu_pct = array("B", [v if v < MISSING_U8 else MISSING_U8 for v in map(int, cols[3])])
         (
             c.stw_sweep_term_ms,
             c.mark_ms,
@@ -317,7 +334,7 @@ class BulkParser:
         else:
             c.stacks_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[16]])
             c.globals_mb = array("I", [int(v) if v else MISSING_U32 for v in cols[17]])
-        c.procs = array("H", map(int, cols[18]))
+        c.procs = array("H", [v if v < MISSING_U16 else MISSING_U16 for v in map(int, cols[18])])
         # flags: forced bit, era code 0 (go1.18) or 1 (go1.6) in bits 2-3.
         c.flags = array("B", [(1 if f else 0) | (0 if s else 4) for f, s in zip(cols[19], cols[16])])
         c.line_no = array("I", line_nos)
@@ -380,6 +397,15 @@ def _columns(
     c.line_no = array("I", [base + i + 1 for i in gc_idx])
     c.segment = segments
     return c
+
+
+def _without_lines(c: GCColumns, lines: set[int]) -> GCColumns:
+    keep = [i for i, line in enumerate(c.line_no) if line not in lines]
+    out = GCColumns()
+    for name in COLUMNS:
+        col = getattr(c, name)
+        setattr(out, name, array(col.typecode, [col[i] for i in keep]))
+    return out
 
 
 def _slice(c: GCColumns, a: int, b: int) -> GCColumns:

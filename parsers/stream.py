@@ -352,9 +352,14 @@ class Parser:
             return True
         if verdict is False:
             return False  # a whole program line between two pieces
-        self._torn = None
         shape, m = verdict
-        self._emit(shape.build(m, replace(torn.first, raw=torn.raw())))
+        try:
+            cycle = shape.build(m, replace(torn.first, raw=torn.raw()))
+        except (ValueError, OverflowError):  # e.g. a number past int()'s digit limit
+            self._end_torn()  # its lines, this one included, go back as what they are
+            return True
+        self._torn = None
+        self._emit(cycle)
         for text, where in torn.inserted:
             self._out.append(Output(meta=where, text=text, recovered=True))
         for _ in torn.pieces:

@@ -60,3 +60,12 @@ def test_a_stop_from_outside_flushes_and_exits_zero() -> None:
     timer.start()
     assert session.run() == 0
     assert "GC cycles      307" in out.getvalue()
+
+
+def test_jsonl_keeps_file_order_within_a_batch() -> None:
+    gc = ("gc 1 @0.001s 1%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->0 MB, 5 MB goal, "
+          "0 MB stacks, 0 MB globals, 4 P")
+    out = io.StringIO()
+    Headless(BytesSource(f"hello\n{gc}\nworld\n".encode()), jsonl=True, out=out).run()
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["kind"], r.get("line_no")) for r in rows[:-1]] == [("output", 1), ("gc", 2), ("output", 3)]

@@ -58,10 +58,15 @@ def test_demo_headless() -> None:
     [
         (("run", "--", "/no/such/program"), "no such command"),
         (("attach", "999999999"), "no process"),
+        (("attach", "-1"), "no process"),
+        (("demo", "--speed", "nan"), "--speed"),
+        (("demo", "--live", "--speed", "-1"), "--speed"),
+        (("run", "--schedtrace", "-5", "--", "true"), "schedtrace"),
         (("open", "/no/such.log"), "no such file"),
         (("/no/such.log",), "no such file"),
     ],
-    ids=["run-missing", "attach-missing", "open-missing", "shorthand-missing"],
+    ids=["run-missing", "attach-missing", "attach-negative", "demo-speed-nan", "demo-live-speed",
+         "run-schedtrace", "open-missing", "shorthand-missing"],
 )
 def test_errors_are_one_line(args: tuple[str, ...], words: str) -> None:
     r = gctui(*args)

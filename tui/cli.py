@@ -125,6 +125,16 @@ def _session_options(parser: argparse.ArgumentParser) -> None:
     _threshold_option(parser)
 
 
+def _positive_ms(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of milliseconds: {text}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0: {text}")
+    return value
+
+
 def _live_commands(sub: Any) -> None:
     run = sub.add_parser(
         "run", help="launch a Go program with GC tracing on and watch it",
@@ -134,7 +144,7 @@ def _live_commands(sub: Any) -> None:
                           "`go run PKG` is built first, so the go command's own GC lines stay out."),
         usage="gctui run [options] -- CMD [ARGS...]",
     )
-    run.add_argument("--schedtrace", type=int, default=1000, metavar="MS",
+    run.add_argument("--schedtrace", type=_positive_ms, default=1000, metavar="MS",
                      help="scheduler trace period (default 1000)")
     run.add_argument("--scheddetail", action="store_true",
                      help="goroutine counts by state and wait reason (scheddetail=1)")

@@ -39,7 +39,7 @@ class Feeder:
         every core, then followed): line numbers and counts continue from
         ``result``, and a restart after it still shows (cycle numbers that
         go back from its last one)."""
-        parser = Parser(stream=stream, first_line=result.lines + 1)
+        parser = Parser(stream=_stream_name(stream), first_line=result.lines + 1)
         parser.segment = self.model.segment
         parser.last_gc_n = getattr(result, "last_gc_n", None)
         parser.last_sched_ms = getattr(result, "last_sched_ms", None)
@@ -52,7 +52,7 @@ class Feeder:
         if isinstance(item, Chunk):
             parser = self.parsers.get(item.stream)
             if parser is None:
-                parser = self.parsers[item.stream] = Parser(stream=item.stream)
+                parser = self.parsers[item.stream] = Parser(stream=_stream_name(item.stream))
             self._apply(parser.feed(item.data))
         elif isinstance(item, ProcessSample):
             self.model.add_process_sample(item)
@@ -105,7 +105,7 @@ class Feeder:
             for kind, n in parser.counts.items():
                 self._retired[kind] += n
             self._retired_lines += parser.lines
-            fresh = Parser(stream=stream)
+            fresh = Parser(stream=_stream_name(stream))
             fresh.segment, fresh.last_gc_n = parser.segment, parser.last_gc_n
             fresh.last_sched_ms = parser.last_sched_ms
             carried[stream] = fresh
@@ -120,3 +120,9 @@ class Feeder:
             if value is not None:
                 setattr(env, f.name, value)
         self.model.version += 1
+
+
+def _stream_name(stream: str) -> str | None:
+    """``log`` (a file or pipe mixing both streams) names no stream, as a
+    bulk read of the same file does; ``stdout``/``stderr`` are kept."""
+    return None if stream == "log" else stream

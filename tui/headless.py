@@ -129,20 +129,24 @@ class Headless:
             self.on_tick(self.model)
 
     def _events(self, events: list[Event]) -> None:
-        """Write JSON lines in arrival order; cycles with their derived numbers."""
+        """Write JSON lines in the order the parser gave them; a cycle comes
+        from the model (with its derived numbers), the model having stored
+        the batch's cycles in the same order."""
         for event in events:
             if isinstance(event, GCCycle):
-                continue
-            self._write_new_cycles()
-            self._write(event_object(event))
-        self._write_new_cycles()
+                self._write_cycles(self._cycles_written + 1)
+            else:
+                self._write(event_object(event))
 
     def _write_new_cycles(self) -> None:
-        total = len(self.model.cycles)
-        if total > self._cycles_written:
-            for obj in cycle_objects(self.model, self._cycles_written, total):
+        self._write_cycles(len(self.model.cycles))
+
+    def _write_cycles(self, upto: int) -> None:
+        upto = min(upto, len(self.model.cycles))
+        if upto > self._cycles_written:
+            for obj in cycle_objects(self.model, self._cycles_written, upto):
                 self._write(obj)
-            self._cycles_written = total
+            self._cycles_written = upto
 
     def _write(self, obj: dict[str, Any]) -> None:
         self.out.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n")

@@ -92,10 +92,11 @@ def open_(args: argparse.Namespace) -> int:
 
 @one_line_errors
 def demo(args: argparse.Namespace) -> int:
-    if not args.live:
-        from tui.demo.replay import ReplaySource
+    from tui.demo.replay import ReplaySource
 
-        return _session(ReplaySource(speed=args.speed), args)
+    source = ReplaySource(speed=args.speed)  # checks --speed for both modes
+    if not args.live:
+        return _session(source, args)
     from tui.sources.process import ProcessSource
 
     if shutil.which("go") is None:

@@ -11,6 +11,7 @@ recorded time so a fast replay does not cost a wake-up per line.
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import threading
 import time
@@ -33,8 +34,8 @@ class ReplaySource:
     """A CRI-format capture (plain or gzip) replayed as a live program."""
 
     def __init__(self, path: Path | None = None, speed: float = 1.0) -> None:
-        if speed <= 0:
-            raise SourceError("gctui: --speed must be a positive number")
+        if not (math.isfinite(speed) and 1e-3 <= speed <= 1e12):
+            raise SourceError("gctui: --speed must be a positive number (0.001 to 1e12)")
         self.path = path or bundled_capture()
         self.speed = speed
         self.description = f"demo: replay of {self.path.name}" + (f" at {speed:g}x" if speed != 1 else "")

@@ -56,7 +56,7 @@ def identify(pid: int) -> psutil.Process:
         if proc.status() == psutil.STATUS_ZOMBIE:
             raise SourceError(f"gctui: process {pid} has already exited")
         uids = proc.uids()
-    except psutil.NoSuchProcess:
+    except (psutil.NoSuchProcess, ValueError, OverflowError):  # ValueError: a PID below 0
         raise SourceError(f"gctui: no process with PID {pid}") from None
     except psutil.AccessDenied:
         raise SourceError(f"gctui: not allowed to look at process {pid} (permission denied)") from None

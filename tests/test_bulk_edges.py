@@ -1,0 +1,37 @@
+"""Inputs a review found the bulk path got wrong; each must equal the event path."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.bulk import parse_chunks
+from test_bulk import same
+
+GC18 = (
+    "gc {n} @0.001s {pct}%: 0.010+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
+    "{h}->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, {p} P"
+)
+GC16 = "gc 36 @0.001s 1%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->0 MB, 5 MB goal, 4 P (forced)"
+
+CASES = {
+    "cri-partial-then-plain-gc": (
+        "2024-01-01T00:00:00.000000000Z stderr P gc 3 @0.002s 20%: \n" + GC16 + "\n"
+    ),
+    "cpu-pct-over-a-byte": GC18.format(n=1, pct=300, h=4, p=2) + "\n",
+    "cpu-pct-over-a-byte-mixed-shapes": GC18.format(n=1, pct=999, h=4, p=2) + "\n" + GC16 + "\n",
+    "cycle-number-past-32-bits": GC18.format(n=1 << 33, pct=1, h=4, p=2) + "\n",
+    "heap-past-32-bits": GC18.format(n=1, pct=1, h=1 << 40, p=2) + "\n",
+    "procs-past-16-bits": GC18.format(n=1, pct=1, h=4, p=70000) + "\n",
+    "a-number-of-5000-digits": GC18.format(n=1, pct=1, h="9" * 5000, p=2) + "\n",
+    "torn-line-completed-by-5000-digits": (
+        "gc 7 @0.1s 2%: 0.01+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, 4->5->\n"
+        + "9" * 5000 + " MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", list(CASES.values()), ids=list(CASES))
+@pytest.mark.parametrize("chunk", [7, 1 << 30])
+def test_edge_inputs(text: str, chunk: int) -> None:
+    data = text.encode()
+    same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
