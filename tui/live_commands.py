@@ -80,14 +80,31 @@ def open_(args: argparse.Namespace) -> int:
         return _session(FileSource(args.file, follow=not args.no_follow), args)
     # A regular file: what is there now is read in bulk on every core, then
     # followed from where that read stopped.
-    from tui.sources.bigfile import TailFirstLoader, continue_feeder
+    from tui.sources.bigfile import TailFirstLoader, continue_feeder, tail_first_wanted
 
+    live_view = not (args.jsonl or args.report)
     with TailFirstLoader(args.file) as loader:
-        model = loader.full_model()
+        if live_view and tail_first_wanted(args.file):
+            _show_tail_first(loader)
+        model = loader.full_model(progress=_progress if live_view else None)
         assert loader.full_result is not None
         feeder = continue_feeder(model, loader.full_result)
         source = loader.follow_source(follow=not args.no_follow)
     return _session(source, args, feeder)
+
+
+def _show_tail_first(loader: object) -> None:
+    """A big file: its newest cycles at once, then the rest with progress."""
+    from tui.plain import status_line
+
+    tail = loader.tail_model()  # type: ignore[attr-defined]
+    print(f"gctui: {loader.path}: the newest cycles while the rest loads:")  # type: ignore[attr-defined]
+    print("  " + status_line(tail), flush=True)
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"gctui: loaded {done * 100 // max(total, 1)}% ({done >> 20} of {total >> 20} MiB)",
+          file=sys.stderr, flush=True)
 
 
 @one_line_errors
