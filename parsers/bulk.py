@@ -21,6 +21,7 @@ import re
 from array import array
 from bisect import bisect_left
 from itertools import compress, repeat
+from itertools import count as count_from
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -123,9 +124,10 @@ class BulkParser:
             return
         mlines = marked.split(b"\n")
         mlines.pop()
-        gc_idx = [i for i, m in enumerate(mlines) if m == _MARK]
+        # Index lists built in C (compress/map), not a Python loop per line.
+        gc_idx = list(compress(count_from(), map(_MARK.__eq__, mlines)))
         olines = data.split(b"\n")
-        gc_lines = [olines[i] for i in gc_idx]
+        gc_lines = list(map(olines.__getitem__, gc_idx))
         joined = b" ".join(gc_lines)
         nums = array("d", map(float, joined.translate(_NUMERIC).split()))
         if (
@@ -163,7 +165,7 @@ class BulkParser:
         drops = list(compress(range(1, count), map(operator.le, ns[1:], ns)))
         g = 0  # next gc row
         limit = p._splitter.max_line
-        for k in [i for i, m in enumerate(mlines) if m != _MARK] + [len(mlines)]:
+        for k in [*compress(count_from(), map(_MARK.__ne__, mlines)), len(mlines)]:
             # The run of gc rows before line k.
             start = g
             g = bisect_left(gc_idx, k, g)
@@ -394,7 +396,7 @@ def _columns(
     c.flags = array("B", [era]) * count
     if forced is not None:
         c.flags = array("B", [era | (1 if line.endswith(b" (forced)") else 0) for line in forced])
-    c.line_no = array("I", [base + i + 1 for i in gc_idx])
+    c.line_no = array("I", map(operator.add, gc_idx, repeat(base + 1)))
     c.segment = segments
     return c
 
