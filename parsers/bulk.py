@@ -52,6 +52,11 @@ class BulkResult:
     counts: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     segments: int = 1
+    # Where the input started and the parser's run-detection state at its
+    # end: what a reader continuing after it (or a range after it) needs.
+    first_line: int = 1
+    last_gc_n: int | None = None
+    last_sched_ms: int | None = None
 
     @property
     def cycles(self) -> int:
@@ -63,6 +68,7 @@ class BulkParser:
 
     def __init__(self, parser: Parser | None = None) -> None:
         self.parser = parser or Parser()
+        self._first_line = self.parser._seen + 1
         self.columns = GCColumns()
         self.events: list[Event] = []
         self._partial = b""
@@ -97,6 +103,9 @@ class BulkParser:
             counts=dict(p.counts),
             lines=p.lines,
             segments=p.segment + 1,
+            first_line=self._first_line,
+            last_gc_n=p.last_gc_n,
+            last_sched_ms=p.last_sched_ms,
         )
 
     def _slow(self, data: bytes) -> None:

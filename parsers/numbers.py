@@ -17,13 +17,3 @@ def go_float(text: str) -> float:
     if text.endswith("Inf"):
         return -math.inf if text.startswith("-") else math.inf
     return float(text)
-
-
-def opt_int(text: str | None) -> int | None:
-    """``int`` of an optional regex group: None stays None."""
-    return None if text is None else int(text)
-
-
-def ms(text: str) -> float:
-    """A ``fmtNSAsMS`` duration (``0.005``, ``1.4``, ``13``) in ms."""
-    return float(text)

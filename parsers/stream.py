@@ -372,14 +372,11 @@ class Parser:
 # tests/test_stream.py holds a line of each kind to this.
 HEAD_CHARS = frozenset("gSPMGsfpErui" + "c")
 
-# Words every record start contains: a cheap "in" test spares the search
-# regex (which has no literal prefix to skip by) on ordinary output lines.
-_NEEDLES = ("gc", "SCHED", "scvg", "scav", "pacer: ", "GC forced", ": status=", ": p=")
-
 
 def _may_hold_record(text: str) -> bool:
-    # Spelled out rather than any(...) over _NEEDLES: this runs for every
-    # line of program output, and a generator costs more than the scans.
+    # Words every record start contains, spelled out rather than any(...)
+    # over a tuple: this runs for every line of program output, and a
+    # generator costs more than the scans.
     return (
         "gc" in text or "SCHED" in text or "scvg" in text or "scav" in text or "pacer: " in text
         or "GC forced" in text or ": status=" in text or ": p=" in text

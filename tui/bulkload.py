@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from parsers.bulk import BulkParser, BulkResult
 from parsers import events as events_module
@@ -105,21 +105,30 @@ def _parse_range_now(path: str, start: int, end: int, count_lines: bool) -> Bulk
                 block = f.read(min(CHUNK * 4, left))
                 first_line += block.count(b"\n")
                 left -= len(block)
-        f.seek(start)
+        return parse_blocks(read_range(f.fileno(), start, end), first_line, pack=count_lines)
+
+
+def read_range(fd: int, start: int, end: int, size: int = CHUNK) -> Iterator[bytes]:
+    """The bytes of ``[start, end)`` of an open file, ``size`` at a time."""
+    pos = start
+    while pos < end:
+        block = os.pread(fd, min(size, end - pos), pos)
+        if not block:
+            return
+        pos += len(block)
+        yield block
+
+
+def parse_blocks(blocks: Iterable[bytes], first_line: int, pack: bool) -> BulkResult:
+    """Parse one range's bytes; ``pack`` when the result is about to be
+    pickled to another process (see :func:`_pack`)."""
+    with paused_gc():
         bulk = BulkParser(Parser(first_line=first_line))
-        left = end - start
-        while left:
-            block = f.read(min(CHUNK, left))
-            if not block:
-                break
+        for block in blocks:
             bulk.feed(block)
-            left -= len(block)
         result = bulk.close()
-    if count_lines:  # a worker's result, about to be pickled
+    if pack:
         result.events = _pack(result.events)  # type: ignore[assignment]
-    result.first_line = first_line  # type: ignore[attr-defined]
-    result.last_gc_n = bulk.parser.last_gc_n  # type: ignore[attr-defined]
-    result.last_sched_ms = bulk.parser.last_sched_ms  # type: ignore[attr-defined]
     return result
 
 
@@ -150,8 +159,7 @@ def _stitch(into: BulkResult, part: BulkResult) -> None:
     boundaries: list[int] = []  # line numbers of segments added at the seam
     events = part.events
     first_gc = part.columns.n[0] if len(part.columns) else None
-    last_gc = getattr(into, "last_gc_n", None)
-    last_sched = getattr(into, "last_sched_ms", None)
+    last_gc, last_sched = into.last_gc_n, into.last_sched_ms
     if first_gc is not None and last_gc is not None and first_gc <= last_gc:
         boundaries.append(part.columns.line_no[0])
     else:
@@ -185,8 +193,7 @@ def _stitch(into: BulkResult, part: BulkResult) -> None:
         into.counts[kind] = into.counts.get(kind, 0) + count
     into.lines += part.lines
     into.segments = into.segments + len(boundaries) + part.segments - 1
-    into.last_gc_n = getattr(part, "last_gc_n", None)  # type: ignore[attr-defined]
-    into.last_sched_ms = getattr(part, "last_sched_ms", None)  # type: ignore[attr-defined]
+    into.last_gc_n, into.last_sched_ms = part.last_gc_n, part.last_sched_ms
 
 
 # Frozen slotted dataclasses pickle at ~7 us each; a file's worth of program

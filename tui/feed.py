@@ -41,8 +41,7 @@ class Feeder:
         go back from its last one)."""
         parser = Parser(stream=_stream_name(stream), first_line=result.lines + 1)
         parser.segment = self.model.segment
-        parser.last_gc_n = getattr(result, "last_gc_n", None)
-        parser.last_sched_ms = getattr(result, "last_sched_ms", None)
+        parser.last_gc_n, parser.last_sched_ms = result.last_gc_n, result.last_sched_ms
         self.parsers[stream] = parser
         self._retired = {**dict.fromkeys(LINE_KINDS, 0), **result.counts}
         self._retired_lines = result.lines

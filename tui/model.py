@@ -219,10 +219,6 @@ class Model:
 
     # -- reading -------------------------------------------------------------------
 
-    @property
-    def current_segment(self) -> int:
-        return self.segment
-
     def latest_sched(self, segment: int | None = None) -> SchedSnapshot | None:
         """The newest scheduler snapshot (of a segment, default the current)."""
         seg = self.segment if segment is None else segment

@@ -41,9 +41,8 @@ import stat
 from concurrent.futures import ProcessPoolExecutor
 from typing import BinaryIO, Callable, Iterator
 
-from parsers.bulk import BulkParser, BulkResult
-from parsers.stream import Parser
-from tui.bulkload import CHUNK, _pack, _seam_in, _stitch, _unpack, find_seams, paused_gc
+from parsers.bulk import BulkResult
+from tui.bulkload import _seam_in, _stitch, _unpack, find_seams, parse_blocks, read_range
 from tui.feed import Feeder
 from tui.loading import check_source, is_gzip, os_message
 from tui.model import Model, SegmentInfo
@@ -115,12 +114,7 @@ class TailFirstLoader:
         """The last ``tail_bytes`` of the file, parsed from a line where no
         block can be open (line numbers count from the tail's first line)."""
         start = self.tail_start = self._tail_start()
-        bulk = BulkParser(Parser(first_line=1))
-        for block in self._blocks(start, self.end_offset):
-            bulk.feed(block)
-        self.tail_result = bulk.close()
-        self.tail_result.last_gc_n = bulk.parser.last_gc_n  # type: ignore[attr-defined]
-        self.tail_result.last_sched_ms = bulk.parser.last_sched_ms  # type: ignore[attr-defined]
+        self.tail_result = parse_blocks(self._blocks(start, self.end_offset), 1, pack=False)
         mib = (self.end_offset - start) / (1 << 20)
         reason = "start of the file" if start == 0 else f"the last {mib:.1f} MiB of the file (the rest is loading)"
         return self._model(self.tail_result, reason)
@@ -180,8 +174,8 @@ class TailFirstLoader:
         assert result is not None
         return result
 
-    def _blocks(self, start: int, end: int) -> _Blocks:
-        return _Blocks(self._file.fileno(), start, end, CHUNK)
+    def _blocks(self, start: int, end: int) -> Iterator[bytes]:
+        return read_range(self._file.fileno(), start, end)
 
     def _last_line_end(self, size: int) -> int:
         """The end of the last whole line: a line still being written is
@@ -204,39 +198,11 @@ class TailFirstLoader:
         return base + newline + 1 if newline >= 0 else self.end_offset
 
 
-class _Blocks:
-    """Blocks of ``[start, end)`` of a descriptor, read with pread (no seek
-    shared with other readers of the same descriptor)."""
-
-    def __init__(self, fd: int, start: int, end: int, size: int) -> None:
-        self.fd, self.start, self.end, self.size = fd, start, end, size
-
-    def __iter__(self) -> Iterator[bytes]:
-        pos = self.start
-        while pos < self.end:
-            block = os.pread(self.fd, min(self.size, self.end - pos), pos)
-            if not block:
-                return
-            pos += len(block)
-            yield block
-
-
 def _parse_part(paths: tuple[str, ...], start: int, end: int, first_line: int, pack: bool) -> BulkResult:
-    """Parse one range in a worker: :func:`tui.bulkload._parse_range`, told
-    its first line number instead of counting it. ``paths``: names of the
-    file to try in turn."""
-    f = _open_first(paths)
-    with f, paused_gc():
-        bulk = BulkParser(Parser(first_line=first_line))
-        for block in _Blocks(f.fileno(), start, end, CHUNK):
-            bulk.feed(block)
-        result = bulk.close()
-    if pack:  # about to be pickled
-        result.events = _pack(result.events)  # type: ignore[assignment]
-    result.first_line = first_line  # type: ignore[attr-defined]
-    result.last_gc_n = bulk.parser.last_gc_n  # type: ignore[attr-defined]
-    result.last_sched_ms = bulk.parser.last_sched_ms  # type: ignore[attr-defined]
-    return result
+    """Parse one range in a worker, told its first line number instead of
+    counting it. ``paths``: names of the file to try in turn."""
+    with _open_first(paths) as f:
+        return parse_blocks(read_range(f.fileno(), start, end), first_line, pack)
 
 
 def _open_first(paths: tuple[str, ...]) -> BinaryIO:
