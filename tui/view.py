@@ -1,0 +1,28 @@
+"""What the widgets are asked to draw: the model and the user's place in it.
+
+Kept apart from the app so selection logic is testable without Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.model import Model
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One frame's question to the widgets.
+
+    ``rows`` are the cycle-store indices the charts cover (one segment, a
+    window ending at or around the selection, or the whole segment when
+    zoomed out); ``selected`` is the selected cycle's store index (None when
+    there are no cycles); ``count`` is how many cycles are committed (read
+    no row at or past it: a source thread may be appending).
+    """
+
+    model: Model
+    rows: range
+    selected: int | None
+    count: int
+    following: bool = True
