@@ -122,6 +122,8 @@ def _session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", action="store_true",
                         help="no view: print the summary when the source ends (or on Ctrl-C)")
     parser.add_argument("--json", action="store_true", help="with --report: the summary as JSON")
+    parser.add_argument("--plain", action="store_true",
+                        help="a plain-text live view instead of the terminal UI (the default off a terminal)")
     _threshold_option(parser)
 
 

@@ -37,6 +37,7 @@ from parsers.events import (
     Segment,
 )
 from tui.cycles import CycleStore
+from tui.rawlines import RawLines
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class Model:
     process: list[ProcessSample] = field(default_factory=list)
     http: list[HTTPSample] = field(default_factory=list)
     env: RunEnv = field(default_factory=RunEnv)
+    raw_lines: RawLines = field(default_factory=RawLines)
     line_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
     lines: int = 0
     version: int = 0
@@ -125,6 +127,7 @@ class Model:
         """Store a batch of parser events (in the order the parser gave them)."""
         for event in events:
             if isinstance(event, GCCycle):
+                self.raw_lines.append(len(self.cycles), event.meta.raw)
                 self.cycles.append(event, self.segment)
             elif isinstance(event, SchedSnapshot):
                 self.sched.append(event)

@@ -1,0 +1,111 @@
+"""The Textual app: one session, one main screen, the source in a worker.
+
+The app owns the :class:`tui.session.Session` (source, feeder, model and
+their lock) and the findings; the main screen draws them. The source runs in
+a thread worker for the app's whole life; when the source cannot start, the
+error is shown on screen and in a notification, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tui.findings import evaluate
+from tui.live_findings import LiveFindings
+from tui.screens.main import MainScreen
+from tui.session import Session
+from tui.thresholds import Thresholds
+
+
+class GCTuiApp(App[int]):
+    """gctui: the Go garbage collector, live, cycle by cycle."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "gctui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session: Session, *, thresholds: Thresholds | None = None,
+                 full_scan: bool = False, src_dir: str | None = None) -> None:
+        """``full_scan``: the model already holds a whole file (run the full
+        findings scan once at start, not only at the end)."""
+        super().__init__()
+        self.session = session
+        self.thresholds = thresholds or Thresholds()
+        self.findings = LiveFindings(self.thresholds)
+        self.full_scan = full_scan
+        self.src_dir = src_dir
+        self._scanned_at_end = False
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        if not self.session.started:
+            self.run_source()
+        if self.full_scan:
+            self.scan_findings()
+        self.set_interval(0.5, self._check_end)
+
+    @work(thread=True, exclusive=True, group="source", exit_on_error=False)
+    def run_source(self) -> None:
+        self.session.run()
+
+    @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
+    def scan_findings(self) -> None:
+        """Every window of every run: the findings a report would show."""
+        session = self.session
+        with session.lock:  # a live model is still growing: scan a still picture
+            found = evaluate(session.model, self.thresholds, full=True)
+        self.call_from_thread(self._full_findings, found)
+
+    def _full_findings(self, found: list) -> None:  # type: ignore[type-arg]
+        with self.session.lock:
+            self.findings.set_full(found)
+
+    def _check_end(self) -> None:
+        if self.session.ended is not None and not self._scanned_at_end:
+            self._scanned_at_end = True
+            self.scan_findings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key's action is also in the command palette, by name."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in screen.BINDINGS:
+                if not binding.description:  # type: ignore[union-attr]
+                    continue
+                action = binding.action  # type: ignore[union-attr]
+                keys = binding.key  # type: ignore[union-attr]
+                yield SystemCommand(binding.description, f"key: {keys}",  # type: ignore[union-attr]
+                                    _runner(screen, action))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.session.close()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+
+def _runner(screen: Screen, action: str):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def run_app(session: Session, *, thresholds: Thresholds | None = None, full_scan: bool = False,
+            src_dir: str | None = None) -> int:
+    """Run the app until the user quits; stop the source and wait for it briefly."""
+    app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir)
+    app.run()
+    session.close()
+    session.done.wait(5.0)  # the source stops its child process before we go
+    return app.return_code or 0

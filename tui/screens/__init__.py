@@ -1,0 +1,1 @@
+"""Textual screens: the main view, help, and the small prompts."""
