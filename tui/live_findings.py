@@ -24,7 +24,7 @@ class LiveFindings:
         self.full: list[Finding] | None = None
         self._listed: list[Finding] = []
         self._earlier: set[int] = set()
-        self._version = -1
+        self._version: tuple[int, int] = (0, -1)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -35,9 +35,9 @@ class LiveFindings:
 
         Cheap when nothing changed; O(window) otherwise (call under the
         model lock)."""
-        if model.version == self._version:
+        if (id(model), model.version) == self._version:
             return self._listed, self._earlier
-        self._version = model.version
+        self._version = (id(model), model.version)
         active = self.engine.update(model)
         for f in active:
             self.seen[(f.id, f.segment)] = f
@@ -57,4 +57,4 @@ class LiveFindings:
     def set_full(self, findings: list[Finding]) -> None:
         """The full scan's result (computed in a worker)."""
         self.full = findings
-        self._version = -1
+        self._version = (0, -1)
