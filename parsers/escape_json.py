@@ -10,8 +10,14 @@ source agrees on (file, line, column, hint) for the escape kinds:
 * ``leak`` ("parameter p leaks to {heap} with derefs=0") is logged once per
   path the analysis walked; the text summary is the minimum over them, so
   leaks are grouped per parameter and destination: ``{heap}`` at derefs 0 is
-  ``leaking_param``, deeper is ``leaking_param_content``, any other
-  destination (a result) is ``leaking_param_to_result``.
+  ``leaking_param``, deeper is ``leaking_param_content``. The destination
+  can also be a variable the compiler moved to the heap ("leaks to u" when
+  ``u := T{p}; return &u``): the compiler records that as a heap leak too
+  (``leakTo``), so it is folded into ``{heap}``. Any other destination is
+  taken for a result (``~r0``, or a named one): ``leaking_param_to_result``.
+  A named result and a variable of an enclosing function's closure cannot
+  be told apart by name; the ``-m`` text can, and :mod:`tui.escapes`
+  prefers it when it has both.
 * an escaping *expression* gets an ``escape`` entry with an empty message
   (Go 1.19 ``escape.go``), and its explanation comes separately as an
   ``escape``/``escapes`` entry "X escapes to heap". A *named variable* gets
@@ -176,27 +182,47 @@ def _hint(d: _Diagnostic, hint: str, subject: str, message: str,
 
 
 def _escapes(group: list[_Diagnostic]) -> list[tuple[int, EscapeHint]]:
-    """Pair a position's summary markers with its explained entries."""
+    """Pair a position's summary markers with its explained entries.
+
+    A value with several paths to the heap is logged once per path (the
+    text prints one explanation block per path, then one summary), so the
+    entries of one subject and inline chain belong to one hint, unless
+    several markers claim them: two values can print alike (``string(out)``
+    converted, then boxed), and then each takes one entry, the last the rest.
+    """
     markers = [d for d in group if not d.message]
-    explained = [d for d in group if d.message]
+    explained: dict[tuple[str, tuple[Site, ...]], list[_Diagnostic]] = {}
+    for d in group:
+        if d.message:
+            explained.setdefault((_subject(d), d.inline_chain), []).append(d)
+    claims: dict[tuple[str, tuple[Site, ...]], list[_Diagnostic]] = {}
     out: list[tuple[int, EscapeHint]] = []
     for marker in markers:
-        mate = next((d for d in explained if d.inline_chain == marker.inline_chain), None)
+        free = [k for k in explained if len(claims.get(k, ())) < len(explained[k])]
+        mate = next((k for k in free if k[1] == marker.inline_chain), None)
         if mate is None:
             # A name never has a marker; prefer what does not look like one.
-            mate = next((d for d in explained if not _subject(d).isidentifier()), None)
+            mate = next((k for k in free if not k[0].isidentifier()), None)
         if mate is None:
             out.append((marker.index, _hint(marker, "escapes_to_heap", "", "escapes to heap")))
             continue
-        explained.remove(mate)
-        subject = _subject(mate)
-        out.append((mate.index, _hint(mate, "escapes_to_heap", subject, mate.message,
-                                      (mate.message + ":",) + mate.explanation)))
-    for d in explained:
-        subject = _subject(d)
-        out.append((d.index, _hint(d, "moved_to_heap", subject, f"moved to heap: {subject}",
-                                   (d.message + ":",) + d.explanation)))
+        claims.setdefault(mate, []).append(marker)
+    for key, entries in explained.items():
+        count = len(claims.get(key, ()))
+        if not count:
+            out.append((entries[0].index, _hint(entries[0], "moved_to_heap", key[0],
+                                                f"moved to heap: {key[0]}", _flows(entries))))
+            continue
+        shares = [entries[i:i + 1] for i in range(count - 1)] + [entries[count - 1:]]
+        for share in shares:
+            out.append((share[0].index, _hint(share[0], "escapes_to_heap", key[0],
+                                              share[0].message, _flows(share))))
     return out
+
+
+def _flows(entries: list[_Diagnostic]) -> tuple[str, ...]:
+    """The explanation blocks of entries, each headed as ``-m=2`` heads it."""
+    return tuple(line for d in entries for line in (d.message + ":",) + d.explanation)
 
 
 def _subject(d: _Diagnostic) -> str:
@@ -204,13 +230,14 @@ def _subject(d: _Diagnostic) -> str:
     return match.group("subject") if match else d.message
 
 
-def _leaks(group: list[_Diagnostic]) -> tuple[int, EscapeHint]:
+def _leaks(group: list[_Diagnostic], dst: str) -> tuple[int, EscapeHint]:
     """One parameter's leaks to one destination, as ``-m`` summarises them."""
+    group = sorted(group, key=lambda d: d.index)
     first = group[0]
     matches = [m for m in (_LEAK.fullmatch(d.message) for d in group) if m is not None]
-    param, dst = matches[0]["param"], matches[0]["dst"]
+    param = matches[0]["param"]
     derefs = min(int(m["derefs"]) for m in matches)
-    explanation = tuple(line for d in group for line in (d.message + ":",) + d.explanation)
+    explanation = _flows(group)
     if dst != "{heap}":
         hint = "leaking_param_to_result"
         message = f"leaking param: {param} to result {dst} level={derefs}"
@@ -219,6 +246,21 @@ def _leaks(group: list[_Diagnostic]) -> tuple[int, EscapeHint]:
     else:
         hint, message = "leaking_param_content", f"leaking param content: {param}"
     return first.index, _hint(first, hint, param, message, explanation)
+
+
+LeakKey = tuple[str, int, int | None, str, str]  # (file, line, column, param, destination)
+
+
+def _fold_heap_variables(leaks: dict[LeakKey, list[_Diagnostic]],
+                         moved: set[tuple[str, str]]) -> dict[LeakKey, list[_Diagnostic]]:
+    """Leaks into a variable moved to heap (in the same file) are leaks to
+    ``{heap}``; grouped with those, the smallest derefs still wins."""
+    out: dict[LeakKey, list[_Diagnostic]] = {}
+    for (file, line, column, param, dst), group in leaks.items():
+        if (file, dst) in moved:
+            dst = "{heap}"
+        out.setdefault((file, line, column, param, dst), []).extend(group)
+    return out
 
 
 def parse_escape_json(text: str, base_dir: str | None = None) -> list[EscapeHint]:
@@ -230,7 +272,7 @@ def parse_escape_json(text: str, base_dir: str | None = None) -> list[EscapeHint
     with no header object.
     """
     escapes: dict[tuple[str, int, int | None], list[_Diagnostic]] = {}
-    leaks: dict[tuple[str, int, int | None, str, str], list[_Diagnostic]] = {}
+    leaks: dict[LeakKey, list[_Diagnostic]] = {}
     out: list[tuple[int, EscapeHint]] = []
     for d in _diagnostics(text, base_dir):
         leak = _LEAK.fullmatch(d.message) if d.code == "leak" else None
@@ -251,10 +293,11 @@ def parse_escape_json(text: str, base_dir: str | None = None) -> list[EscapeHint
             out.append((index, hint))
             if hint.hint == "moved_to_heap":
                 moved.add((hint.file, hint.line, hint.column, hint.subject))
-    for (file, line, column, param, _dst), group in leaks.items():
+    leaks = _fold_heap_variables(leaks, {(file, subject) for file, _, _, subject in moved})
+    for (file, line, column, param, dst), group in leaks.items():
         # A parameter seen leaking and then moved to heap is, for -m, only
         # "moved to heap": the leak tag is never printed for it.
         if (file, line, column, param) not in moved:
-            out.append(_leaks(group))
+            out.append(_leaks(group, dst))
     out.sort(key=lambda pair: pair[0])
     return [hint for _, hint in out]

@@ -158,6 +158,26 @@ def _diag(line: int, col: int, code: str, message: str, related=()) -> str:
     pytest.param([_diag(5, 2, "cannotInlineCall", "p.g cannot be inlined")],
                  [("cannot_inline", "", "cannotInlineCall: p.g cannot be inlined")],
                  id="cannot-inline-call"),
+    # u := T{q}; return &u: the compiler records a leak into a moved variable as a heap leak.
+    pytest.param([_diag(3, 8, "leak", "parameter q leaks to u with derefs=0"),
+                  _diag(4, 2, "escape", "u escapes to heap")],
+                 [("leaking_param", "q", "leaking param: q"), ("moved_to_heap", "u", "moved to heap: u")],
+                 id="leak-into-moved-variable"),
+    pytest.param([_diag(3, 8, "leak", "parameter q leaks to out with derefs=0")],
+                 [("leaking_param_to_result", "q", "leaking param: q to result out level=0")],
+                 id="leak-to-named-result"),
+    # One value, two paths to the heap: two explained entries, one marker, one hint.
+    pytest.param([_diag(5, 2, "escapes", "x escapes to heap"), _diag(5, 2, "escapes", "x escapes to heap"),
+                  _diag(5, 2, "escape", "")],
+                 [("escapes_to_heap", "x", "x escapes to heap")], id="two-paths-one-value"),
+    pytest.param([_diag(5, 2, "escape", "x escapes to heap"), _diag(5, 2, "escape", "x escapes to heap")],
+                 [("moved_to_heap", "x", "moved to heap: x")], id="two-paths-one-variable"),
+    # Two values that print alike at one position: each marker takes one entry.
+    pytest.param([_diag(5, 2, "escape", "string(b) escapes to heap"),
+                  _diag(5, 2, "escape", "string(b) escapes to heap"),
+                  _diag(5, 2, "escape", ""), _diag(5, 2, "escape", "")],
+                 [("escapes_to_heap", "string(b)", "string(b) escapes to heap")] * 2,
+                 id="two-values-alike"),
 ])
 def test_constructed_codes(lines: list[str], expected: list[tuple[str, str, str]]) -> None:
     hints = parse_escape_json(HEADER + "".join(lines), base_dir="/src/p")
