@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.findings import Finding, Scope, cycles_text, rule
@@ -22,7 +23,7 @@ from tui.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 def live_heap_growing(scope: Scope) -> Finding | None:
     th, c = scope.th, scope.model.cycles.cols
     w = Worst()
-    for rows in scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True):
+    for rows in _leak_windows(scope):
         idx = [i for i in rows if c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
         if len(idx) < th.live_heap_growing_min_cycles:
             continue
@@ -56,6 +57,21 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         idx,
         value=per_min,
     )
+
+
+# A report also looks at shorter stretches: a leak that ran for a minute and
+# stopped (the cache was dropped, the process restarted its worker) leaves the
+# whole run's second half flat, which a single long window would call healthy.
+REPORT_LEAK_SCALES_S = (60.0, 20.0)
+
+
+def _leak_windows(scope: Scope) -> Iterator[range]:
+    th = scope.th
+    scales = [th.live_heap_growing_window_s]
+    if scope.full:
+        scales += [s for s in REPORT_LEAK_SCALES_S if s < th.live_heap_growing_window_s]
+    for seconds in scales:
+        yield from scope.windows(seconds, MAX_FIT_POINTS, sample=True)
 
 
 def configured_gogc(scope: Scope) -> float:

@@ -118,7 +118,10 @@ class OutputPanel(ScrollView, can_focus=False):
 
     def search(self, query: str, *, forward: bool = True) -> int | None:
         """Select the next line holding ``query`` (case-insensitive) after the
-        current match (or the top of the view); returns its entry or None."""
+        current match, or from the top of the view for a new query; returns
+        its entry or None."""
+        if query != self.query:
+            self.current = None  # a new query starts from the top of the view
         self.query = query
         if not query or not len(self.kind):
             self.current = None

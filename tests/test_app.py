@@ -1,0 +1,221 @@
+"""The app driven by Pilot: keys, follow mode, jump, findings, search, and
+the empty, ended and too-small states, on real captures."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher, Static
+
+from tui.app import GCTuiApp
+from tui.demo.replay import bundled_capture
+from tui.screens.main import MainScreen
+from tui.session import Session
+from tui.sources.base import Chunk, Emit, Ended
+from tui.sources.follow import FileSource
+from tui.widgets.detail import CycleDetail
+from tui.widgets.findings_panel import FindingsPanel
+from tui.widgets.output_panel import OutputPanel
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"  # 307 cycles
+
+
+def _app(path: Path | str) -> GCTuiApp:
+    return GCTuiApp(Session(FileSource(str(path), follow=False), kind="file"))
+
+
+async def _loaded(app: GCTuiApp, pilot) -> MainScreen:  # type: ignore[no-untyped-def]
+    assert app.session.done.wait(10), "the source did not finish"
+    await pilot.pause(0.3)
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    screen.redraw(True)
+    await pilot.pause()
+    return screen
+
+
+def _title(app: GCTuiApp) -> str:
+    return str(app.screen.query_one(CycleDetail).border_title)
+
+
+async def test_opens_on_the_newest_cycle_and_walks_with_the_keys() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        assert _title(app) == "gc 307"
+        assert screen.cursor.following
+        await pilot.press("k")
+        assert _title(app) == "gc 306" and not screen.cursor.following
+        await pilot.press("up", "up")
+        assert _title(app) == "gc 304"
+        await pilot.press("j")
+        assert _title(app) == "gc 305"
+        await pilot.press("g")
+        assert _title(app) == "gc 1"
+        await pilot.press("pagedown")
+        page = screen.query_one("#table").page_rows()  # type: ignore[attr-defined]
+        assert _title(app) == f"gc {1 + page}"
+        await pilot.press("end")
+        assert _title(app) == "gc 307"
+        await pilot.press("home")
+        assert _title(app) == "gc 1"
+        await pilot.press("G")
+        assert _title(app) == "gc 307"
+
+
+async def test_follow_toggles_and_a_move_pauses_it() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.press("k")
+        assert not screen.cursor.following
+        status = str(screen.query_one("#status").render())  # type: ignore[attr-defined]
+        assert "paused" in status
+        await pilot.press("f")
+        assert screen.cursor.following and _title(app) == "gc 307"
+        await pilot.press("f")
+        assert not screen.cursor.following
+
+
+async def test_jump_to_a_cycle_number() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("colon", "4", "2", "enter")
+        await pilot.pause()
+        assert _title(app) == "gc 42"
+        await pilot.press("colon", "9", "9", "9", "9", "enter")
+        await pilot.pause()
+        assert _title(app) == "gc 42"  # no such cycle: the selection stays
+
+
+async def test_findings_walk_selects_their_first_cycle() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.pause(0.5)  # the full scan runs in a worker when the input ends
+        panel = screen.query_one(FindingsPanel)
+        assert panel.findings, "the sample has forced and frequent GCs"
+        await pilot.press("n")
+        first = panel.findings[0]
+        assert panel.chosen == 0
+        assert screen.cursor.selected == first.first_index
+        assert _title(app) == f"gc {first.first_cycle}"
+        await pilot.press("n")
+        assert panel.chosen == 1 % len(panel.findings)
+        await pilot.press("p")
+        assert panel.chosen == 0
+        assert screen.query_one(ContentSwitcher).current == "findings"
+
+
+async def test_panels_switch_with_number_keys() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        for key, name in (("2", "sched"), ("3", "output"), ("4", "escapes"), ("1", "findings")):
+            await pilot.press(key)
+            assert screen.query_one(ContentSwitcher).current == name
+
+
+class _Scripted:
+    """A source that emits given chunks, then ends or stays open."""
+
+    description = "scripted"
+
+    def __init__(self, data: bytes, end: bool = True) -> None:
+        self.data, self.end = data, end
+
+    def run(self, emit: Emit, stop: threading.Event) -> None:
+        if self.data:
+            emit(Chunk("log", self.data))
+        if self.end:
+            emit(Ended("input ended"))
+        else:
+            stop.wait()
+
+
+async def test_search_finds_output_and_shows_markup_as_text() -> None:
+    gc = SAMPLE.read_text().splitlines()[:40]
+    lines = gc[:10] + ["request 1 ok", "[bold]not bold[/bold] \x1b[31mred\x1b[0m", "request 2 ok"] + gc[10:]
+    app = GCTuiApp(Session(_Scripted(("\n".join(lines) + "\n").encode()), kind="pipe"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.press("slash", *"not bold", "enter")
+        await pilot.pause()
+        out = screen.query_one(OutputPanel)
+        assert screen.query_one(ContentSwitcher).current == "output"
+        assert out.current is not None
+        assert out.line_text(out.current)[0].startswith("[bold]not bold")
+        shown = "".join(seg.text for y in range(out.size.height) for seg in out.render_line(y))
+        assert "[bold]not bold[/bold] ^[[31mred^[[0m" in shown
+        assert "\x1b" not in shown
+        await pilot.press("slash", "ctrl+u", *"request", "enter")
+        await pilot.pause()
+        assert out.line_text(out.current)[0] == "request 1 ok"  # type: ignore[arg-type]
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert out.line_text(out.current)[0] == "request 2 ok"  # type: ignore[arg-type]
+
+
+async def test_waiting_state_says_what_it_waits_for() -> None:
+    app = GCTuiApp(Session(_Scripted(b"", end=False), kind="pipe"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        waiting = app.screen.query_one("#waiting", Static)
+        assert waiting.display
+        assert "standard input" in str(waiting.render())
+        assert "waiting" in str(app.screen.query_one("#status").render())  # type: ignore[attr-defined]
+
+
+async def test_ended_without_cycles_says_why() -> None:
+    app = GCTuiApp(Session(_Scripted(b"hello\nworld\n"), kind="file"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        text = str(app.screen.query_one("#waiting", Static).render())
+        assert "without a GC cycle" in text and "gctrace=1" in text
+
+
+async def test_too_small_terminal_says_so() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(50, 12)) as pilot:
+        await _loaded(app, pilot)
+        small = app.screen.query_one("#too-small", Static)
+        assert small.display
+        assert "50×12" in str(small.render())
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not small.display
+
+
+async def test_80x24_still_shows_the_table_and_detail() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _loaded(app, pilot)
+        assert screen.query_one("#table").region.height >= 5
+        assert screen.query_one(CycleDetail).region.height >= 5
+        assert _title(app) == "gc 307"
+
+
+async def test_help_explains_the_screen_and_the_fields() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_demo_capture_opens_with_findings_and_goroutines() -> None:
+    app = _app(bundled_capture())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.pause(1.0)
+        screen.redraw(True)
+        ids = {f.id for f in screen.query_one(FindingsPanel).findings}
+        assert {"live-heap-growing", "goroutines-growing"} <= ids, ids
