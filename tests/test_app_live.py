@@ -1,0 +1,56 @@
+"""The app on a real GC storm: a Go program doing thousands of cycles a
+second under GOGC=10, launched by gctui as `gctui run` does.
+
+"Keeps up" is checked by what reached the model, not by timing: when the
+program exits, every gc line it wrote must be in the model (nothing queued
+behind the UI), and keys pressed while it runs must take effect.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tui.app import GCTuiApp
+from tui.screens.main import MainScreen
+from tui.session import Session
+from tui.sources.process import ProcessSource
+from tui.widgets.detail import CycleDetail
+
+pytestmark = pytest.mark.go
+
+
+async def test_a_gc_storm_is_followed_live_and_keys_still_work(go_build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GOGC", "10")
+    binary = go_build("hotloop")
+    source = ProcessSource([os.fspath(binary), "-duration", "3s"], schedtrace_ms=200)
+    app = GCTuiApp(Session(source, kind="process"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.5)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        live_count = len(app.session.model.cycles)
+        assert live_count > 100, "a GOGC=10 hot loop runs hundreds of cycles a second"
+        assert "live" in str(screen.query_one("#status").render())  # type: ignore[attr-defined]
+        # Keys act while cycles pour in: k pauses on the cycle before the newest.
+        await pilot.press("k")
+        selected = screen.cursor.selected
+        assert selected is not None and not screen.cursor.following
+        title = str(screen.query_one(CycleDetail).border_title)
+        await pilot.pause(0.5)
+        assert str(screen.query_one(CycleDetail).border_title) == title  # paused: it stays
+        await pilot.press("f")
+        assert screen.cursor.following
+        assert app.session.done.wait(20), "the program should exit after 3 s"
+        await pilot.pause(0.3)
+        model = app.session.model
+        gc_lines = model.line_counts["gc"]
+        # Every gc line the program printed reached the model: no backlog.
+        assert len(model.cycles) == gc_lines
+        assert len(model.cycles) > live_count
+        assert model.cycles.cols.n[-1] == len(model.cycles)  # gc 1..N, none lost
+        screen.redraw(True)
+        await pilot.pause()
+        assert str(screen.query_one(CycleDetail).border_title) == f"gc {len(model.cycles)}"
+        assert "ended (exit 0)" in str(screen.query_one("#status").render())  # type: ignore[attr-defined]
