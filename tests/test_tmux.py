@@ -1,0 +1,81 @@
+"""gctui in a real terminal: tmux runs `gctui open` on a capture, keys go in
+with send-keys, and the screen comes back with capture-pane.
+
+This is the one test that goes through the real terminal driver (raw mode,
+escape sequences, resize), so it checks what Pilot cannot: that the command a
+user types opens the app and that keys typed at a terminal move it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).parent / "data" / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", session)
+
+
+def _wait_for(session: str, text: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _screen(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def tmux_session():  # type: ignore[no-untyped-def]
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but tmux is missing (.ci/run installs it)", pytrace=False)
+        pytest.skip("tmux is not installed")
+    name = f"gctui-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "tui", "open", "--no-follow", str(SAMPLE)]
+    env = {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
+          "-e", f"TERM={env['TERM']}", " ".join(f"'{c}'" for c in command))
+    screen = _wait_for(tmux_session, "gc 307")
+    assert "307 cycles" in screen
+    assert "ended" in screen
+    _tmux("send-keys", "-t", tmux_session, "k", "k")
+    screen = _wait_for(tmux_session, "gc 305")
+    assert "paused" in screen
+    _tmux("send-keys", "-t", tmux_session, ":")
+    _wait_for(tmux_session, "Jump to cycle")
+    _tmux("send-keys", "-t", tmux_session, "42", "Enter")
+    _wait_for(tmux_session, "gc 42")
+    _tmux("send-keys", "-t", tmux_session, "?")
+    _wait_for(tmux_session, "The fields of a gctrace line")
+    _tmux("send-keys", "-t", tmux_session, "Escape")
+    time.sleep(0.5)
+    _tmux("send-keys", "-t", tmux_session, "q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = subprocess.run(["tmux", "has-session", "-t", tmux_session], capture_output=True)
+        if alive.returncode != 0 or "gc 42" not in _screen(tmux_session):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("q did not quit:\n" + _screen(tmux_session))
