@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     _threshold_option(compare)
     compare.set_defaults(handler=_command("compare"))
     _live_commands(sub)
+    _escape_commands(sub)
     return parser
 
 
@@ -153,6 +154,7 @@ def _live_commands(sub: Any) -> None:
     run.add_argument("--scavtrace", action="store_true", help="scavenger trace (scavtrace=1)")
     run.add_argument("--pacertrace", action="store_true", help="GC pacer trace (gcpacertrace=1)")
     run.add_argument("--stdin", metavar="FILE", help="the program's stdin (default /dev/null)")
+    _run_escape_options(run)
     _session_options(run)
     run.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
     run.set_defaults(handler=_live("run"))
@@ -194,7 +196,29 @@ def _live_commands(sub: Any) -> None:
     demo.set_defaults(handler=_live("demo"))
 
 
-_COMMANDS = ("report", "export", "compare", "run", "attach", "open", "demo")
+def _escape_commands(sub: Any) -> None:
+    from tui.escapes.command import add_parser
+
+    add_parser(sub)
+
+
+def _src_dir(text: str) -> str:
+    import os
+
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"not a directory: {text}")
+    return text
+
+
+def _run_escape_options(run: argparse.ArgumentParser) -> None:
+    """Where the escape hints panel finds the program's source and its pprof."""
+    run.add_argument("--src", type=_src_dir, metavar="DIR",
+                     help="the program's main package, for escape hints (default: found from CMD)")
+    run.add_argument("--http", metavar="ADDR",
+                     help="where the program serves net/http/pprof (host:port), to rank escape hints")
+
+
+_COMMANDS = ("report", "export", "compare", "run", "attach", "open", "demo", "escapes")
 
 
 def _shorthand(argv: list[str]) -> list[str]:

@@ -1,0 +1,3 @@
+module example.com/escapehints
+
+go 1.19

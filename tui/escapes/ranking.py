@@ -1,0 +1,192 @@
+"""Ranking escape hints by the bytes the running program allocates at them.
+
+The allocation profile (``/debug/pprof/allocs``) counts, for every sampled
+allocation, its stack and the bytes (``alloc_space``, already scaled up from
+the sampling rate by the runtime). An allocation belongs to the line of the
+function the code was compiled into: the last frame of the leaf location,
+because inlined frames come first within a location, and the compiler
+reports an escape inside inlined code at the call site in the function
+being compiled. Runtime frames are already hidden by ``runtime/pprof``; a
+leaf that is still in the runtime (``runtime.malg``) is left as is, so its
+bytes count towards the total and to no hint.
+
+Only ``moved to heap`` and ``escapes to heap`` allocate at their line; when
+several share one line, the line's bytes cannot be split between them and
+each shows the line's share, saying it is shared.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tui.escapes.analyze import Analysis
+from tui.escapes.kinds import ALLOCATING_KINDS
+from tui.escapes.pprof import Profile, ProfileError, decode_profile
+
+ALLOCS_PATH = "/debug/pprof/allocs"
+SAMPLE = "alloc_space"
+FETCH_TIMEOUT_S = 10.0  # a big program takes a while to write its profile
+
+
+class RankingError(Exception):
+    """The profile cannot be had or read; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class AllocSites:
+    """Bytes allocated per ``(file, line)`` as the binary names files, and
+    the program's total; ``url`` and ``fetched_at`` (wall time) say whence."""
+
+    by_line: Mapping[tuple[str, int], int]
+    functions: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    total: int = 0
+    url: str = ""
+    fetched_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Per hint of an analysis (same indexes): the bytes allocated at its
+    line (0 for kinds that do not allocate there) and how many allocating
+    hints share that line; ``order`` the hints with bytes, most first."""
+
+    bytes: tuple[int, ...]
+    sharing: tuple[int, ...]
+    total: int
+    order: tuple[int, ...]
+
+    def share(self, index: int) -> float:
+        """The hint's fraction of all allocated bytes (0..1)."""
+        return self.bytes[index] / self.total if self.total else 0.0
+
+    def describe(self, index: int) -> str:
+        """The sentence the panel shows, e.g. "this escape accounts for 41 %
+        of allocated bytes (12.0 MiB)"."""
+        if not self.bytes[index]:
+            return "no allocated bytes at this line in the profile"
+        pct = f"{self.share(index) * 100:.0f} %" if self.share(index) >= 0.01 else "under 1 %"
+        amount = format_bytes(self.bytes[index])
+        if self.sharing[index] > 1:
+            return (f"this line accounts for {pct} of allocated bytes ({amount}), "
+                    f"shared by {self.sharing[index]} escapes on it")
+        return f"this escape accounts for {pct} of allocated bytes ({amount})"
+
+
+def format_bytes(n: int) -> str:
+    """Bytes in the runtime's units (KiB, MiB, GiB), one decimal."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"  # pragma: no cover
+
+
+def alloc_sites(profile: Profile, sample: str = SAMPLE, url: str = "") -> AllocSites:
+    """Sum one sample type per allocating line; RankingError without it."""
+    index = profile.value_index(sample)
+    if index is None:
+        kinds = ", ".join(k for k, _ in profile.sample_types) or "none"
+        raise RankingError(f"the profile has no {sample} values (it has: {kinds})")
+    by_line: dict[tuple[str, int], int] = {}
+    functions: dict[tuple[str, int], str] = {}
+    total = 0
+    for ids, values in profile.samples:
+        if index >= len(values):
+            continue
+        amount = values[index]
+        total += amount
+        frames = profile.locations.get(ids[0]) if ids else None
+        if not frames:
+            continue
+        site = frames[-1]
+        key = (site.file, site.line)
+        by_line[key] = by_line.get(key, 0) + amount
+        functions.setdefault(key, site.function)
+    return AllocSites(by_line, functions, total, url, time.time())
+
+
+def fetch_allocs(addr: str, timeout_s: float = FETCH_TIMEOUT_S) -> AllocSites:
+    """Fetch and read the allocation profile a loopback address serves."""
+    from tui.sources.httppoll import NET_ERRORS, fetch, loopback_base
+
+    try:
+        url = loopback_base(addr) + ALLOCS_PATH
+    except ValueError as err:
+        raise RankingError(str(err)) from None
+    try:
+        body = fetch(url, timeout=timeout_s)
+    except NET_ERRORS as err:
+        raise RankingError(f"cannot fetch {url}: {err}") from None
+    if body is None:
+        raise RankingError(f"{url} is not served (does the program import net/http/pprof?)")
+    try:
+        return alloc_sites(decode_profile(body), url=url)
+    except ProfileError as err:
+        raise RankingError(f"{url}: {err}") from None
+
+
+def rank(analysis: Analysis, sites: AllocSites) -> Ranking:
+    """The bytes behind each hint of ``analysis``."""
+    matcher = _Matcher(analysis, sites)
+    lines: list[tuple[str, int] | None] = []
+    for placed in analysis.hints:
+        key = matcher.site(placed.path, placed.hint.line) if placed.hint.hint in ALLOCATING_KINDS else None
+        lines.append(key)
+    counts: dict[tuple[str, int], int] = {}
+    for key in lines:
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    amounts = tuple(sites.by_line.get(key, 0) if key else 0 for key in lines)
+    sharing = tuple(counts.get(key, 0) if key else 0 for key in lines)
+    order = sorted((i for i, b in enumerate(amounts) if b > 0), key=lambda i: (-amounts[i], i))
+    return Ranking(amounts, sharing, sites.total, tuple(order))
+
+
+class _Matcher:
+    """Finds the profile's name for a source file: the same absolute path,
+    the module-relative name of a ``-trimpath`` build, or (for a binary built
+    in another checkout) the same path below the module root, if the
+    profile's function there belongs to this package."""
+
+    def __init__(self, analysis: Analysis, sites: AllocSites) -> None:
+        self.analysis = analysis
+        self.sites = sites
+        self.files: dict[str, list[str]] = {}
+        for file, _line in sites.by_line:
+            self.files.setdefault(os.path.basename(file.replace("\\", "/")), []).append(file)
+        self.cache: dict[str, str | None] = {}
+        root, module = analysis.module_root, analysis.module_path
+        rel_dir = os.path.relpath(analysis.directory, root) if root else "."
+        package = module if rel_dir == "." else f"{module}/{rel_dir}" if module else None
+        self.prefixes = tuple(p + "." for p in ("main", package) if p)
+
+    def site(self, path: str | None, line: int) -> tuple[str, int] | None:
+        if path is None:
+            return None
+        if path not in self.cache:
+            self.cache[path] = self._profile_file(path)
+        file = self.cache[path]
+        return (file, line) if file is not None else None
+
+    def _profile_file(self, path: str) -> str | None:
+        candidates = self.files.get(os.path.basename(path), [])
+        if path in candidates:
+            return path
+        root, module = self.analysis.module_root, self.analysis.module_path
+        if root is None:
+            return None
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        if module and f"{module}/{rel}" in candidates:
+            return f"{module}/{rel}"
+        for file in candidates:
+            if file.replace("\\", "/").endswith("/" + rel) and self._ours(file):
+                return file
+        return None
+
+    def _ours(self, file: str) -> bool:
+        return any(fn.startswith(self.prefixes)
+                   for (f, _), fn in self.sites.functions.items() if f == file)
