@@ -9,6 +9,7 @@ least useful first, so the table reads at 80 columns as at 200.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -78,13 +79,14 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
 RIGHT = {"n", "t", "interval", "stw", "mark", "assist", "goal", "cpu"}
 
 
-def fit_columns(width: int) -> list[tuple[str, str, int]]:
+@lru_cache(maxsize=16)
+def fit_columns(width: int) -> tuple[tuple[str, str, int], ...]:
     """The columns that fit ``width`` cells, dropping the least useful first."""
     chosen = list(COLUMNS)
     while chosen and sum(c[2] + 1 for c in chosen) > width and len(chosen) > 1:
         worst = max(chosen, key=lambda c: (c[3], -COLUMNS.index(c)))
         chosen.remove(worst)
-    return [(name, head, w) for name, head, w, _ in chosen]
+    return tuple((name, head, w) for name, head, w, _ in chosen)
 
 
 class CycleTable(ScrollView, can_focus=False):
@@ -106,6 +108,7 @@ class CycleTable(ScrollView, can_focus=False):
         self.count = 0
         self.selected: int | None = None
         self.long_pause_ms = long_pause_ms
+        self._styles: dict[str, Style] | None = None
 
     def show(self, view: View) -> None:
         self.store = view.model.cycles
@@ -128,11 +131,21 @@ class CycleTable(ScrollView, can_focus=False):
     def page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _style(self, name: str) -> Style:
+        """Component styles, looked up once per theme change, not per cell."""
+        if self._styles is None:
+            self._styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
+        return self._styles[name]
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         columns = fit_columns(width)
         if y == 0:
-            return self._row_strip([(h, n) for n, h, _ in columns], columns, self.get_component_rich_style("cycle-table--header"), width)
+            return self._row_strip([(h, n) for n, h, _ in columns], columns, self._style("cycle-table--header"), width)
         index = round(self.scroll_offset.y) + y - 1
         store = self.store
         if store is None or index >= self.count:
@@ -140,15 +153,15 @@ class CycleTable(ScrollView, can_focus=False):
         cells = [(_cell(store, name, index), name) for name, _, _ in columns]
         base = self.rich_style
         if index == self.selected:
-            base = base + self.get_component_rich_style("cycle-table--cursor")
+            base = base + self._style("cycle-table--cursor")
         strip = self._row_strip(cells, columns, base, width, index)
         return strip
 
-    def _row_strip(self, cells: list[tuple[str, str]], columns: list[tuple[str, str, int]],
+    def _row_strip(self, cells: list[tuple[str, str]], columns: tuple[tuple[str, str, int], ...],
                    base: Style, width: int, index: int | None = None) -> Strip:
         segments: list[Segment] = []
-        long_style = self.get_component_rich_style("cycle-table--long")
-        forced_style = self.get_component_rich_style("cycle-table--forced")
+        long_style = self._style("cycle-table--long")
+        forced_style = self._style("cycle-table--forced")
         for (text, name), (_, _, w) in zip(cells, columns):
             text = text[:w]
             text = text.rjust(w) if name in RIGHT else text.ljust(w)

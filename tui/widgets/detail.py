@@ -9,7 +9,6 @@ labelled as such.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -53,23 +52,36 @@ class CycleDetail(VerticalScroll, can_focus=False):
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
         raw = view.model.raw_lines.get(i)
         self.query_one("#detail-body", Static).update(
-            _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle)))
+            _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
+                  self.scrollable_content_region.width))
 
 
-def _table(rows: list[DetailRow]) -> Table:
-    table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(style="dim", ratio=1, no_wrap=True, overflow="ellipsis")
-    for row in rows:
-        table.add_row(row.label, row.value, row.explanation)
-    return table
+def _rows(rows: list[DetailRow], width: int) -> Text:
+    """Label, value, explanation: one line each, the explanation cut to fit.
+    Plain ``Text`` lines, not a ``rich.table.Table``: a table measures every
+    cell on every frame, which made this panel the slowest thing on screen."""
+    label_w = max((len(r.label) for r in rows), default=0)
+    value_w = max((len(r.value) for r in rows), default=0)
+    room = max(0, width - label_w - value_w - 2)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, row in enumerate(rows):
+        if i:
+            out.append("\n")
+        out.append(row.label.ljust(label_w), "bold")
+        out.append(" " + row.value.rjust(value_w) + " ")
+        explanation = row.explanation
+        if len(explanation) > room:
+            explanation = explanation[: max(0, room - 1)] + "…" if room else ""
+        out.append(explanation, "dim")
+    return out
 
 
-def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebuilt: str) -> RenderableType:
+def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebuilt: str,
+          width: int) -> RenderableType:
     if raw is not None:
         parts: list[RenderableType] = [safe_text(raw, "italic")]
     else:
         parts = [Text(rebuilt, style="italic"), Text("(line rebuilt from the parsed numbers)", style="dim")]
-    parts += [Text(""), _table(line), Text("derived by gctui", style="bold underline"), _table(derived)]
+    parts += [Text(""), _rows(line, width), Text("derived by gctui", style="bold underline"),
+              _rows(derived, width)]
     return Group(*parts)

@@ -1,0 +1,48 @@
+"""Pictures of the screen at 120x40 from a canned capture (the bundled demo),
+compared with accepted SVG snapshots (pytest-textual-snapshot; update with
+``pytest --snapshot-update`` after checking the change by eye)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tui.app import GCTuiApp
+from tui.demo.replay import bundled_capture
+from tui.session import Session
+from tui.sources.follow import FileSource
+
+SIZE = (120, 40)
+
+
+def demo_app() -> GCTuiApp:
+    return GCTuiApp(Session(FileSource(str(bundled_capture()), follow=False), kind="file"))
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for the whole capture, the full findings scan, and a redraw."""
+    app = pilot.app
+    assert app.session.done.wait(20)
+    await pilot.pause(0.8)  # the end is noticed on a 0.5 s timer, then the scan runs
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+    app.screen.redraw(True)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    "press",
+    [
+        (),
+        ("n",),  # the worst finding chosen: its text opened, its first cycle selected
+        ("2",),
+        ("3",),
+        ("4",),
+        ("colon", "5", "0", "0", "enter"),
+        ("question_mark",),
+    ],
+    ids=["main", "findings", "scheduler", "output", "escapes", "jump-500", "help"],
+)
+def test_screen(snap_compare: Any, press: tuple[str, ...]) -> None:
+    assert snap_compare(demo_app(), press=press, terminal_size=SIZE, run_before=settle)
