@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 _FUNC = re.compile(r"func\s*(?:\((?P<recv>[^)]*)\)\s*)?(?P<name>[\w]+)")
 _TOP_LEVEL = re.compile(r"(?:func|type|var|const|import)\b")
+_TYPE_PARAMS = re.compile(r"\[[^\]]*\]")
 PACKAGE_LEVEL = ""
 
 
@@ -33,13 +34,12 @@ class FuncSpan:
 
 def receiver_type(recv: str) -> str:
     """``s *Store`` → ``*Store``; ``l *List[T]`` → ``*List``; ``point`` → ``point``."""
-    parts = recv.replace("*", " * ").split()
+    parts = _TYPE_PARAMS.sub("", recv).replace("*", " * ").split()
     if not parts:
         return ""
     star = "*" in parts
     names = [p for p in parts if p != "*"]
     base = names[-1] if names else ""
-    base = base.split("[", 1)[0]
     return f"*{base}" if star else base
 
 

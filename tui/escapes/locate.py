@@ -105,7 +105,7 @@ def _go_run_package(command: Sequence[str], cwd: str) -> SourceDir | NoSource:
     try:
         plan = parse_go_run(command, cwd)
     except GoRunError as err:
-        return NoSource(str(err).removeprefix("gctui: "))
+        return NoSource(f"{str(err).removeprefix('gctui: ')}; {HOW_TO}")
     first = plan.packages[0]
     how = f"go run {' '.join(plan.packages)}"
     if first.endswith(".go"):
