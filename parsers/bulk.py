@@ -17,6 +17,7 @@ chunks; opening files and spreading work over cores is the caller's job
 from __future__ import annotations
 
 import operator
+import pickle
 import re
 from array import array
 from bisect import bisect_left
@@ -26,8 +27,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from parsers.columns import COLUMNS, MISSING_U8, MISSING_U16, MISSING_U32, NAN, GCColumns
-from parsers.events import Event, GCCycle
-from parsers.stream import Parser
+from parsers.events import Event, GCCycle, Output, SchedSnapshot
+from parsers.rows import PLAIN_SCHED, OutputLines, SchedLines
+from parsers.stream import HEAD_CHARS, Parser
 
 _D = rb"(\d+(?:\.\d+)?)"
 # Exactly the lines gctrace.GO118 / GO16 accept with no marker and no prefix,
@@ -45,10 +47,20 @@ _OTHER = 20
 
 @dataclass
 class BulkResult:
-    """What a bulk parse produced: columns for cycles, events for the rest."""
+    """What a bulk parse produced: columns for cycles, rows for plain
+    program output and SCHED lines, events for the rest.
+
+    ``records`` are the events that are not rows; ``output_pos[i]`` (and
+    ``sched_pos[i]``) is how many records the parser gave before output row
+    ``i``, so :attr:`events` can put everything back in the parser's order.
+    """
 
     columns: GCColumns
-    events: list[Event] = field(default_factory=list)
+    records: list[Event] = field(default_factory=list)
+    output: OutputLines = field(default_factory=OutputLines)
+    sched: SchedLines = field(default_factory=SchedLines)
+    output_pos: array = field(default_factory=lambda: array("Q"))  # type: ignore[type-arg]
+    sched_pos: array = field(default_factory=lambda: array("Q"))  # type: ignore[type-arg]
     counts: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     segments: int = 1
@@ -62,6 +74,41 @@ class BulkResult:
     def cycles(self) -> int:
         return len(self.columns)
 
+    @property
+    def events(self) -> list[Event]:
+        """Every event but the cycles, in the order the parser gave them
+        (rows made into events: slow, for tests and small inputs)."""
+        out: list[Event] = []
+        rows = sorted(
+            [(pos, self.output.line_no[i], 0, i) for i, pos in enumerate(self.output_pos)]
+            + [(pos, self.sched.line_no[i], 1, i) for i, pos in enumerate(self.sched_pos)]
+        )
+        r = 0
+        for j in range(len(self.records) + 1):
+            while r < len(rows) and rows[r][0] == j:
+                _, _, kind, i = rows[r]
+                out.append(self.output[i] if kind == 0 else self.sched[i])
+                r += 1
+            if j < len(self.records):
+                out.append(self.records[j])
+        return out
+
+    def has_rows(self) -> bool:
+        return bool(self.output) or bool(self.sched)
+
+    def without_rows(self) -> None:
+        """Make every row an event in ``records`` (for a caller that must
+        reorder events, which rows cannot follow)."""
+        if self.has_rows():
+            self.records = self.events
+            self.output, self.sched = OutputLines(self.output.stream), SchedLines(self.sched.stream)
+            self.output_pos, self.sched_pos = array("Q"), array("Q")
+
+    def plain_rows(self) -> bool:
+        """Whether every Output and SchedSnapshot is a row (none in
+        ``records``), so a reader may take the rows as they are."""
+        return not any(isinstance(e, (Output, SchedSnapshot)) for e in self.records)
+
 
 class BulkParser:
     """Feed big chunks; gc rows land in ``columns``, the rest in ``events``."""
@@ -70,7 +117,11 @@ class BulkParser:
         self.parser = parser or Parser()
         self._first_line = self.parser._seen + 1
         self.columns = GCColumns()
-        self.events: list[Event] = []
+        self.events: list[Event] = []  # the result's records
+        self.output = OutputLines(self.parser.stream)
+        self.sched = SchedLines(self.parser.stream)
+        self.output_pos = array("Q")
+        self.sched_pos = array("Q")
         self._partial = b""
         self._slow_segment: dict[int, int] = {}
 
@@ -99,7 +150,11 @@ class BulkParser:
         p = self.parser
         return BulkResult(
             columns=self.columns,
-            events=self.events,
+            records=self.events,
+            output=self.output,
+            sched=self.sched,
+            output_pos=self.output_pos,
+            sched_pos=self.sched_pos,
             counts=dict(p.counts),
             lines=p.lines,
             segments=p.segment + 1,
@@ -119,51 +174,100 @@ class BulkParser:
             else:
                 self.events.append(event)
 
+    def _plain(self, line: bytes) -> bool:
+        """Keep ``line`` (no line ending, not cut) as a row when the parser,
+        in its present state, would make it a plain :class:`Output` or a
+        Go 1.2-1.19 :class:`SchedSnapshot`; False leaves it to the parser.
+
+        The tests for a row are the parser's own, made on bytes: no block
+        open, no wrapper (Docker JSON, CRI), a first character no record
+        starts with, none of the words a record behind a prefix needs.
+        """
+        p = self.parser
+        if not line or p._torn or p._crash or p._sched or p._wrapped:
+            return False
+        first = line[0]
+        if first == 83 and line.startswith(b"SCHED "):
+            m = PLAIN_SCHED.fullmatch(line)
+            if m is None:
+                return False
+            t = int(m.group(1))
+            p._seen += 1
+            if p.last_sched_ms is not None and t < p.last_sched_ms:
+                p._new_segment(p._seen, "sched", p.last_sched_ms, t)
+                self.events.extend(p._take())
+            p.last_sched_ms = t
+            p.counts["sched"] += 1
+            p.lines += 1
+            self.sched_pos.append(len(self.events))
+            self.sched.add_line(p._seen, line)
+            return True
+        if first not in _OUTPUT_FIRST or _MAY_HOLD.search(line) is not None:
+            return False
+        if first <= 57 and (b"stdout " in line or b"stderr " in line):
+            return False  # maybe a CRI record (a digit first)
+        p._seen += 1
+        p.counts["output"] += 1
+        p.lines += 1
+        self.output_pos.append(len(self.events))
+        self.output.add_line(p._seen, line)
+        return True
+
     def _chunk(self, data: bytes) -> None:
         """The fastest path, for chunks whose gc lines share one shape.
 
         One substitution validates every plain gc line and marks it; the
-        numbers of all marked lines are then read in one go (translate, split,
-        float) and dealt into columns by stride. Only the other lines, and the
-        seams around them, cost Python work per line.
+        numbers of all marked lines are then split out in one go (translate,
+        split) and converted a column at a time, by stride. Only the other
+        lines, and the seams around them, cost Python work per line.
         """
-        marked, count = VALID.subn(_MARK, data)
+        # The newline in front lets the pattern start with a literal, which
+        # the regex engine scans for far faster than it tries "^" everywhere.
+        marked, count = VALID.subn(_NL_MARK, b"\n" + data)
         if count == 0:
             self._chunk_rows(data)
             return
         mlines = marked.split(b"\n")
         mlines.pop()
+        del mlines[0]
         # Index lists built in C (compress/map), not a Python loop per line.
         gc_idx = list(compress(count_from(), map(_MARK.__eq__, mlines)))
+        if len(gc_idx) != count:
+            self._chunk_rows(data)  # a line that was the marker itself
+            return
         olines = data.split(b"\n")
         gc_lines = list(map(olines.__getitem__, gc_idx))
         joined = b" ".join(gc_lines)
-        nums = array("d", map(float, joined.translate(_NUMERIC).split()))
-        if (
-            len(gc_idx) != count
-            or len(nums) not in (18 * count, 16 * count)
-            or max(nums) >= MISSING_U32  # a number the columns cannot hold (or inf)
-            or max(nums[2 :: len(nums) // count]) >= MISSING_U8
-            or max(nums[len(nums) // count - 1 :: len(nums) // count]) >= MISSING_U16
-        ):
-            self._chunk_rows(data)  # mixed shapes, a line that was the marker, huge numbers
+        numeric = joined.translate(_NUMERIC)
+        tokens = numeric.split()
+        width = len(tokens) // count
+        c = None
+        # VALID lets a duration be any run of digits and dots: one with a dot
+        # at either end is refused here, "1.2.3" by float() in _columns.
+        if width * count == len(tokens) and width in (16, 18) and b" ." not in numeric and b". " not in numeric:
+            try:
+                c = _columns(tokens, width, count)
+            except (ValueError, OverflowError):
+                pass  # a bad duration, a % or P count past what its column holds
+        if c is None:
+            self._chunk_rows(data)  # mixed shapes (a Go 1.6 line among 1.18 ones), odd numbers
             return
-        forced = gc_lines if b"(forced)" in joined else None
-        self._fast_rows(mlines, olines, gc_idx, forced, nums)
+        if b"(forced)" in joined:
+            c.flags = array("B", [f | (1 if line.endswith(b" (forced)") else 0) for f, line in zip(c.flags, gc_lines)])
+        self._fast_rows(mlines, olines, gc_idx, c)
 
     def _fast_rows(
         self,
         mlines: list[bytes],
         olines: list[bytes],
         gc_idx: list[int],
-        forced: list[bytes] | None,
-        nums: array,  # type: ignore[type-arg]
+        c: GCColumns,
     ) -> None:
-        """``forced``: the gc lines, when any of them is ``(forced)``."""
+        """``c``: the columns of the chunk's gc lines (``gc_idx``), all but
+        their line numbers and segments, which are filled in here."""
         p = self.parser
         count = len(gc_idx)
-        width = len(nums) // count
-        ns = list(map(int, nums[0::width]))
+        ns = c.n.tolist()
         base = p._seen
         seg_of = array("H", [0]) * count
         diverted: set[int] = set()  # line numbers of rows the parser handled
@@ -215,10 +319,12 @@ class BulkParser:
                 cut, line = len(line) - limit, line[:limit]
             if line.endswith(b"\r"):
                 line = line[:-1]
-            p._physical(line.decode("utf-8", "replace"), cut)
-            self._collect_slow(p._take(), slow_cycles, diverted, confirmed)
+            if cut or not self._plain(line):
+                p._physical(line.decode("utf-8", "replace"), cut)
+                self._collect_slow(p._take(), slow_cycles, diverted, confirmed)
         p._seen = base + len(mlines)
-        c = _columns(nums, width, ns, gc_idx, forced, base, seg_of)
+        c.line_no = array("I", map(operator.add, gc_idx, repeat(base + 1)))
+        c.segment = seg_of
         if diverted - confirmed:
             # The parser joined such a row into an open record (a CRI or
             # Docker partial line): it is no cycle of its own.
@@ -301,13 +407,14 @@ class BulkParser:
                 cut, line = len(line) - limit, line[:limit]
             if line.endswith(b"\r"):
                 line = line[:-1]
-            p._physical(line.decode("utf-8", "replace"), cut)
-            events = p._take()
-            if gc_rows and any(isinstance(e, GCCycle) for e in events):
-                # Keep cycles in file order: rows parsed so far go first.
-                self._flush(gc_rows, ns, line_nos, segs)
-                gc_rows, ns, line_nos, segs = [], [], [], []
-            self._collect(events)
+            if cut or not self._plain(line):
+                p._physical(line.decode("utf-8", "replace"), cut)
+                events = p._take()
+                if gc_rows and any(isinstance(e, GCCycle) for e in events):
+                    # Keep cycles in file order: rows parsed so far go first.
+                    self._flush(gc_rows, ns, line_nos, segs)
+                    gc_rows, ns, line_nos, segs = [], [], [], []
+                self._collect(events)
             quiet = p._quiet()
             last, seen, seg = p.last_gc_n, p._seen, p.segment
         p._seen, p.last_gc_n, p.lines = seen, last, p.lines + added
@@ -354,30 +461,46 @@ class BulkParser:
 
 
 
-# A plain Go 1.6+ gc line (no prefix, no marker, no CR), without groups: the
-# fastest validation the regex engine offers.
-_CORE = re.sub(rb"(?<!\\)\((?!\?)", b"(?:", FAST.pattern[len(b"^(?:") : -len(b"|(.*))$")])
-VALID = re.compile(b"^" + _CORE + b"$", re.M)
+# A plain Go 1.6+ gc line (no prefix, no marker, no CR), after a newline:
+# FAST's gc line, checked as fast as the regex engine allows (no groups,
+# single-character repeats). A duration is looser here ("[\d.]+", twice as
+# fast as "\d+(?:\.\d+)?"); _chunk refuses what FAST would not take. Whole
+# numbers have at most 9 digits, so that every column holds them; a line with
+# longer ones goes through the parser, whose rules clamp them.
+VALID = re.compile(
+    rb"\ngc \d{1,9} @\d{1,7}\.\d{3}s \d{1,9}%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, "
+    rb"[\d.]+\+[\d.]+/[\d.]+/[\d.]+\+[\d.]+ ms cpu, \d{1,9}->\d{1,9}->\d{1,9} MB, \d{1,9} MB goal, "
+    rb"(?:\d{1,9} MB stacks, \d{1,9} MB globals, )?\d{1,9} P(?: \(forced\))?(?=\n)"
+)
 _MARK = b"\x00gc\x00"
+_NL_MARK = b"\n" + _MARK
+# First bytes of a line that may be plain output: printable ASCII (no
+# whitespace, which the parser strips, and nothing that decodes otherwise)
+# but no character a record, a crash or a note starts with, and no "{" (a
+# Docker JSON record).
+_OUTPUT_FIRST = frozenset(c for c in range(0x21, 0x7F) if chr(c) not in HEAD_CHARS and c != ord("{"))
+# The words parsers.stream._may_hold_record looks for (a record behind a prefix).
+_MAY_HOLD = re.compile(rb"gc|SCHED|scvg|scav|pacer: |GC forced|: status=|: p=")
 # Everything but digits and the decimal point becomes a space, so a gc line
 # splits into its 16 (Go 1.6-1.17) or 18 (Go 1.18+) numbers, in order.
 _NUMERIC = bytes(c if chr(c) in "0123456789." else 32 for c in range(256))
 
 
-def _columns(
-    nums: array,  # type: ignore[type-arg]
-    width: int,
-    ns: list[int],
-    gc_idx: list[int],
-    forced: list[bytes] | None,
-    base: int,
-    segments: array,  # type: ignore[type-arg]
-) -> GCColumns:
-    """Deal a flat array of numbers (``width`` per line) into columns."""
+def _columns(tokens: list[bytes], width: int, count: int) -> GCColumns:
+    """Deal the numbers of ``count`` gc lines (``width`` each, in order) into
+    columns; line numbers and segments are left for the caller. Raises
+    ValueError or OverflowError for a number its column cannot take."""
     c = GCColumns()
-    c.n = array("I", ns)
-    c.t_ms = array("I", map(round, map(operator.mul, nums[1::width], repeat(1000.0))))
-    c.cpu_pct = array("B", map(int, nums[2::width]))
+    c.n = _numbers("I", tokens[0::width])
+    # "@T.TTTs" in ms, as GCColumns.append rounds it.
+    seconds = _numbers("d", tokens[1::width])
+    t_ms = map(round, map(operator.mul, seconds, repeat(1000.0)))
+    try:
+        c.t_ms = array("I", t_ms)
+    except OverflowError:  # past 49 days: the sentinel, as the event path stores it
+        c.t_ms = array("I", [min(round(t * 1000.0), MISSING_U32) for t in seconds])
+    # Past 254 (or 65534) the event path stores the sentinel: so does a value of 255 here.
+    c.cpu_pct = _numbers("B", tokens[2::width])
     (
         c.stw_sweep_term_ms,
         c.mark_ms,
@@ -387,27 +510,42 @@ def _columns(
         c.mark_bg_cpu_ms,
         c.mark_idle_cpu_ms,
         c.mark_term_cpu_ms,
-    ) = [array("f", nums[k::width]) for k in range(3, 11)]
+    ) = [_numbers("f", tokens[k::width]) for k in range(3, 11)]
     c.stw_ms = array("f", map(operator.add, c.stw_sweep_term_ms, c.stw_mark_term_ms))
     c.heap_start_mb, c.heap_end_mb, c.heap_live_mb, c.heap_goal_mb = [
-        array("I", map(int, nums[k::width])) for k in range(11, 15)
+        _numbers("I", tokens[k::width]) for k in range(11, 15)
     ]
-    count = len(ns)
     if width == 18:
-        c.stacks_mb = array("I", map(int, nums[15::width]))
-        c.globals_mb = array("I", map(int, nums[16::width]))
+        c.stacks_mb = _numbers("I", tokens[15::width])
+        c.globals_mb = _numbers("I", tokens[16::width])
         era = 0
     else:
         c.stacks_mb = array("I", [MISSING_U32]) * count
         c.globals_mb = array("I", [MISSING_U32]) * count
-        era = 4
-    c.procs = array("H", map(int, nums[width - 1 :: width]))
+        era = 4  # go1.6 in bits 2-3 of flags
+    c.procs = _numbers("H", tokens[width - 1 :: width])
     c.flags = array("B", [era]) * count
-    if forced is not None:
-        c.flags = array("B", [era | (1 if line.endswith(b" (forced)") else 0) for line in forced])
-    c.line_no = array("I", map(operator.add, gc_idx, repeat(base + 1)))
-    c.segment = segments
     return c
+
+
+def _numbers(code: str, tokens: list[bytes]) -> array:  # type: ignore[type-arg]
+    """``tokens`` (runs of digits and dots) as an array of type ``code``.
+
+    float() and int() through map() cost 60-80 ns a number; the unpickler
+    reads a protocol 0 program of FLOAT ("F1.25\n") or LONG ("L125\n")
+    opcodes in C at half that, with the same conversions (float()'s
+    correctly rounded one; int() of base 0, which refuses a leading zero,
+    so such a chunk takes the slow path, as does a float too big for a
+    double). The program is built here from digits and dots only.
+    """
+    if code in "fd":
+        program = b"(F" + b"\nF".join(tokens) + b"\nl."
+    else:
+        program = b"(L" + b"\nL".join(tokens) + b"\nl."
+    try:
+        return array(code, pickle.loads(program))
+    except pickle.UnpicklingError as e:
+        raise ValueError(str(e)) from None
 
 
 def _without_lines(c: GCColumns, lines: set[int]) -> GCColumns:

@@ -128,7 +128,7 @@ def parse_blocks(blocks: Iterable[bytes], first_line: int, pack: bool) -> BulkRe
             bulk.feed(block)
         result = bulk.close()
     if pack:
-        result.events = _pack(result.events)  # type: ignore[assignment]
+        result.records = _pack(result.records)  # type: ignore[assignment]
     return result
 
 
@@ -148,7 +148,7 @@ def parse_path(
         for future in futures:
             part = future.result()
             with paused_gc():
-                part.events = _unpack(part.events)  # type: ignore[arg-type]
+                part.records = _unpack(part.records)  # type: ignore[arg-type]
                 _stitch(result, part)
     return result
 
@@ -157,19 +157,24 @@ def _stitch(into: BulkResult, part: BulkResult) -> None:
     """Append ``part`` (the next range) to ``into``, fixing what the seam hid."""
     offset = into.segments - 1
     boundaries: list[int] = []  # line numbers of segments added at the seam
-    events = part.events
     first_gc = part.columns.n[0] if len(part.columns) else None
     last_gc, last_sched = into.last_gc_n, into.last_sched_ms
     if first_gc is not None and last_gc is not None and first_gc <= last_gc:
         boundaries.append(part.columns.line_no[0])
     else:
-        for e in events:
-            if isinstance(e, Segment):
+        # The part's first segment or snapshot, in the parser's order: a
+        # snapshot row comes before the record at its position.
+        stop = part.sched_pos[0] if part.sched_pos else len(part.records)
+        first: object = part.sched[0] if part.sched_pos else None
+        for e in part.records[:stop]:
+            if isinstance(e, (Segment, SchedSnapshot)):
+                first = e
                 break
-            if isinstance(e, SchedSnapshot):
-                if last_sched is not None and e.t_ms < last_sched:
-                    boundaries.append(e.meta.line_no)
-                break
+        if isinstance(first, SchedSnapshot) and last_sched is not None and first.t_ms < last_sched:
+            boundaries.append(first.meta.line_no)
+    if boundaries:
+        part.without_rows()  # the seam's segments are sorted in among the events
+    events = part.records
     seam_events = [
         Segment(line_no=line, index=offset + 1 + i, reason="clock went back at a range seam")
         for i, line in enumerate(boundaries)
@@ -178,7 +183,12 @@ def _stitch(into: BulkResult, part: BulkResult) -> None:
     merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in events]
     if seam_events:
         merged = sorted(seam_events + merged, key=_order)
-    into.events.extend(merged)
+    base = len(into.records)
+    into.records.extend(merged)
+    into.output_pos.extend(array("Q", [pos + base for pos in part.output_pos]))
+    into.sched_pos.extend(array("Q", [pos + base for pos in part.sched_pos]))
+    into.output.extend(part.output)
+    into.sched.extend(part.sched)
     cols = part.columns
     if shift or boundaries:
         if boundaries:

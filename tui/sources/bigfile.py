@@ -164,7 +164,7 @@ class TailFirstLoader:
             result: BulkResult | None = None
             for (start, end), future in zip(ranges, futures):
                 part = future.result()
-                part.events = _unpack(part.events)  # type: ignore[arg-type]
+                part.records = _unpack(part.records)  # type: ignore[arg-type]
                 if result is None:
                     result = part
                 else:
