@@ -219,3 +219,22 @@ async def test_the_demo_capture_opens_with_findings_and_goroutines() -> None:
         screen.redraw(True)
         ids = {f.id for f in screen.query_one(FindingsPanel).findings}
         assert {"live-heap-growing", "goroutines-growing"} <= ids, ids
+
+
+async def test_a_file_loaded_in_bulk_shows_each_cycles_raw_line_from_the_file() -> None:
+    from tui.sources.bigfile import TailFirstLoader
+
+    path = str(SAMPLE)
+    session = Session(FileSource(path, follow=False), kind="file", loader=TailFirstLoader(path), follow=False)
+    app = GCTuiApp(session, full_scan=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.press("colon", "4", "2", "enter")
+        await pilot.pause()
+        assert _title(app) == "gc 42"
+        i = screen.cursor.selected
+        lines = SAMPLE.read_text().splitlines()
+        raw = session.model.raw_line(i)  # type: ignore[arg-type]
+        assert raw is not None and raw.startswith("gc 42 @") and raw in lines
+        body = screen.query_one("#detail-body", Static).content
+        assert str(body.renderables[0]) == raw  # type: ignore[union-attr]

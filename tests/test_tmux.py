@@ -79,3 +79,16 @@ def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_p
         time.sleep(0.2)
     else:
         raise AssertionError("q did not quit:\n" + _screen(tmux_session))
+
+
+def test_a_pipe_brings_the_log_and_the_terminal_brings_the_keys(tmux_session: str) -> None:
+    """`kubectl logs -f pod | gctui -`: stdin is the log, so keys must come
+    from the terminal itself."""
+    shell = f"cat '{SAMPLE}' | '{sys.executable}' -m tui -"
+    _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
+          "-e", "TERM=xterm-256color", shell)
+    _wait_for(tmux_session, "gc 307")
+    _tmux("send-keys", "-t", tmux_session, "g")
+    screen = _wait_for(tmux_session, "gc 1 ")
+    assert "paused" in screen
+    _tmux("send-keys", "-t", tmux_session, "q")

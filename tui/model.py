@@ -16,7 +16,7 @@ the process start when it is known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from parsers.bulk import BulkResult
 from parsers.events import (
@@ -112,6 +112,9 @@ class Model:
     http: list[HTTPSample] = field(default_factory=list)
     env: RunEnv = field(default_factory=RunEnv)
     raw_lines: RawLines = field(default_factory=RawLines)
+    # Reads physical line N back from the input (a file loaded in bulk keeps
+    # no raw text); None when the input cannot be read again (a pipe).
+    line_source: Callable[[int], str | None] | None = None
     line_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
     lines: int = 0
     version: int = 0
@@ -221,6 +224,13 @@ class Model:
         return seg
 
     # -- reading -------------------------------------------------------------------
+
+    def raw_line(self, i: int) -> str | None:
+        """The text of cycle row ``i`` as read, when it can be had."""
+        raw = self.raw_lines.get(i)
+        if raw is None and self.line_source is not None:
+            raw = self.line_source(self.cycles.cols.line_no[i])
+        return raw
 
     def latest_sched(self, segment: int | None = None) -> SchedSnapshot | None:
         """The newest scheduler snapshot (of a segment, default the current)."""

@@ -82,6 +82,7 @@ class Session:
 
     def _load(self, loader: TailFirstLoader) -> None:
         """Newest cycles first, then the whole file, then follow it."""
+        from tui.linefile import LineFile
         from tui.sources.bigfile import continue_feeder, tail_first_wanted
 
         with loader:
@@ -91,6 +92,9 @@ class Session:
                 self._swap(Feeder(tail))
             model = loader.full_model(progress=self._progress)
             assert loader.full_result is not None
+            lines = LineFile(loader.path)
+            lines.index()
+            model.line_source = lines.line
             self._swap(continue_feeder(model, loader.full_result))
             self.source = loader.follow_source(follow=self.follow)
             self.loading = None

@@ -66,6 +66,10 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
 
+    # Keys belong to the screen: nothing (an escape-hint filter box, say)
+    # takes focus until the user asks for it.
+    AUTO_FOCUS = ""  # (None would mean the app's default, "*": the first focusable widget)
+
     def __init__(self) -> None:
         super().__init__()
         self.cursor = Cursor()

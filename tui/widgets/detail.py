@@ -50,7 +50,7 @@ class CycleDetail(VerticalScroll, can_focus=False):
         cycle = store.cycle(i)
         self.border_title = f"gc {cycle.n}"
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
-        raw = view.model.raw_lines.get(i)
+        raw = view.model.raw_line(i)
         self.query_one("#detail-body", Static).update(
             _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
                   self.scrollable_content_region.width))
