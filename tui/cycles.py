@@ -93,7 +93,9 @@ class CycleStore:
             # Idle mark workers only ran on Ps with nothing else to do; the
             # runtime leaves them out of its own GC CPU figure, and so do we.
             total = st_cpu[i] + assist[i] + bg[i] + mt_cpu[i]
-            cpu.append(total / (dt * 1000.0 * p) if dt > 0 and p and not math.isnan(total) else NAN)
+            # Capped at 100%: the clock has 1 ms resolution, so a 2 ms interval
+            # can read as 1 ms and double the share.
+            cpu.append(min(total / (dt * 1000.0 * p), 1.0) if dt > 0 and p and not math.isnan(total) else NAN)
         self.interval_s.extend(interval)
         self.alloc_rate_mb_s.extend(rate)
         self.gc_cpu.extend(cpu)

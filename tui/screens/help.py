@@ -32,7 +32,8 @@ scheduler) and shows them here.
   status), cycles so far and lines per second. *paused* means the view no
   longer follows the newest cycle: press `f`.
 - **STW pause**: each cycle's total stop-the-world pause. p50/p99/max are
-  over the cycles on the chart; pauses above the `stw-long` threshold are red.
+  over the cycles on the chart; pauses above the `stw-long` threshold stand
+  out in the warning colour, above `stw-long.critical_ms` in the error colour.
 - **Heap**: heap at GC start, at end of mark, the live heap (what survived)
   and the **heap goal** (where the pacer planned to finish the cycle). A heap
   that ends above its goal is an overshoot; a live heap that keeps rising is a

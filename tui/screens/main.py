@@ -85,10 +85,10 @@ class MainScreen(Screen[None]):
         yield StatusBar(id="status")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield PauseChart(id="pause")
+                yield PauseChart(self.gapp.thresholds, id="pause")
                 yield HeapChart(id="heap")
                 with Horizontal(id="small-charts"):
-                    yield GCCPUChart(id="cpu")
+                    yield GCCPUChart(self.gapp.thresholds, id="cpu")
                     yield GoroutineChart(id="goroutines")
                 yield CycleTable(id="table", long_pause_ms=self.gapp.thresholds.stw_long_ms)
                 yield Static(id="waiting")
@@ -134,12 +134,11 @@ class MainScreen(Screen[None]):
                 self.cursor = Cursor(following=self.cursor.following, zoomed_out=self.cursor.zoomed_out)
             count = len(store.assist_share)  # the last column written: every row below is whole
             self.cursor.on_data(count)
-            key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out,
-                   self.query_one("#pause").size.width)
+            width = max(8, self.query_one(PauseChart).capacity)  # one cycle per bar
+            key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out, width)
             if key == self._drawn and not force:
                 return
             self._drawn = key
-            width = max(8, self.query_one("#pause").size.width - 2)
             view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
                         self.cursor.following)
             for wid in ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output"):
