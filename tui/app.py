@@ -64,6 +64,8 @@ class GCTuiApp(App[int]):
     def _full_findings(self, found: list) -> None:  # type: ignore[type-arg]
         with self.session.lock:
             self.findings.set_full(found)
+        if isinstance(self.screen, MainScreen):
+            self.screen.redraw(True)
 
     def _check_end(self) -> None:
         if self.session.ended is not None and not self._scanned_at_end:
