@@ -35,3 +35,37 @@ CASES = {
 def test_edge_inputs(text: str, chunk: int) -> None:
     data = text.encode()
     same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
+
+
+# The stride path reads gc numbers loosely and checks them after: each of
+# these, among plain lines so that the chunk takes that path, must still give
+# what the parser gives.
+PLAIN = GC18.format(n=1, pct=1, h=4, p=2)
+ODD = {
+    "duration-ending-in-a-dot": "gc 2 @0.002s 1%: 1.+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
+    "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+    "duration-starting-with-a-dot": "gc 2 @0.002s 1%: .5+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
+    "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+    "duration-with-two-dots": "gc 2 @0.002s 1%: 0.010+1.2.3+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
+    "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+    "duration-of-400-digits": "gc 2 @0.002s 1%: " + "9" * 400 + "+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
+    "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+    "leading-zero": GC18.format(n="02", pct=1, h=4, p=2),
+    "ten-digit-heap": GC18.format(n=2, pct=1, h=1234567890, p=2),
+    "cpu-pct-255": GC18.format(n=2, pct=255, h=4, p=2),
+    "cpu-pct-256": GC18.format(n=2, pct=256, h=4, p=2),
+    "procs-65535": GC18.format(n=2, pct=1, h=4, p=65535),
+    "procs-65536": GC18.format(n=2, pct=1, h=4, p=65536),
+    "fifty-days-in": GC18.format(n=2, pct=1, h=4, p=2).replace("@0.001s", "@4320000.125s"),
+    "eight-digit-seconds": GC18.format(n=2, pct=1, h=4, p=2).replace("@0.001s", "@12345678.125s"),
+}
+
+
+@pytest.mark.parametrize("line", list(ODD.values()), ids=list(ODD))
+def test_odd_numbers_on_the_stride_path(line: str) -> None:
+    rest = [GC18.format(n=n, pct=1, h=4, p=2) for n in range(3, 40)]
+    text = "\n".join([PLAIN, line, "program output", *rest, "SCHED 5ms: gomaxprocs=2 idleprocs=0 threads=4 "
+                      "spinningthreads=0 idlethreads=0 runqueue=0 [0 0]"]) + "\n"
+    data = text.encode()
+    for chunk in (1 << 30, 300):
+        same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)

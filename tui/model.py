@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from bisect import bisect_left
+
 from parsers.bulk import BulkResult
 from parsers.events import (
     LINE_KINDS,
@@ -36,6 +38,7 @@ from parsers.events import (
     Scavenge,
     Segment,
 )
+from parsers.rows import OutputLines, SchedLines
 from tui.cycles import CycleStore
 from tui.rawlines import RawLines
 
@@ -99,13 +102,15 @@ class Model:
 
     cycles: CycleStore = field(default_factory=CycleStore)
     segments: list[SegmentInfo] = field(default_factory=list)
-    sched: list[SchedSnapshot] = field(default_factory=list)
+    # Sequences of events; a file loaded in bulk keeps its plain lines as
+    # compact rows there, made into events when read (parsers.rows).
+    sched: SchedLines = field(default_factory=SchedLines)
     sched_segment: list[int] = field(default_factory=list)
     scavenger: list[Scavenge] = field(default_factory=list)
     pacer: list[Pacer] = field(default_factory=list)
     gc_forced: list[GCForced] = field(default_factory=list)
     notes: list[RuntimeNote] = field(default_factory=list)
-    output: list[Output] = field(default_factory=list)
+    output: OutputLines = field(default_factory=OutputLines)
     crashes: list[Crash] = field(default_factory=list)
     malformed: list[Malformed] = field(default_factory=list)
     process: list[ProcessSample] = field(default_factory=list)
@@ -190,7 +195,10 @@ class Model:
         cols = result.columns
         self.cycles.extend(cols)
         others: list[Event] = []
-        for event in result.events:
+        # Rows are taken as they are unless events of their kinds are among
+        # the records too (then everything goes in the parser's order).
+        rows = result.plain_rows()
+        for event in result.records if rows else result.events:
             if isinstance(event, Segment):
                 first = _first_row_at_or_after(cols.line_no, event.line_no, start)
                 self.segments.append(SegmentInfo(event.index, event.line_no, first, event.reason))
@@ -201,8 +209,41 @@ class Model:
                 self.sched_segment.append(self._segment_at_line(event.meta.line_no))
                 continue
             others.append(event)
+        if rows:
+            self._sched_rows(result.sched)
+            self._output_rows(result.output)
         self.apply(others)
         self.set_counts(result.counts, result.lines)
+
+    def _sched_rows(self, rows: SchedLines) -> None:
+        """Snapshots of a bulk parse, each in the segment its line is in."""
+        lines = rows.line_no
+        self.sched.extend(rows)
+        starts = [info.line_no for info in self.segments]
+        if starts != sorted(starts):
+            self.sched_segment.extend(self._segment_at_line(line) for line in lines)
+            return
+        segs: list[int] = []
+        seg = 0
+        for info in self.segments:
+            cut = bisect_left(lines, info.line_no)
+            if cut > len(segs):
+                segs.extend([seg] * (cut - len(segs)))
+            seg = info.index
+        segs.extend([seg] * (len(lines) - len(segs)))
+        self.sched_segment.extend(segs)
+
+    def _output_rows(self, rows: OutputLines) -> None:
+        """Output of a bulk parse: rows in line order, so only the first
+        may need a place before lines already here (see _add_output)."""
+        if not rows:
+            return
+        out, first = self.output, rows[0]
+        if not out or first.meta.line_no > out[-1].meta.line_no or first.meta.stream != out[-1].meta.stream:
+            out.extend(rows)
+            return
+        for event in rows:
+            self._add_output(event)
 
     def add_process_sample(self, sample: ProcessSample) -> None:
         self.process.append(sample)
