@@ -238,3 +238,30 @@ async def test_a_file_loaded_in_bulk_shows_each_cycles_raw_line_from_the_file() 
         assert raw is not None and raw.startswith("gc 42 @") and raw in lines
         body = screen.query_one("#detail-body", Static).content
         assert str(body.renderables[0]) == raw  # type: ignore[union-attr]
+
+
+async def test_every_key_is_in_the_command_palette_and_runs_from_it() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        described = {b.description for b in MainScreen.BINDINGS if b.description}  # type: ignore[union-attr]
+        assert described <= set(commands)
+        await commands["Previous cycle"].callback()  # type: ignore[misc]
+        await pilot.pause()
+        assert _title(app) == "gc 306"
+
+
+async def test_light_and_dark_themes_both_draw() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        table = screen.query_one("#table")
+        dark = table._style("cycle-table--cursor")  # type: ignore[attr-defined]
+        app.theme = "textual-light"
+        await pilot.pause(0.2)
+        screen.redraw(True)
+        await pilot.pause()
+        light = table._style("cycle-table--cursor")  # type: ignore[attr-defined]
+        assert dark != light
+        assert _title(app) == "gc 307"
