@@ -265,3 +265,21 @@ async def test_light_and_dark_themes_both_draw() -> None:
         light = table._style("cycle-table--cursor")  # type: ignore[attr-defined]
         assert dark != light
         assert _title(app) == "gc 307"
+
+
+async def test_a_sources_notice_is_shown_as_text() -> None:
+    from tui.sources.base import Notice
+
+    class Hinting:
+        description = "PID 1"
+
+        def run(self, emit: Emit, stop: threading.Event) -> None:
+            emit(Notice("warning", "restart it with GODEBUG=gctrace=1 [bold]"))
+            stop.wait()
+
+    app = GCTuiApp(Session(Hinting(), kind="attach"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        waiting = str(app.screen.query_one("#waiting", Static).render())
+        assert "restart it with GODEBUG=gctrace=1 [bold]" in waiting
+        assert [n.message for n in app._notifications] == ["restart it with GODEBUG=gctrace=1 [bold]"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -76,6 +77,7 @@ class MainScreen(Screen[None]):
         self._drawn: tuple[int, int | None, bool, bool, int] | None = None
         self._last_search = ""
         self._generation = 0
+        self._notices_shown = 0
 
     @property
     def gapp(self) -> GCTuiApp:
@@ -132,6 +134,7 @@ class MainScreen(Screen[None]):
             if session.generation != self._generation:  # a loaded file replaced the tail shown
                 self._generation = session.generation
                 self.cursor = Cursor(following=self.cursor.following, zoomed_out=self.cursor.zoomed_out)
+                self._notices_shown = 0
             count = len(store.assist_share)  # the last column written: every row below is whole
             self.cursor.on_data(count)
             width = max(8, self.query_one(PauseChart).capacity)  # one cycle per bar
@@ -145,7 +148,12 @@ class MainScreen(Screen[None]):
                 self.query_one(wid).show(view)  # type: ignore[attr-defined]
             self.query_one(StatusBar).show(view, state=session.state(), lines_per_s=session.lines_per_s())
             findings, earlier = self.gapp.findings.update(model, ended=session.ended is not None)
+            notices = session.feeder.notices[self._notices_shown:]
+            self._notices_shown += len(notices)
         self.query_one(FindingsPanel).set_findings(findings, earlier)
+        for notice in notices:  # what a source wants the user to read (a rotation, a hint)
+            severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
+            self.notify(notice.text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
         self._show_waiting(count)
 
     def _show_waiting(self, count: int) -> None:
@@ -163,7 +171,10 @@ class MainScreen(Screen[None]):
                 text = session.error
         else:
             text = session.waiting_for()
-        waiting.update(text)
+        notices = session.feeder.notices
+        if notices and notices[-1].text not in text:
+            text += "\n\n" + notices[-1].text
+        waiting.update(Text(text))
 
     def _show_tabs(self) -> None:
         current = self.query_one(ContentSwitcher).current or "findings"
