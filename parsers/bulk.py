@@ -253,8 +253,75 @@ class BulkParser:
             self._chunk_rows(data)  # mixed shapes (a Go 1.6 line among 1.18 ones), odd numbers
             return
         if b"(forced)" in joined:
-            c.flags = array("B", [f | (1 if line.endswith(b" (forced)") else 0) for f, line in zip(c.flags, gc_lines)])
-        self._fast_rows(mlines, olines, gc_idx, c)
+            for i in compress(count_from(), map(bytes.endswith, gc_lines, repeat(b" (forced)"))):
+                c.flags[i] |= 1
+        if not self._simple_rows(mlines, olines, gc_idx, c):
+            self._fast_rows(mlines, olines, gc_idx, c)
+
+    def _simple_rows(self, mlines: list[bytes], olines: list[bytes], gc_idx: list[int], c: GCColumns) -> bool:
+        """The whole chunk at once, when nothing in it needs the parser: no
+        block open, no restart, and every other line plain output or a plain
+        SCHED line (the tests of :meth:`_plain`, made on all of them in C).
+        False, having changed nothing, when the chunk needs :meth:`_fast_rows`.
+        """
+        p = self.parser
+        if p._torn or p._crash or p._sched or p._wrapped:
+            return False
+        ns = c.n
+        last_gc = p.last_gc_n
+        if (last_gc is not None and ns[0] <= last_gc) or any(map(operator.le, ns[1:], ns)):
+            return False  # a restart
+        other_idx = list(compress(count_from(), map(_MARK.__ne__, mlines)))
+        others = list(map(olines.__getitem__, other_idx))
+        is_sched = list(map(bytes.startswith, others, repeat(b"SCHED ")))
+        sched = list(compress(others, is_sched))
+        output = list(compress(others, map(operator.not_, is_sched)))
+        text = b"\n".join(output)
+        if (
+            (others and max(map(len, others)) > p._splitter.max_line)
+            or b"\r\n" in text or text.endswith(b"\r")
+            or len(b"".join(map(operator.itemgetter(slice(0, 1)), output))) != len(output)  # an empty line
+            or b"".join(map(operator.itemgetter(slice(0, 1)), output)).translate(None, _OUTPUT_FIRST_BYTES)
+            or _MAY_HOLD.search(text) is not None
+            or b"stdout " in text or b"stderr " in text
+        ):
+            return False
+        t_ms: list[int] = []
+        if sched:
+            sched_text = b"\n".join(sched)
+            if b"\r\n" in sched_text or sched_text.endswith(b"\r"):
+                return False
+            t_ms = list(map(int, _SCHED_T.findall(sched_text)))
+            last_sched = p.last_sched_ms
+            if (
+                len(t_ms) != len(sched)
+                or (last_sched is not None and t_ms[0] < last_sched)
+                or any(map(operator.lt, t_ms[1:], t_ms))
+            ):
+                return False  # a SCHED line of another shape, or a restart
+        # Nothing can fail from here on.
+        base = p._seen
+        first = base + 1
+        pos = len(self.events)
+        if output:
+            out_idx = compress(other_idx, map(operator.not_, is_sched))
+            self.output.add_lines(map(operator.add, out_idx, repeat(first)), output)
+            self.output_pos.extend(array("Q", [pos]) * len(output))
+        if sched:
+            self.sched.add_lines(map(operator.add, compress(other_idx, is_sched), repeat(first)), sched)
+            self.sched_pos.extend(array("Q", [pos]) * len(sched))
+            p.last_sched_ms = t_ms[-1]
+        count = len(gc_idx)
+        c.line_no = array("I", map(operator.add, gc_idx, repeat(first)))
+        c.segment = array("H", [min(p.segment, MISSING_U16)]) * count
+        self.columns.extend(c)
+        p.last_gc_n = ns[-1]
+        p.counts["gc"] += count
+        p.counts["output"] += len(output)
+        p.counts["sched"] += len(sched)
+        p.lines += len(mlines)
+        p._seen = base + len(mlines)
+        return True
 
     def _fast_rows(
         self,
@@ -481,6 +548,10 @@ _NL_MARK = b"\n" + _MARK
 _OUTPUT_FIRST = frozenset(c for c in range(0x21, 0x7F) if chr(c) not in HEAD_CHARS and c != ord("{"))
 # The words parsers.stream._may_hold_record looks for (a record behind a prefix).
 _MAY_HOLD = re.compile(rb"gc|SCHED|scvg|scav|pacer: |GC forced|: status=|: p=")
+_OUTPUT_FIRST_BYTES = bytes(sorted(_OUTPUT_FIRST))
+# The clock of every line of a block of newline-joined SCHED lines that match
+# PLAIN_SCHED (a line that does not is missing from the list).
+_SCHED_T = re.compile(b"^" + PLAIN_SCHED.pattern + b"$", re.M)
 # Everything but digits and the decimal point becomes a space, so a gc line
 # splits into its 16 (Go 1.6-1.17) or 18 (Go 1.18+) numbers, in order.
 _NUMERIC = bytes(c if chr(c) in "0123456789." else 32 for c in range(256))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import accumulate
 from typing import Generic, Iterable, Iterator, TypeVar, overload
 
 from parsers import schedtrace
@@ -44,6 +45,12 @@ class _Rows(Generic[E]):
         self.blob += line
         self.line_no.append(line_no)
         self.ends.append(len(self.blob))
+
+    def add_lines(self, line_nos: Iterable[int], lines: list[bytes]) -> None:
+        """Rows for many plain lines at once."""
+        self.line_no.extend(array("Q", line_nos))
+        self.ends.extend(array("Q", accumulate(map(len, lines), initial=len(self.blob)))[1:])
+        self.blob += b"".join(lines)
 
     def append(self, event: E) -> None:
         """Add a whole event at the end."""

@@ -69,3 +69,52 @@ def test_odd_numbers_on_the_stride_path(line: str) -> None:
     data = text.encode()
     for chunk in (1 << 30, 300):
         same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
+
+
+# A chunk of plain lines is taken whole (_simple_rows); one line that needs
+# the parser must send the chunk down the line-by-line path instead.
+SIMPLE_SCHED = "SCHED {t}ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 idlethreads=0 runqueue=0 [0 {q}]"
+NEEDS_PARSER = {
+    "nothing": None,
+    "output-naming-gc": "2026/11/21 10:00:00 forcing a gc now",
+    "output-with-a-prefix-like-word": "worker: SCHED is busy",
+    "crlf-output": "hello\r",
+    "empty-line": "",
+    "cri-record": "2026-11-21T10:00:00.1Z stderr F hello",
+    "docker-json": '{"log":"hello\\n","stream":"stderr","time":"2026-11-21T10:00:00Z"}',
+    "indented-output": "   indented",
+    "sched-of-go1.20": "SCHED 5000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 "
+    "idlethreads=0 runqueue=0 [0 0]",
+    "sched-clock-back": SIMPLE_SCHED.format(t=1, q=0),
+    "sched-leading-zero": SIMPLE_SCHED.format(t="0500", q=0),
+    "crash": "panic: boom",
+    "gc-restart": GC18.format(n=1, pct=1, h=4, p=2),
+    "torn-gc": "gc 99 @0.1s 2%: 0.01+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, 4->5->",
+    "long-line": "x" * 300,
+}
+
+
+@pytest.mark.parametrize("line", list(NEEDS_PARSER.values()), ids=list(NEEDS_PARSER))
+def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str | None) -> None:
+    from parsers.bulk import BulkParser
+    from parsers.stream import Parser
+
+    lines = []
+    for n in range(1, 200):
+        lines.append(GC18.format(n=n, pct=1, h=4, p=2))
+        if n % 7 == 0:
+            lines.append(SIMPLE_SCHED.format(t=n * 10, q=n % 3))
+        if n % 5 == 0:
+            lines.append(f"2026/11/21 10:00:{n % 60:02} handled request id={n}")
+        if n == 100 and line is not None:
+            lines.append(line)
+    data = ("\n".join(lines) + "\n").encode()
+    for chunk in (1 << 30, 4000):
+        same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
+    bulk = BulkParser(Parser(max_line=256))
+    taken = []
+    simple = bulk._simple_rows
+    bulk._simple_rows = lambda *a: taken.append(simple(*a)) or taken[-1]  # type: ignore[method-assign]
+    bulk.feed(data)
+    bulk.close()
+    assert taken == [line is None]

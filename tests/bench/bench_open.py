@@ -298,8 +298,8 @@ def latency(rate: int, seconds: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--big", type=Path, default=HERE / "out" / "gctrace_1G.log")
-    ap.add_argument("--small", type=Path, default=HERE / "out" / "gctrace_1M.log")
+    ap.add_argument("--big", type=Path, default=bench_parse.OUT_DIR / "gctrace_1G.log")
+    ap.add_argument("--small", type=Path, default=bench_parse.OUT_DIR / "gctrace_1M.log")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rate", type=int, default=20_000, help="lines/s for the latency run")
     ap.add_argument("--seconds", type=float, default=10.0, help="length of the latency run")

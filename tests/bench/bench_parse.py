@@ -4,7 +4,8 @@
     python tests/bench/bench_parse.py [--size 1G] [--path FILE] [--check]
 
 Generates the log with ``gen_log.py`` when it is missing (into
-``tests/bench/out/``), builds ``goref`` (bufio.Scanner + one regexp, the way
+``--out-dir``: ``$GCTUI_BENCH_OUT``, else ``gctui-bench`` in the temporary
+directory, outside the repository), builds ``goref`` (bufio.Scanner + one regexp, the way
 gcvis and gcscope read gctrace) and times it, best of two runs, then times
 ``tui.bulkload.parse_path`` over the same file and prints both side by side.
 Run by hand; it is not part of the test suite. See README.md in this folder.
@@ -27,7 +28,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-OUT_DIR = HERE / "out"
+# A 1 GiB log has no place in a working tree: it goes to the temporary directory.
+OUT_DIR = Path(os.environ.get("GCTUI_BENCH_OUT") or Path(tempfile.gettempdir()) / "gctui-bench")
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 import gen_log  # noqa: E402  (needs the path set above)
@@ -243,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="parse this file instead of a generated one (its counts are read "
                          "from FILE.counts.json when present)")
     ap.add_argument("--seed", type=int, default=gen_log.DEFAULT_SEED)
+    ap.add_argument("--out-dir", type=Path, default=OUT_DIR,
+                    help=f"where generated logs are kept (default $GCTUI_BENCH_OUT or {OUT_DIR})")
     ap.add_argument("--workers", type=int, default=2, help="workers for parse_path (default 2)")
     ap.add_argument("--go-runs", type=int, default=2, help="Go runs, best kept (default 2)")
     ap.add_argument("--no-go", action="store_true", help="skip the Go reference")
@@ -258,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         cpath = gen_log.counts_path(path)
         counts = json.loads(cpath.read_text()) if cpath.exists() else None
     else:
-        path = OUT_DIR / f"gctrace_{gen_log.size_label(args.size)}.log"
+        path = args.out_dir / f"gctrace_{gen_log.size_label(args.size)}.log"
         counts = ensure_log(path, args.size, args.seed)
 
     print(machine())
