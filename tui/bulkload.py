@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import re
+import tempfile
 from array import array
 from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
@@ -29,10 +31,10 @@ from parsers.events import LineMeta, SchedSnapshot, Segment
 from parsers.stream import Parser
 
 CHUNK = 4 << 20
-# On two cores the worker also counts the lines before its range and pickles
-# its result: on a 1 GB log it finished about 4 s of 27 s after this process
-# with an even split, so this process takes a little more.
-FIRST_SHARE = {2: 0.56}
+# On two cores the worker also starts a process, counts the lines before its
+# range and pickles its result to a file (about 2 s of 20 at 1 GB), and this
+# process then loads and stitches it (under 1 s): so this one takes a little more.
+FIRST_SHARE = {2: 0.53}
 _GC_N = re.compile(rb"\ngc (\d+) @")
 _SEAM_SEARCH = 1 << 20
 
@@ -142,15 +144,35 @@ def parse_path(
     ranges = list(zip(seams, seams[1:]))
     if len(ranges) == 1:
         return _parse_range(path, 0, seams[1], False)
-    with ProcessPoolExecutor(len(ranges) - 1) as pool:
-        futures = [pool.submit(_parse_range, path, a, b, True) for a, b in ranges[1:]]
-        result = _parse_range(path, *ranges[0], False)
-        for future in futures:
-            part = future.result()
-            with paused_gc():
-                part.records = _unpack(part.records)  # type: ignore[arg-type]
-                _stitch(result, part)
+    # Workers leave their results in files: a result sent down the pool's
+    # pipe is read by a thread of this process, which gets the GIL only in
+    # turns with the parse running here, so hundreds of MB of columns would
+    # cross only once that parse is done (a second or more at 1 GB).
+    with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir()) as spool:
+        with ProcessPoolExecutor(len(ranges) - 1) as pool:
+            futures = [pool.submit(_parse_range_to_file, path, a, b, spool) for a, b in ranges[1:]]
+            result = _parse_range(path, *ranges[0], False)
+            for future in futures:
+                with open(future.result(), "rb") as f, paused_gc():
+                    part = pickle.load(f)
+                    part.records = _unpack(part.records)
+                    _stitch(result, part)
     return result
+
+
+def _parse_range_to_file(path: str, start: int, end: int, spool: str) -> str:
+    """Parse a range in a worker; the name of the file its result is pickled to."""
+    result = _parse_range(path, start, end, True)
+    fd, name = tempfile.mkstemp(prefix="part-", suffix=".pickle", dir=spool)
+    with os.fdopen(fd, "wb") as f, paused_gc():
+        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _spool_dir() -> str | None:
+    """Memory-backed /dev/shm when there is one (the files live for seconds)."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def _stitch(into: BulkResult, part: BulkResult) -> None:
