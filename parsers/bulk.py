@@ -503,7 +503,11 @@ class BulkParser:
         cols = list(zip(*rows))
         c = GCColumns()
         c.n = array("I", ns)
-        c.t_ms = array("I", map(int, map(bytes.__add__, cols[1], cols[2])))
+        t_ms = list(map(int, map(bytes.__add__, cols[1], cols[2])))
+        try:
+            c.t_ms = array("I", t_ms)
+        except OverflowError:  # past 49 days: the sentinel, as the event path stores it
+            c.t_ms = array("I", [min(t, MISSING_U32) for t in t_ms])
         c.cpu_pct = array("B", [v if v < MISSING_U8 else MISSING_U8 for v in map(int, cols[3])])
         (
             c.stw_sweep_term_ms,

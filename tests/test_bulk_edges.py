@@ -118,3 +118,11 @@ def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str |
     bulk.feed(data)
     bulk.close()
     assert taken == [line is None]
+
+
+def test_fifty_days_in_among_mixed_shapes() -> None:
+    # A Go 1.6 line sends the chunk down the row-tuple path, which must clamp
+    # a time past 2**32 ms as the event path does, not overflow.
+    late = GC18.format(n=2, pct=1, h=4, p=2).replace("@0.001s", "@4320000.125s")
+    data = ("\n".join([GC16, late, GC18.format(n=40, pct=1, h=4, p=2)]) + "\n").encode()
+    same(parse_chunks([data]), data)
