@@ -52,10 +52,14 @@ def tmux_session():  # type: ignore[no-untyped-def]
 
 
 def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "tui", "open", "--no-follow", str(SAMPLE)]
+    # COLUMNS/LINES inherited from the test runner would override the pane's
+    # real size: the app must find the size from the terminal.
+    command = ["env", "-u", "COLUMNS", "-u", "LINES", sys.executable, "-m", "tui", "open", "--no-follow",
+               str(SAMPLE)]
     env = {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
           "-e", f"TERM={env['TERM']}", " ".join(f"'{c}'" for c in command))
+    _tmux("resize-window", "-t", tmux_session, "-x", "120", "-y", "40")
     screen = _wait_for(tmux_session, "gc 307")
     assert "307 cycles" in screen
     assert "ended" in screen
@@ -67,7 +71,9 @@ def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_p
     _tmux("send-keys", "-t", tmux_session, "42", "Enter")
     _wait_for(tmux_session, "gc 42")
     _tmux("send-keys", "-t", tmux_session, "?")
-    _wait_for(tmux_session, "The fields of a gctrace line")
+    _wait_for(tmux_session, "Go's collector runs in cycles")
+    _tmux("send-keys", "-t", tmux_session, "End")  # the help scrolls to its field table
+    _wait_for(tmux_session, "Numbers gctui derives")
     _tmux("send-keys", "-t", tmux_session, "Escape")
     time.sleep(0.5)
     _tmux("send-keys", "-t", tmux_session, "q")
@@ -84,9 +90,10 @@ def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_p
 def test_a_pipe_brings_the_log_and_the_terminal_brings_the_keys(tmux_session: str) -> None:
     """`kubectl logs -f pod | gctui -`: stdin is the log, so keys must come
     from the terminal itself."""
-    shell = f"cat '{SAMPLE}' | '{sys.executable}' -m tui -"
+    shell = f"cat '{SAMPLE}' | env -u COLUMNS -u LINES '{sys.executable}' -m tui -"
     _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
           "-e", "TERM=xterm-256color", shell)
+    _tmux("resize-window", "-t", tmux_session, "-x", "120", "-y", "40")
     _wait_for(tmux_session, "gc 307")
     _tmux("send-keys", "-t", tmux_session, "g")
     screen = _wait_for(tmux_session, "gc 1 ")

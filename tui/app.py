@@ -64,8 +64,9 @@ class GCTuiApp(App[int]):
     def _full_findings(self, found: list) -> None:  # type: ignore[type-arg]
         with self.session.lock:
             self.findings.set_full(found)
-        if isinstance(self.screen, MainScreen):
-            self.screen.redraw(True)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.invalidate()  # its next tick redraws, whichever screen is on top
 
     def _check_end(self) -> None:
         if self.session.ended is not None and not self._scanned_at_end:

@@ -124,6 +124,10 @@ class MainScreen(Screen[None]):
 
     # -- drawing ---------------------------------------------------------------------
 
+    def invalidate(self) -> None:
+        """Something besides the model changed (the full findings scan): redraw on the next tick."""
+        self._drawn = None
+
     def redraw(self, force: bool = False) -> None:
         """Copy the model into the widgets if anything changed."""
         session = self.gapp.session

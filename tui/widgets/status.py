@@ -80,10 +80,8 @@ class StatusBar(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        first, second = self._lines
-        out = first.copy()
-        out.no_wrap = True
-        out.overflow = "ellipsis"
-        out.append("\n")
-        out.append_text(second)
-        return out
+        width = max(1, self.content_size.width)
+        first, second = (line.copy() for line in self._lines)
+        for line in (first, second):  # one row each: cut, never wrap into the next
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join([first, second])
