@@ -148,7 +148,8 @@ def parse_path(
     # pipe is read by a thread of this process, which gets the GIL only in
     # turns with the parse running here, so hundreds of MB of columns would
     # cross only once that parse is done (a second or more at 1 GB).
-    with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir()) as spool:
+    need = os.path.getsize(path) - seams[1]  # the workers' results are smaller than their ranges
+    with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(need)) as spool:
         with ProcessPoolExecutor(len(ranges) - 1) as pool:
             futures = [pool.submit(_parse_range_to_file, path, a, b, spool) for a, b in ranges[1:]]
             result = _parse_range(path, *ranges[0], False)
@@ -169,10 +170,17 @@ def _parse_range_to_file(path: str, start: int, end: int, spool: str) -> str:
     return name
 
 
-def _spool_dir() -> str | None:
-    """Memory-backed /dev/shm when there is one (the files live for seconds)."""
+def _spool_dir(need: int) -> str | None:
+    """Memory-backed /dev/shm when there is one with room for ``need`` bytes
+    (the files live for seconds); a container's is often only 64 MB, and
+    then the ordinary temporary directory serves."""
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    try:
+        st = os.statvfs(shm)
+    except OSError:
+        return None
+    roomy = st.f_bavail * st.f_frsize >= 2 * need
+    return shm if roomy and os.access(shm, os.W_OK) else None
 
 
 def _stitch(into: BulkResult, part: BulkResult) -> None:
