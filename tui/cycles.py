@@ -64,38 +64,44 @@ class CycleStore:
         self._derive(start, len(self.cols))
 
     def _derive(self, start: int, end: int) -> None:
+        """Derived columns of rows ``[start, end)``. One pass with ``zip``
+        over column slices (each row's previous row rides along), which is
+        about twice as fast as indexing every column by row: this runs on
+        every cycle of a file read in bulk."""
         c = self.cols
-        t, seg, procs = c.t_ms, c.segment, c.procs
-        h0, live = c.heap_start_mb, c.heap_live_mb
-        st_cpu, assist, bg, idle, mt_cpu = (
-            c.sweep_term_cpu_ms,
-            c.mark_assist_cpu_ms,
-            c.mark_bg_cpu_ms,
-            c.mark_idle_cpu_ms,
-            c.mark_term_cpu_ms,
+        lo = max(start - 1, 0)
+        # Row i's own values, and those of row i - 1 (None before the first row).
+        prev_t = [None] * (start == 0) + list(c.t_ms[lo : end - 1])
+        prev_seg = [None] * (start == 0) + list(c.segment[lo : end - 1])
+        prev_live = [None] * (start == 0) + list(c.heap_live_mb[lo : end - 1])
+        rows = zip(
+            c.t_ms[start:end], prev_t, c.segment[start:end], prev_seg, c.procs[start:end],
+            c.heap_start_mb[start:end], prev_live, c.sweep_term_cpu_ms[start:end],
+            c.mark_assist_cpu_ms[start:end], c.mark_bg_cpu_ms[start:end], c.mark_idle_cpu_ms[start:end],
+            c.mark_term_cpu_ms[start:end],
         )
         interval, rate, cpu, share = [], [], [], []
-        for i in range(start, end):
-            mark_cpu = assist[i] + bg[i] + idle[i]
-            share.append(assist[i] / mark_cpu if mark_cpu > 0 else (0.0 if mark_cpu == 0 else NAN))
-            if i == 0 or seg[i] != seg[i - 1] or t[i] == MISSING_U32 or t[i - 1] == MISSING_U32:
-                interval.append(NAN)
-                rate.append(NAN)
-                cpu.append(NAN)
+        missing, nan, isnan = MISSING_U32, NAN, math.isnan
+        for t, t_prev, seg, seg_prev, p, h0, live_prev, st_cpu, assist, bg, idle, mt_cpu in rows:
+            mark_cpu = assist + bg + idle
+            share.append(assist / mark_cpu if mark_cpu > 0 else (0.0 if mark_cpu == 0 else nan))
+            if t_prev is None or seg != seg_prev or t == missing or t_prev == missing:
+                interval.append(nan)
+                rate.append(nan)
+                cpu.append(nan)
                 continue
-            dt = (t[i] - t[i - 1]) / 1000.0
+            dt = (t - t_prev) / 1000.0
             interval.append(dt)
-            if dt > 0 and h0[i] != MISSING_U32 and live[i - 1] != MISSING_U32:
-                rate.append(max(h0[i] - live[i - 1], 0) / dt)
+            if dt > 0 and h0 != missing and live_prev != missing:
+                rate.append(max(h0 - live_prev, 0) / dt)
             else:
-                rate.append(NAN)
-            p = procs[i]
+                rate.append(nan)
             # Idle mark workers only ran on Ps with nothing else to do; the
             # runtime leaves them out of its own GC CPU figure, and so do we.
-            total = st_cpu[i] + assist[i] + bg[i] + mt_cpu[i]
+            total = st_cpu + assist + bg + mt_cpu
             # Capped at 100%: the clock has 1 ms resolution, so a 2 ms interval
             # can read as 1 ms and double the share.
-            cpu.append(min(total / (dt * 1000.0 * p), 1.0) if dt > 0 and p and not math.isnan(total) else NAN)
+            cpu.append(min(total / (dt * 1000.0 * p), 1.0) if dt > 0 and p and not isnan(total) else nan)
         self.interval_s.extend(interval)
         self.alloc_rate_mb_s.extend(rate)
         self.gc_cpu.extend(cpu)
