@@ -41,6 +41,20 @@ LABEL = {
     "other": "other",
 }
 
+# Narrow columns (the panel is ~50 cells wide): the same labels, shorter.
+SHORT = {
+    "moved_to_heap": "moved",
+    "escapes_to_heap": "escapes",
+    "leaking_param": "leak",
+    "leaking_param_content": "leak *",
+    "leaking_param_to_result": "to result",
+    "does_not_escape": "stays",
+    "cannot_inline": "no inline",
+    "can_inline": "inline ok",
+    "inlining_call": "inlined",
+    "other": "note",
+}
+
 # One sentence per kind, for the detail view: what the verdict means for GC.
 MEANING = {
     "moved_to_heap": "A variable the compiler had to put on the heap, because something may use "
