@@ -45,11 +45,9 @@ class Host(App[None]):
 
 
 async def _settle(app: Host, pilot) -> None:  # noqa: ANN001
-    """Wait for the analysis and profile workers (the watcher runs for good)."""
+    """Wait for the analysis and profile workers."""
     for _ in range(3):
-        busy = [w for w in app.workers if w.group != "escapes-watch"]
-        if busy:  # an empty list would mean "every worker", the watcher too
-            await app.workers.wait_for_complete(busy)
+        await app.workers.wait_for_complete()
         await pilot.pause()
 
 

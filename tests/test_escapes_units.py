@@ -164,6 +164,15 @@ def test_decode_constructed(packed: bool) -> None:
     assert sites.total == 95
 
 
+def test_leaf_only_keeps_the_allocation_site() -> None:
+    full, leaf = decode_profile(PROFILE), decode_profile(PROFILE, leaf_only=True)
+    assert [ids[:1] for ids, _ in full.samples] == [ids for ids, _ in leaf.samples]
+    assert [values for _, values in full.samples] == [values for _, values in leaf.samples]
+    assert (alloc_sites(full).by_line, alloc_sites(full).total) == (alloc_sites(leaf).by_line, alloc_sites(leaf).total)
+    for packed in (True, False):
+        assert decode_profile(_profile(packed), leaf_only=True).samples == (((1,), (100,)), ((2,), (-5,)))
+
+
 @pytest.mark.parametrize("data", [
     pytest.param(b"\x1f\x8b\x08\x00garbage", id="bad-gzip"),
     pytest.param(gzip.compress(_profile())[:-20], id="cut-gzip"),

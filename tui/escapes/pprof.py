@@ -108,14 +108,33 @@ def _numbers(buf: bytes, wire: int, value: int, end: int, out: list[int]) -> Non
     if wire == 0:
         out.append(value)
         return
-    pos = value
+    # Packed: most of a profile's bytes. Varints decoded inline, not one call
+    # each (a call per number made this loop four times slower).
+    pos, append = value, out.append
     while pos < end:
-        number, pos = _varint(buf, pos)
-        out.append(number)
+        byte = buf[pos]
+        pos += 1
+        if byte < 0x80:
+            append(byte)
+            continue
+        number, shift = byte & 0x7F, 7
+        while True:
+            byte = buf[pos]
+            pos += 1
+            number |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                break
+            shift += 7
+            if shift > 63:
+                raise ProfileError("a varint is longer than 10 bytes")
+        append(number)
+
+
+_HIGH, _WRAP = 1 << 63, 1 << 64  # int64 values arrive as unsigned varints
 
 
 def _signed(value: int) -> int:
-    return value - (1 << 64) if value >= 1 << 63 else value
+    return value - _WRAP if value >= _HIGH else value
 
 
 def _value_type(buf: bytes, start: int, end: int) -> tuple[int, int]:
@@ -128,8 +147,13 @@ def _value_type(buf: bytes, start: int, end: int) -> tuple[int, int]:
     return kind, unit
 
 
-def decode_profile(data: bytes) -> Profile:
-    """Decode a profile, gzipped or not; :class:`ProfileError` if it is not one."""
+def decode_profile(data: bytes, *, leaf_only: bool = False) -> Profile:
+    """Decode a profile, gzipped or not; :class:`ProfileError` if it is not one.
+
+    ``leaf_only`` keeps only the first location of each sample's stack (the
+    allocation site, all that ranking reads): stacks are most of a profile's
+    numbers, so this decodes several times faster.
+    """
     if data[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
@@ -139,12 +163,12 @@ def decode_profile(data: bytes) -> Profile:
         if len(data) > MAX_PROFILE_BYTES:
             raise ProfileError("the profile is larger than 256 MiB decompressed")
     try:
-        return _decode(bytes(data))
+        return _decode(bytes(data), leaf_only)
     except IndexError:
         raise ProfileError("the profile is cut short") from None
 
 
-def _decode(buf: bytes) -> Profile:
+def _decode(buf: bytes, leaf_only: bool) -> Profile:
     strings: list[str] = []
     types: list[tuple[int, int]] = []
     raw_samples: list[tuple[int, int]] = []
@@ -205,10 +229,14 @@ def _decode(buf: bytes) -> Profile:
         values: list[int] = []
         for n, w, v, e in _fields(buf, start, end):
             if n == 1:
-                _numbers(buf, w, v, e, ids)
+                if leaf_only and w == 2:
+                    if not ids and v < e:
+                        ids.append(_varint(buf, v)[0])
+                elif not (leaf_only and ids):
+                    _numbers(buf, w, v, e, ids)
             elif n == 2:
                 _numbers(buf, w, v, e, values)
-        samples.append((tuple(ids), tuple(_signed(x) for x in values)))
+        samples.append((tuple(ids), tuple([x - _WRAP if x >= _HIGH else x for x in values])))
     return Profile(
         sample_types=tuple((text(k), text(u)) for k, u in types),
         samples=tuple(samples),

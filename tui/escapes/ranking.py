@@ -124,7 +124,7 @@ def fetch_allocs(addr: str, timeout_s: float = FETCH_TIMEOUT_S) -> AllocSites:
     if body is None:
         raise RankingError(f"{url} is not served (does the program import net/http/pprof?)")
     try:
-        return alloc_sites(decode_profile(body), url=url)
+        return alloc_sites(decode_profile(body, leaf_only=True), url=url)
     except ProfileError as err:
         raise RankingError(f"{url}: {err}") from None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import work
@@ -201,13 +202,32 @@ class EscapePanel(Vertical):
                 continue
         return f"PID {pid} serves no /debug/pprof/allocs on loopback: give --http ADDR"
 
-    @work(thread=True, exclusive=True, group="escapes-watch", exit_on_error=False)
     def _watch(self, root: str, stop: threading.Event) -> None:
-        SourceWatcher(root).run(lambda paths: self.app.call_from_thread(self._changed), stop)
+        """Watch ``root`` until ``stop``. A plain daemon thread, not a worker:
+        it runs for the app's life, and ``app.workers.wait_for_complete()``
+        (as tests call it) would otherwise wait for it for ever."""
+
+        def changed(_paths: list[str]) -> None:
+            self._from_thread(self._changed)
+
+        def run() -> None:
+            try:
+                SourceWatcher(root).run(changed, stop)
+            except Exception as err:  # inotify limits, a folder removed: say so, stop watching
+                if not stop.is_set():
+                    self._from_thread(self.notify, f"Not watching {root} for changes: {err}", severity="warning")
+
+        threading.Thread(target=run, name="gctui-escapes-watch", daemon=True).start()
+
+    def _from_thread(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        try:
+            self.app.call_from_thread(callback, *args, **kwargs)
+        except Exception:  # the app is closing: nothing left to tell
+            pass
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group not in ("escapes-analysis", "escapes-profile", "escapes-watch"):
+        if worker.group not in ("escapes-analysis", "escapes-profile"):
             return
         event.stop()  # handled here: the app's handler would report it twice
         if event.state == WorkerState.ERROR:
