@@ -120,8 +120,20 @@ async def test_profile_ranks_and_focus_top_picks_the_hot_line(go_build) -> None:
         panel.set_profile(alloc_sites(decode_profile(PROFILE.read_bytes())))
         await _settle(app, pilot)
         assert (_selected(panel).line, _selected(panel).hint) == (hot, "escapes_to_heap")
-        assert "ranked by" in _status(app)
-        assert "this escape accounts for 89 % of allocated bytes" in _detail(app)
+        assert "ranked by" in _status(app) and "allocated" in _status(app)
+        assert "this escape accounts for 88 % of allocated bytes" in _detail(app)
+
+        # From a live-heap-growing finding: what stays live, the leak, comes first.
+        leak = next(n for n, line in enumerate(main_go.read_text().splitlines(), 1) if "// leak site" in line)
+        panel.focus_top("live-heap-growing")
+        await pilot.pause()
+        assert _selected(panel).line == leak
+        assert "in use" in _status(app) and "of bytes in use" in _detail(app)
+        panel.focus_top("gc-frequent")
+        await pilot.pause()
+        assert _selected(panel).line == hot
+        await pilot.press("b")  # by hand: bytes in use again
+        assert panel.ranking is not None and panel.ranking.measure == "inuse_space"
 
 
 @pytest.mark.parametrize(("setup", "words"), [

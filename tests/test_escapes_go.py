@@ -217,6 +217,8 @@ def test_top_ranked_hint_is_the_hot_allocation_site(allocsites: str) -> None:
     assert second.hint.line == _marked_line(main_go, "// cold site")
     assert ranking.share(ranking.order[0]) > 0.7
     assert "this escape accounts for" in ranking.describe(ranking.order[0])
+    by_inuse = rank(analysis, fetch_allocs(allocsites), "inuse_space")
+    assert analysis.hints[by_inuse.order[0]].hint.line == _marked_line(main_go, "// leak site")
 
 
 # -- the command line ------------------------------------------------------------------
@@ -251,6 +253,10 @@ def test_cli_ranks_with_http(allocsites: str, capsys: pytest.CaptureFixture[str]
     assert "ranked by" in out
     first = next(line for line in out.splitlines() if line.startswith("    "))
     assert first.split()[0] == f"{_marked_line(main_go, '// hot site')}:13" and "%" in first
+    assert main(["escapes", str(main_go.parent), "--http", allocsites, "--by", "inuse_space", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    top = max(listed, key=lambda h: h.get("profile_bytes", 0))
+    assert (top["line"], top["profile_measure"]) == (_marked_line(main_go, "// leak site"), "inuse_space")
 
 
 @pytest.mark.parametrize(("args", "message"), [

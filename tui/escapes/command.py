@@ -20,7 +20,7 @@ from tui.escapes.cache import SHARED
 from tui.escapes.grouping import counts_text, group
 from tui.escapes.kinds import HEAP_KINDS, LABEL
 from tui.escapes.locate import NoSource, SourceQuery, locate
-from tui.escapes.ranking import Ranking, RankingError, fetch_allocs, format_bytes, rank
+from tui.escapes.ranking import INUSE, SAMPLE, Ranking, RankingError, fetch_allocs, format_bytes, rank
 from tui.escapes.toolchain import EscapeError, find_toolchain
 
 
@@ -40,6 +40,8 @@ def add_parser(sub: Any) -> None:
                         help="text: every kind (does not escape, inlining), not only heap moves")
     parser.add_argument("--http", metavar="ADDR",
                         help="rank by the allocation profile this loopback address serves (host:port)")
+    parser.add_argument("--by", choices=(SAMPLE, INUSE), default=SAMPLE,
+                        help="with --http: rank by bytes allocated (default) or bytes still in use (a leak)")
     parser.set_defaults(handler=escapes)
 
 
@@ -55,7 +57,7 @@ def escapes(args: argparse.Namespace) -> int:
     ranking = None
     if args.http:
         try:
-            ranking = rank(analysis, fetch_allocs(args.http))
+            ranking = rank(analysis, fetch_allocs(args.http), args.by)
         except RankingError as err:
             raise CommandError(f"gctui: {err}") from None
     if args.json:
@@ -77,8 +79,9 @@ def to_json(analysis: Analysis, ranking: Ranking | None = None) -> list[dict[str
             "function": placed.function, "package": h.package,
         }
         if ranking is not None:
-            item["alloc_bytes"] = ranking.bytes[i]
-            item["alloc_share"] = round(ranking.share(i), 6)
+            item["profile_bytes"] = ranking.bytes[i]
+            item["profile_share"] = round(ranking.share(i), 6)
+            item["profile_measure"] = ranking.measure
         out.append(item)
     return out
 
@@ -90,7 +93,8 @@ def write_text(analysis: Analysis, ranking: Ranking | None, out: TextIO, *, ever
     source = "compiler -json" if analysis.mode == "json" else "compiler -m=2"
     out.write(f"{analysis.directory}: {heap} heap moves ({analysis.go_version}, {source})\n")
     if ranking is not None:
-        out.write(f"ranked by {format_bytes(ranking.total)} allocated in total (alloc_space)\n")
+        words = "allocated" if ranking.measure == SAMPLE else "in use"
+        out.write(f"ranked by {format_bytes(ranking.total)} {words} in total ({ranking.measure})\n")
     if not grouped.rows:
         out.write("nothing to list: no value of this package goes to the heap\n")
     for row in grouped.rows:

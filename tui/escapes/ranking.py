@@ -10,6 +10,11 @@ being compiled. Runtime frames are already hidden by ``runtime/pprof``; a
 leaf that is still in the runtime (``runtime.malg``) is left as is, so its
 bytes count towards the total and to no hint.
 
+Two measures: ``alloc_space``, every byte allocated since the program
+started (what makes the collector run often), and ``inuse_space``, the
+bytes still live at the last collection (what a leak grows: a line that
+allocates little garbage but keeps all of it tops this one).
+
 Only ``moved to heap`` and ``escapes to heap`` allocate at their line; when
 several share one line, the line's bytes cannot be split between them and
 each shows the line's share, saying it is shared.
@@ -28,6 +33,8 @@ from tui.escapes.pprof import Profile, ProfileError, decode_profile
 
 ALLOCS_PATH = "/debug/pprof/allocs"
 SAMPLE = "alloc_space"
+INUSE = "inuse_space"
+MEASURE_WORDS = {SAMPLE: "allocated bytes", INUSE: "bytes in use"}
 FETCH_TIMEOUT_S = 10.0  # a big program takes a while to write its profile
 
 
@@ -37,42 +44,53 @@ class RankingError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class AllocSites:
-    """Bytes allocated per ``(file, line)`` as the binary names files, and
-    the program's total; ``url`` and ``fetched_at`` (wall time) say whence."""
+    """Bytes per ``(file, line)`` as the binary names files, and the
+    program's total, for ``alloc_space`` (``by_line``, ``total``) and, when
+    the profile has it, ``inuse_space``; ``url`` and ``fetched_at`` (wall
+    time) say whence."""
 
     by_line: Mapping[tuple[str, int], int]
     functions: Mapping[tuple[str, int], str] = field(default_factory=dict)
     total: int = 0
     url: str = ""
     fetched_at: float = 0.0
+    inuse_by_line: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    inuse_total: int = 0
+
+    def measure(self, name: str) -> tuple[Mapping[tuple[str, int], int], int]:
+        """``(bytes per line, total)`` of ``alloc_space`` or ``inuse_space``."""
+        return (self.inuse_by_line, self.inuse_total) if name == INUSE else (self.by_line, self.total)
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """Per hint of an analysis (same indexes): the bytes allocated at its
-    line (0 for kinds that do not allocate there) and how many allocating
-    hints share that line; ``order`` the hints with bytes, most first."""
+    """Per hint of an analysis (same indexes): the bytes at its line by
+    ``measure`` (0 for kinds that do not allocate there) and how many
+    allocating hints share that line; ``order`` the hints with bytes, most
+    first."""
 
     bytes: tuple[int, ...]
     sharing: tuple[int, ...]
     total: int
     order: tuple[int, ...]
+    measure: str = SAMPLE
 
     def share(self, index: int) -> float:
-        """The hint's fraction of all allocated bytes (0..1)."""
+        """The hint's fraction of all bytes of the measure (0..1)."""
         return self.bytes[index] / self.total if self.total else 0.0
 
     def describe(self, index: int) -> str:
         """The sentence the panel shows, e.g. "this escape accounts for 41 %
         of allocated bytes (12.0 MiB)"."""
+        words = MEASURE_WORDS.get(self.measure, self.measure)
         if not self.bytes[index]:
-            return "no allocated bytes at this line in the profile"
+            return f"no {words} at this line in the profile"
         pct = f"{self.share(index) * 100:.0f} %" if self.share(index) >= 0.01 else "under 1 %"
         amount = format_bytes(self.bytes[index])
         if self.sharing[index] > 1:
-            return (f"this line accounts for {pct} of allocated bytes ({amount}), "
+            return (f"this line accounts for {pct} of {words} ({amount}), "
                     f"shared by {self.sharing[index]} escapes on it")
-        return f"this escape accounts for {pct} of allocated bytes ({amount})"
+        return f"this escape accounts for {pct} of {words} ({amount})"
 
 
 def format_bytes(n: int) -> str:
@@ -86,27 +104,34 @@ def format_bytes(n: int) -> str:
 
 
 def alloc_sites(profile: Profile, sample: str = SAMPLE, url: str = "") -> AllocSites:
-    """Sum one sample type per allocating line; RankingError without it."""
+    """Sum ``sample`` (and ``inuse_space`` when there) per allocating line;
+    RankingError when the profile lacks ``sample``."""
     index = profile.value_index(sample)
     if index is None:
         kinds = ", ".join(k for k, _ in profile.sample_types) or "none"
         raise RankingError(f"the profile has no {sample} values (it has: {kinds})")
+    inuse = profile.value_index(INUSE)
     by_line: dict[tuple[str, int], int] = {}
+    inuse_by_line: dict[tuple[str, int], int] = {}
     functions: dict[tuple[str, int], str] = {}
-    total = 0
+    total = inuse_total = 0
     for ids, values in profile.samples:
         if index >= len(values):
             continue
         amount = values[index]
+        live = values[inuse] if inuse is not None and inuse < len(values) else 0
         total += amount
+        inuse_total += live
         frames = profile.locations.get(ids[0]) if ids else None
         if not frames:
             continue
         site = frames[-1]
         key = (site.file, site.line)
         by_line[key] = by_line.get(key, 0) + amount
+        if live:
+            inuse_by_line[key] = inuse_by_line.get(key, 0) + live
         functions.setdefault(key, site.function)
-    return AllocSites(by_line, functions, total, url, time.time())
+    return AllocSites(by_line, functions, total, url, time.time(), inuse_by_line, inuse_total)
 
 
 def fetch_allocs(addr: str, timeout_s: float = FETCH_TIMEOUT_S) -> AllocSites:
@@ -129,8 +154,10 @@ def fetch_allocs(addr: str, timeout_s: float = FETCH_TIMEOUT_S) -> AllocSites:
         raise RankingError(f"{url}: {err}") from None
 
 
-def rank(analysis: Analysis, sites: AllocSites) -> Ranking:
-    """The bytes behind each hint of ``analysis``."""
+def rank(analysis: Analysis, sites: AllocSites, measure: str = SAMPLE) -> Ranking:
+    """The bytes behind each hint of ``analysis`` by ``measure``
+    (``alloc_space`` or ``inuse_space``)."""
+    by_line, total = sites.measure(measure)
     matcher = _Matcher(analysis, sites)
     lines: list[tuple[str, int] | None] = []
     for placed in analysis.hints:
@@ -140,10 +167,10 @@ def rank(analysis: Analysis, sites: AllocSites) -> Ranking:
     for key in lines:
         if key is not None:
             counts[key] = counts.get(key, 0) + 1
-    amounts = tuple(sites.by_line.get(key, 0) if key else 0 for key in lines)
+    amounts = tuple(by_line.get(key, 0) if key else 0 for key in lines)
     sharing = tuple(counts.get(key, 0) if key else 0 for key in lines)
     order = sorted((i for i, b in enumerate(amounts) if b > 0), key=lambda i: (-amounts[i], i))
-    return Ranking(amounts, sharing, sites.total, tuple(order))
+    return Ranking(amounts, sharing, total, tuple(order), measure)
 
 
 class _Matcher:

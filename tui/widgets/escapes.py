@@ -8,7 +8,8 @@ allocation profile ranks the hints, refreshed while the panel is shown.
 Everything that is not drawing lives in :mod:`tui.escapes`.
 
 API for the app: ``set_source(SourceQuery)``, ``set_http(addr, pid=)``,
-``set_profile(AllocSites)``, ``focus_top()``; posts :class:`EscapePanel.Analysed`.
+``set_profile(AllocSites)``, ``focus_top(finding_id=None)``; posts
+:class:`EscapePanel.Analysed`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from tui.escapes.editor import editor_command
 from tui.escapes.grouping import Grouped, group
 from tui.escapes.kinds import HEAP_KINDS, KIND_ORDER, LABEL
 from tui.escapes.locate import NoSource, SourceDir, SourceQuery, locate
-from tui.escapes.ranking import AllocSites, Ranking, RankingError, fetch_allocs, format_bytes, rank
+from tui.escapes.ranking import (INUSE, SAMPLE, AllocSites, Ranking, RankingError, fetch_allocs,
+                                 format_bytes, rank)
 from tui.escapes.toolchain import CompileFailed, EscapeError, find_toolchain
 from tui.escapes.watch import SourceWatcher, watch_root
 from tui.widgets.escape_detail import hint_detail
@@ -41,6 +43,7 @@ from tui.widgets.hintlist import HintList
 from tui.widgets.text import visible
 
 PROFILE_REFRESH_S = 10.0
+LEAK_FINDING = "live-heap-growing"  # a leak: rank by what stays live, not by what is allocated
 NO_SOURCE_YET = "Escape hints need the program's Go source: gctui run --src DIR -- ..., or gctui escapes DIR."
 
 
@@ -89,6 +92,7 @@ class EscapePanel(Vertical):
         Binding("s", "filter_path", "Path filter", id="escapes.path"),
         Binding("r", "reanalyse", "Re-analyse", id="escapes.reanalyse"),
         Binding("H", "top", "Top allocation", id="escapes.top"),
+        Binding("b", "toggle_measure", "Rank: allocated/in use", id="escapes.measure"),
         Binding("escape", "leave_filter", "Back to the list", id="escapes.leave_filter", show=False),
     ]
 
@@ -107,6 +111,7 @@ class EscapePanel(Vertical):
         self.analysis: Analysis | None = None
         self.sites: AllocSites | None = None
         self.ranking: Ranking | None = None
+        self.measure = SAMPLE  # rank by alloc_space, or inuse_space for a leak
         self.grouped: Grouped | None = None
         self.kind_filter = 0  # index into self.kind_filters()
         self.path_filter = ""
@@ -161,10 +166,15 @@ class EscapePanel(Vertical):
         self.profile_error = None
         self._rerank()
 
-    def focus_top(self) -> None:
+    def focus_top(self, finding_id: str | None = None) -> None:
         """Select the highest-ranked hint (the first heap move without a
         profile) and focus the list; if the analysis is still running, do so
-        when it ends."""
+        when it ends. Coming from ``live-heap-growing``, rank by the bytes
+        still in use (what a leak keeps), else by the bytes allocated."""
+        measure = INUSE if finding_id == LEAK_FINDING else SAMPLE if finding_id else self.measure
+        if measure != self.measure:
+            self.measure = measure
+            self._rerank()
         self._want_top = True
         self.query_one(HintList).focus()
         self._apply_top()
@@ -288,7 +298,7 @@ class EscapePanel(Vertical):
 
     def _rerank(self) -> None:
         analysis = self.analysis
-        self.ranking = rank(analysis, self.sites) if analysis is not None and self.sites else None
+        self.ranking = rank(analysis, self.sites, self.measure) if analysis is not None and self.sites else None
         self._regroup()
 
     def _regroup(self) -> None:
@@ -330,7 +340,8 @@ class EscapePanel(Vertical):
         parts = [f"{os.path.basename(analysis.directory)}: {self.heap_moves()} heap moves "
                  f"({analysis.go_version} {mode})"]
         if self.ranking is not None:
-            parts.append(f"ranked by {format_bytes(self.ranking.total)} allocated")
+            words = "allocated" if self.ranking.measure == SAMPLE else "in use"
+            parts.append(f"ranked by {format_bytes(self.ranking.total)} {words} (b)")
         elif self.profile_error:
             parts.append(f"not ranked: {self.profile_error}")
         self.status = " · ".join(parts)
@@ -395,6 +406,13 @@ class EscapePanel(Vertical):
 
     def action_top(self) -> None:
         self.focus_top()
+
+    def action_toggle_measure(self) -> None:
+        self.measure = INUSE if self.measure == SAMPLE else SAMPLE
+        if self.sites is None:
+            self.notify("No allocation profile yet: run the program with --http ADDR serving net/http/pprof.",
+                        severity="warning")
+        self._rerank()
 
     def action_open_editor(self) -> None:
         index = self.query_one(HintList).hint_index

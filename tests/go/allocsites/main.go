@@ -1,8 +1,10 @@
-// Command allocsites serves net/http/pprof and allocates at two known sites,
-// so gctui's ranking of escape hints by allocated bytes can be checked: the
+// Command allocsites serves net/http/pprof and allocates at known sites, so
+// gctui's ranking of escape hints by allocated bytes can be checked: the
 // line marked "hot site" allocates about eight times the bytes of the line
-// marked "cold site". Every allocation is sampled (MemProfileRate = 1), so
-// the allocs profile is exact rather than a 512 KiB sampling estimate.
+// marked "cold site", and both are garbage at once; the line marked "leak
+// site" allocates little but keeps all of it, so it leads by bytes in use.
+// Every allocation is sampled (MemProfileRate = 1), so the allocs profile is
+// exact rather than a 512 KiB sampling estimate.
 //
 // It prints "listening on 127.0.0.1:NNNN" on stdout once the port is open,
 // then runs until killed or until -duration passes.
@@ -19,7 +21,10 @@ import (
 	"time"
 )
 
-var sink [][]byte
+var (
+	sink [][]byte
+	kept [][]byte
+)
 
 //go:noinline
 func hot(n int) []byte {
@@ -29,6 +34,11 @@ func hot(n int) []byte {
 //go:noinline
 func cold(n int) []byte {
 	return make([]byte, n) // cold site
+}
+
+//go:noinline
+func keep(n int) {
+	kept = append(kept, make([]byte, n)) // leak site
 }
 
 func main() {
@@ -47,6 +57,7 @@ func main() {
 		for i := 0; i < 8; i++ {
 			sink = append(sink[:0], hot(8<<10), cold(1<<10))
 		}
+		keep(512)
 		time.Sleep(2 * time.Millisecond)
 	}
 }
