@@ -237,3 +237,35 @@ async def test_thousands_of_hints_stay_quick() -> None:
         panel.path_filter = "f3"
         panel._regroup()
         assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.go
+async def test_profile_fetched_from_a_running_program(go_build) -> None:  # noqa: ANN001
+    import subprocess
+
+    main_go = GO_DIR / "allocsites" / "main.go"
+    hot = next(n for n, line in enumerate(main_go.read_text().splitlines(), 1) if "// hot site" in line)
+    proc = subprocess.Popen([str(go_build("allocsites")), "-duration", "30s"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        addr = proc.stdout.readline().decode().split()[-1]
+        time.sleep(1.0)
+        app = Host()
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel = app.query_one(EscapePanel)
+            panel.set_source(SourceQuery(src_dir=str(main_go.parent)))
+            await _settle(app, pilot)
+            panel.set_http("127.0.0.1:9")  # nothing listens there: the hints stay, unranked
+            await _settle(app, pilot)
+            assert "not ranked: cannot fetch http://127.0.0.1:9/debug/pprof/allocs" in _status(app)
+            assert panel.query_one(HintList).rows
+            panel.set_http(addr)
+            await _settle(app, pilot)
+            panel.focus_top()
+            await pilot.pause()
+            assert "ranked by" in _status(app)
+            assert _selected(panel).line == hot
+    finally:
+        proc.kill()
+        proc.wait()

@@ -240,17 +240,18 @@ class EscapePanel(Vertical):
         if worker.group not in ("escapes-analysis", "escapes-profile"):
             return
         event.stop()  # handled here: the app's handler would report it twice
-        if event.state == WorkerState.ERROR:
-            self._show_error(f"{worker.group} failed: {worker.error}")
-        elif event.state == WorkerState.SUCCESS and worker.group == "escapes-analysis":
+        profile = worker.group == "escapes-profile"
+        if event.state == WorkerState.ERROR and not profile:
+            self._show_error(f"the analysis failed: {worker.error}")
+        elif event.state == WorkerState.SUCCESS and not profile:
             self._analysed(worker.result)  # type: ignore[arg-type]
-        elif event.state == WorkerState.SUCCESS and worker.group == "escapes-profile":
-            result = worker.result
+        elif event.state in (WorkerState.SUCCESS, WorkerState.ERROR) and profile:
+            result = worker.result if event.state == WorkerState.SUCCESS else f"reading it failed: {worker.error}"
             if isinstance(result, AllocSites):
                 self.set_profile(result)
-            else:
+            else:  # the hints stay; the status line says why they are not ranked
                 self.profile_error = str(result)
-                self._redraw()
+                self._summarise()
 
     def _analysing(self, source: SourceDir) -> None:
         self.source = source
