@@ -429,3 +429,30 @@ def test_cache_builds_once_per_state(module: Path) -> None:
 ])
 def test_json_support_by_version(version: str, supported: bool) -> None:
     assert Toolchain("go", version).json_supported is supported
+
+
+# -- the command line ------------------------------------------------------------------
+
+def test_run_takes_src_and_http_for_the_app(tmp_path: Path) -> None:
+    from tui.cli import build_parser
+
+    args = build_parser().parse_args(["run", "--src", str(tmp_path), "--http", ":6060", "--", "./prog"])
+    assert (args.src, args.http, args.command) == (str(tmp_path), ":6060", ["--", "./prog"])
+    assert SourceQuery.for_source(type("S", (), {"argv": ["./prog"], "cwd": None})(), args.src).src_dir == str(tmp_path)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "--src", "/nonexistent", "--", "x"], "argument --src: not a directory: /nonexistent"),
+    (["run", "--http", "10.0.0.1:80", "--", "x"], "only polls loopback addresses"),
+    (["run", "--http", "nope", "--", "x"], "expected HOST:PORT"),
+    (["escapes", "--by", "nothing"], "argument --by: invalid choice"),
+])
+def test_bad_escape_options_are_one_line_and_status_2(argv: list[str], message: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -210,11 +210,21 @@ def _src_dir(text: str) -> str:
     return text
 
 
+def _http_addr(text: str) -> str:
+    from tui.sources.httppoll import loopback_base
+
+    try:
+        loopback_base(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix(f"--http {text}: ")) from None
+    return text
+
+
 def _run_escape_options(run: argparse.ArgumentParser) -> None:
     """Where the escape hints panel finds the program's source and its pprof."""
     run.add_argument("--src", type=_src_dir, metavar="DIR",
                      help="the program's main package, for escape hints (default: found from CMD)")
-    run.add_argument("--http", metavar="ADDR",
+    run.add_argument("--http", type=_http_addr, metavar="ADDR",
                      help="where the program serves net/http/pprof (host:port), to rank escape hints")
 
 
