@@ -21,7 +21,8 @@ from tui.escapes.analyze import Analysis, analyse
 from tui.escapes.cache import AnalysisCache
 from tui.escapes.kinds import HEAP_KINDS
 from tui.escapes.locate import NoSource, SourceDir, SourceQuery, locate
-from tui.escapes.ranking import fetch_allocs, rank
+from tui.escapes.fetch import fetch_allocs
+from tui.escapes.ranking import rank
 from tui.escapes.toolchain import CompileFailed, NoToolchain, NotAPackage, find_toolchain
 
 pytestmark = pytest.mark.go

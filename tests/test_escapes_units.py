@@ -199,7 +199,7 @@ def test_real_allocs_profile() -> None:
 
 
 def test_profile_without_alloc_space() -> None:
-    from tui.escapes.ranking import RankingError
+    from tui.escapes.ranking import RankingError  # noqa: F811
 
     p = decode_profile(_profile())
     with pytest.raises(RankingError, match="no inuse_space values"):

@@ -29,13 +29,11 @@ from dataclasses import dataclass, field
 
 from tui.escapes.analyze import Analysis
 from tui.escapes.kinds import ALLOCATING_KINDS
-from tui.escapes.pprof import Profile, ProfileError, decode_profile
+from tui.escapes.pprof import Profile
 
-ALLOCS_PATH = "/debug/pprof/allocs"
 SAMPLE = "alloc_space"
 INUSE = "inuse_space"
 MEASURE_WORDS = {SAMPLE: "allocated bytes", INUSE: "bytes in use"}
-FETCH_TIMEOUT_S = 10.0  # a big program takes a while to write its profile
 
 
 class RankingError(Exception):
@@ -132,26 +130,6 @@ def alloc_sites(profile: Profile, sample: str = SAMPLE, url: str = "") -> AllocS
             inuse_by_line[key] = inuse_by_line.get(key, 0) + live
         functions.setdefault(key, site.function)
     return AllocSites(by_line, functions, total, url, time.time(), inuse_by_line, inuse_total)
-
-
-def fetch_allocs(addr: str, timeout_s: float = FETCH_TIMEOUT_S) -> AllocSites:
-    """Fetch and read the allocation profile a loopback address serves."""
-    from tui.sources.httppoll import NET_ERRORS, fetch, loopback_base
-
-    try:
-        url = loopback_base(addr) + ALLOCS_PATH
-    except ValueError as err:
-        raise RankingError(str(err)) from None
-    try:
-        body = fetch(url, timeout=timeout_s)
-    except NET_ERRORS as err:
-        raise RankingError(f"cannot fetch {url}: {err}") from None
-    if body is None:
-        raise RankingError(f"{url} is not served (does the program import net/http/pprof?)")
-    try:
-        return alloc_sites(decode_profile(body, leaf_only=True), url=url)
-    except ProfileError as err:
-        raise RankingError(f"{url}: {err}") from None
 
 
 def rank(analysis: Analysis, sites: AllocSites, measure: str = SAMPLE) -> Ranking:

@@ -56,3 +56,25 @@ class SourceWatcher:
             if stop.is_set():
                 return
             on_change(sorted({path for _change, path in changes}))
+
+
+def start_watching(root: str, on_change: Callable[[list[str]], None],
+                   on_error: Callable[[str], None]) -> threading.Event:
+    """Watch ``root`` in a daemon thread until the returned event is set.
+
+    A thread of its own rather than a Textual worker: it lives as long as
+    the app, and ``app.workers.wait_for_complete()`` would wait for it for
+    ever. ``on_error`` gets one line if watching fails (an inotify limit, a
+    folder removed); the callbacks run in that thread.
+    """
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            SourceWatcher(root).run(on_change, stop)
+        except Exception as err:
+            if not stop.is_set():
+                on_error(f"not watching {root} for changes: {err}")
+
+    threading.Thread(target=run, name="gctui-escapes-watch", daemon=True).start()
+    return stop

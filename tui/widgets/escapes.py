@@ -14,7 +14,6 @@ API for the app: ``set_source(SourceQuery)``, ``set_http(addr, pid=)``,
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 from collections.abc import Callable
@@ -31,13 +30,12 @@ from textual.worker import Worker, WorkerState
 from tui.escapes.analyze import Analysis
 from tui.escapes.cache import SHARED
 from tui.escapes.editor import editor_command
-from tui.escapes.grouping import Grouped, group
-from tui.escapes.kinds import HEAP_KINDS, KIND_ORDER, LABEL
+from tui.escapes.fetch import fetch_for
+from tui.escapes.grouping import Grouped, group, heap_moves, kind_filters, summary_line
 from tui.escapes.locate import NoSource, SourceDir, SourceQuery, locate
-from tui.escapes.ranking import (INUSE, SAMPLE, AllocSites, Ranking, RankingError, fetch_allocs,
-                                 format_bytes, rank)
+from tui.escapes.ranking import INUSE, SAMPLE, AllocSites, Ranking, RankingError, rank
 from tui.escapes.toolchain import CompileFailed, EscapeError, find_toolchain
-from tui.escapes.watch import SourceWatcher, watch_root
+from tui.escapes.watch import start_watching, watch_root
 from tui.widgets.escape_detail import hint_detail
 from tui.widgets.hintlist import HintList
 from tui.widgets.text import visible
@@ -113,7 +111,7 @@ class EscapePanel(Vertical):
         self.ranking: Ranking | None = None
         self.measure = SAMPLE  # rank by alloc_space, or inuse_space for a leak
         self.grouped: Grouped | None = None
-        self.kind_filter = 0  # index into self.kind_filters()
+        self.kind_filter = 0  # index into kind_filters(self.analysis)
         self.path_filter = ""
         self.status = NO_SOURCE_YET
         self.error_detail = ""
@@ -194,40 +192,10 @@ class EscapePanel(Vertical):
 
     @work(thread=True, exclusive=True, group="escapes-profile", exit_on_error=False)
     def _fetch_profile(self, addr: str | None, pid: int | None) -> AllocSites | str:
-        if addr is not None:
-            try:
-                return fetch_allocs(addr)
-            except RankingError as err:
-                return str(err)
-        from tui.sources.httppoll import listening_bases
-
         try:
-            bases = listening_bases(pid) if pid is not None else []
-        except Exception as err:  # psutil.Error: gone, or not ours to inspect
-            return f"cannot list the ports of PID {pid}: {err}"
-        for base in bases:
-            try:
-                return fetch_allocs(base)
-            except RankingError:
-                continue
-        return f"PID {pid} serves no /debug/pprof/allocs on loopback: give --http ADDR"
-
-    def _watch(self, root: str, stop: threading.Event) -> None:
-        """Watch ``root`` until ``stop``. A plain daemon thread, not a worker:
-        it runs for the app's life, and ``app.workers.wait_for_complete()``
-        (as tests call it) would otherwise wait for it for ever."""
-
-        def changed(_paths: list[str]) -> None:
-            self._from_thread(self._changed)
-
-        def run() -> None:
-            try:
-                SourceWatcher(root).run(changed, stop)
-            except Exception as err:  # inotify limits, a folder removed: say so, stop watching
-                if not stop.is_set():
-                    self._from_thread(self.notify, f"Not watching {root} for changes: {err}", severity="warning")
-
-        threading.Thread(target=run, name="gctui-escapes-watch", daemon=True).start()
+            return fetch_for(addr, pid)
+        except RankingError as err:
+            return str(err)
 
     def _from_thread(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         try:
@@ -262,8 +230,10 @@ class EscapePanel(Vertical):
         if root != self._watched:
             if self._watch_stop is not None:
                 self._watch_stop.set()
-            self._watch_stop, self._watched = threading.Event(), root
-            self._watch(root, self._watch_stop)
+            self._watched = root
+            self._watch_stop = start_watching(
+                root, lambda _paths: self._from_thread(self._changed),
+                lambda error: self._from_thread(self.notify, error, severity="warning"))
 
     def _analysed(self, outcome: _Outcome) -> None:
         if outcome.analysis is None:
@@ -273,7 +243,7 @@ class EscapePanel(Vertical):
             return
         self.analysis, self.error_detail = outcome.analysis, ""
         self._rerank()
-        self.post_message(self.Analysed(self.heap_moves(), None))
+        self.post_message(self.Analysed(heap_moves(self.analysis), None))
 
     def _changed(self) -> None:
         if self.source_query is not None:
@@ -284,18 +254,6 @@ class EscapePanel(Vertical):
             self._fetch_profile(self.http, self.pid)
 
     # -- drawing -----------------------------------------------------------------------
-
-    def heap_moves(self) -> int:
-        """How many heap moves the analysis found (whatever the filters)."""
-        if self.analysis is None:
-            return 0
-        return sum(1 for p in self.analysis.hints if p.hint.hint in HEAP_KINDS)
-
-    def kind_filters(self) -> list[tuple[str, frozenset[str] | None]]:
-        """Heap moves, every kind, then each kind the analysis holds."""
-        present = {p.hint.hint for p in self.analysis.hints} if self.analysis else set()
-        return [("heap moves", HEAP_KINDS), ("every kind", None)] + [
-            (LABEL[k], frozenset({k})) for k in KIND_ORDER if k in present]
 
     def _rerank(self) -> None:
         analysis = self.analysis
@@ -312,7 +270,7 @@ class EscapePanel(Vertical):
             hints.set_rows((), None, None, None, self.status)
             self._redraw()
             return
-        filters = self.kind_filters()
+        filters = kind_filters(analysis)
         self.kind_filter %= len(filters)
         label, kinds = filters[self.kind_filter]
         before = hints.hint_index
@@ -333,20 +291,9 @@ class EscapePanel(Vertical):
             self.query_one(HintList).select_row(self.grouped.top)
 
     def _summarise(self) -> None:
-        """One line: the package, its heap moves, the toolchain, the ranking."""
-        analysis = self.analysis
-        if analysis is None:
-            return
-        mode = "-json" if analysis.mode == "json" else "-m=2"
-        parts = [f"{os.path.basename(analysis.directory)}: {self.heap_moves()} heap moves "
-                 f"({analysis.go_version} {mode})"]
-        if self.ranking is not None:
-            words = "allocated" if self.ranking.measure == SAMPLE else "in use"
-            parts.append(f"ranked by {format_bytes(self.ranking.total)} {words} (b)")
-        elif self.profile_error:
-            parts.append(f"not ranked: {self.profile_error}")
-        self.status = " · ".join(parts)
-        self._redraw()
+        if self.analysis is not None:
+            self.status = summary_line(self.analysis, self.ranking, self.profile_error)
+            self._redraw()
 
     def _show_error(self, message: str, detail: str = "") -> None:
         self.status, self.error_detail = message, detail
