@@ -269,3 +269,15 @@ async def test_profile_fetched_from_a_running_program(go_build) -> None:  # noqa
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.go
+async def test_program_text_is_never_markup(tmp_path: Path, go_build) -> None:  # noqa: ANN001
+    package = tmp_path / "pkg[bold]x"
+    shutil.copytree(HINTS, package)
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(EscapePanel)
+        panel.set_source(SourceQuery(src_dir=str(package)))
+        await _settle(app, pilot)
+        assert _status(app).startswith("pkg[bold]x: 15 heap moves")

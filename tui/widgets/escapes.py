@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
@@ -124,9 +125,9 @@ class EscapePanel(Vertical):
         self._watched: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self.status, id="escapes-status")
+        yield Static(Text(self.status), id="escapes-status")
         with Horizontal(id="escapes-filters"):
-            yield Static("kind: heap moves (t)", id="escapes-kind")
+            yield Static(Text("kind: heap moves (t)"), id="escapes-kind")
             yield Input(placeholder="path or function filter (s)", id="escapes-path", compact=True)
         with Vertical(id="escapes-body"):
             yield HintList(id="escapes-list")
@@ -233,7 +234,7 @@ class EscapePanel(Vertical):
             self._watched = root
             self._watch_stop = start_watching(
                 root, lambda _paths: self._from_thread(self._changed),
-                lambda error: self._from_thread(self.notify, error, severity="warning"))
+                lambda error: self._from_thread(self.notify, error, severity="warning", markup=False))
 
     def _analysed(self, outcome: _Outcome) -> None:
         if outcome.analysis is None:
@@ -282,7 +283,7 @@ class EscapePanel(Vertical):
         empty = (f"No {label} here." if not self.path_filter
                  else f"No {label} in a file or function matching {self.path_filter!r}.")
         hints.set_rows(rows, analysis, self.ranking, cursor if cursor is not None else self.grouped.top, empty)
-        self.query_one("#escapes-kind", Static).update(f"kind: {label} (t)")
+        self.query_one("#escapes-kind", Static).update(Text(f"kind: {label} (t)"))
         self._apply_top()
         self._summarise()
 
@@ -303,7 +304,7 @@ class EscapePanel(Vertical):
 
     def _redraw(self, error: bool = False) -> None:
         status = self.query_one("#escapes-status", Static)
-        status.update(visible(self.status))
+        status.update(Text(visible(self.status)))  # paths and compiler words: never markup
         status.set_class(error, "-error")
         self._show_detail(self.query_one(HintList).hint_index)
 
@@ -312,8 +313,6 @@ class EscapePanel(Vertical):
         if self.analysis is not None and index is not None:
             detail.update(hint_detail(self.analysis, index, self.ranking, self.get_component_rich_style))
         elif self.error_detail:
-            from rich.text import Text
-
             detail.update(Text(visible(self.error_detail), style=self.get_component_rich_style("escapes--error")))
         else:
             detail.update("")
@@ -377,6 +376,7 @@ class EscapePanel(Vertical):
                 subprocess.call(command)
         except SuspendNotSupported:
             self.notify(f"This terminal cannot hand over to an editor: open {placed.path}:{placed.hint.line}",
-                        severity="warning")
+                        severity="warning", markup=False)
         except OSError as err:
-            self.notify(f"Cannot run {command[0]}: {err.strerror or err}. Set $EDITOR.", severity="error")
+            self.notify(f"Cannot run {command[0]}: {err.strerror or err}. Set $EDITOR.", severity="error",
+                        markup=False)
