@@ -12,6 +12,7 @@ from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -30,7 +31,7 @@ class GCTuiApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, session: Session, *, thresholds: Thresholds | None = None,
-                 full_scan: bool = False, src_dir: str | None = None) -> None:
+                 full_scan: bool = False, src_dir: str | None = None, http: str | None = None) -> None:
         """``full_scan``: the model already holds a whole file (run the full
         findings scan once at start, not only at the end)."""
         super().__init__()
@@ -38,7 +39,8 @@ class GCTuiApp(App[int]):
         self.thresholds = thresholds or Thresholds()
         self.findings = LiveFindings(self.thresholds)
         self.full_scan = full_scan
-        self.src_dir = src_dir
+        self.src_dir = src_dir  # the program's Go source, for the escape hints
+        self.http = http  # where it serves net/http/pprof, to rank them
         self._scanned_at_end = False
 
     def on_mount(self) -> None:
@@ -81,13 +83,17 @@ class GCTuiApp(App[int]):
         """Every key's action is also in the command palette, by name."""
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
-            for binding in screen.BINDINGS:
-                if not binding.description:  # type: ignore[union-attr]
-                    continue
-                action = binding.action  # type: ignore[union-attr]
-                keys = binding.key  # type: ignore[union-attr]
-                yield SystemCommand(binding.description, f"key: {keys}",  # type: ignore[union-attr]
-                                    _runner(screen, action))
+            from tui.widgets.escapes import EscapePanel
+
+            panel = screen.query_one(EscapePanel)
+            for target, bindings, where in ((screen, screen.BINDINGS, ""),
+                                            (panel, EscapePanel.BINDINGS, " (escape hints)")):
+                for binding in bindings:
+                    if not binding.description:  # type: ignore[union-attr]
+                        continue
+                    yield SystemCommand(binding.description + where,  # type: ignore[union-attr]
+                                        f"key: {binding.key}",  # type: ignore[union-attr]
+                                        _runner(target, binding.action))  # type: ignore[union-attr]
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.session.close()
@@ -97,17 +103,23 @@ class GCTuiApp(App[int]):
         self.session.close()
 
 
-def _runner(screen: Screen, action: str):  # type: ignore[no-untyped-def]
+def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]
     async def run() -> None:
-        await screen.run_action(action)
+        if isinstance(target, Screen):
+            await target.run_action(action)
+            return
+        screen = target.screen
+        if isinstance(screen, MainScreen):
+            screen.action_panel(3)  # an escape-panel action: show the panel first
+        await target.run_action(action)
 
     return run
 
 
 def run_app(session: Session, *, thresholds: Thresholds | None = None, full_scan: bool = False,
-            src_dir: str | None = None) -> int:
+            src_dir: str | None = None, http: str | None = None) -> int:
     """Run the app until the user quits; stop the source and wait for it briefly."""
-    app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir)
+    app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir, http=http)
     app.run()
     session.close()
     session.done.wait(5.0)  # the source stops its child process before we go

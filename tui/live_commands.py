@@ -50,8 +50,13 @@ def _session(source: Source, args: argparse.Namespace, feeder: Feeder | None = N
 
         session = Session(source, kind=kind, feeder=feeder, loader=loader,  # type: ignore[arg-type]
                           follow=not getattr(args, "no_follow", False))
+        src_dir = getattr(args, "src", None)
+        if kind == "demo" and src_dir is None:
+            from tui.demo.record import DEMO_DIR
+
+            src_dir = str(DEMO_DIR)  # the demo program's own source ships with gctui
         return run_app(session, thresholds=thresholds, full_scan=loader is not None or kind == "loaded",
-                       src_dir=getattr(args, "src", None))
+                       src_dir=src_dir, http=getattr(args, "http", None))
     if args.jsonl or args.report:
         from tui.headless import Headless
 

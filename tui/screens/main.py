@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
+from tui.escapes.locate import SourceQuery
 from tui.selection import Cursor
 from tui.view import View
 from tui.widgets.cpu import GCCPUChart
@@ -106,6 +107,9 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._escapes_started = False
+        if self.gapp.src_dir or self.gapp.session.kind in ("process", "attach", "demo"):
+            self._start_escapes()  # a program is known: analyse it now, in a worker
         self._show_tabs()
         self.set_interval(REFRESH_S, self.redraw)
         self.call_after_refresh(self.redraw, True)
@@ -159,6 +163,8 @@ class MainScreen(Screen[None]):
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
             self.notify(notice.text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
         self._show_waiting(count)
+        if self._escapes_started and model.env.pid != self._escapes_pid:
+            self._connect_profile()
 
     def _show_waiting(self, count: int) -> None:
         waiting = self.query_one("#waiting", Static)
@@ -260,13 +266,40 @@ class MainScreen(Screen[None]):
     def action_panel(self, index: int) -> None:
         self.query_one(ContentSwitcher).current = PANELS[index]
         self._show_tabs()
+        if PANELS[index] == "escapes":
+            self._start_escapes()
+        elif self.focused is not None:
+            self.set_focus(None)  # keys go back to the screen when the escape list hides
+
+    def _start_escapes(self) -> None:
+        """Point the escape panel at the program's source (and its pprof)."""
+        if self._escapes_started:
+            return
+        self._escapes_started = True
+        app = self.gapp
+        panel = self.query_one(EscapePanel)
+        panel.set_source(SourceQuery.for_source(app.session.source, app.src_dir))
+        self._escapes_pid = None
+        self._connect_profile()
+
+    def _connect_profile(self) -> None:
+        """Rank hints by the program's allocation profile: at --http, or at
+        the loopback ports of its PID, which a launched program only has once
+        it started (so this is tried again when the PID arrives)."""
+        app = self.gapp
+        http = app.http or getattr(app.session.source, "http_base", None)
+        pid = app.session.model.env.pid
+        if (http or pid) and pid != self._escapes_pid:
+            self._escapes_pid = pid
+            self.query_one(EscapePanel).set_http(http, pid=pid)
 
     def action_escapes(self) -> None:
+        """Panel 4; coming from an allocation finding, its top hint selected."""
         self.action_panel(3)
         panel = self.query_one(FindingsPanel)
         chosen = panel.findings[panel.chosen] if panel.chosen is not None else None
         if chosen is not None and chosen.id in ALLOCATION_PRESSURE:
-            self.query_one(EscapePanel).focus_top()
+            self.query_one(EscapePanel).focus_top(chosen.id)
 
     def action_finding(self, delta: int) -> None:
         panel = self.query_one(FindingsPanel)

@@ -44,6 +44,7 @@ func keep(n int) {
 func main() {
 	runtime.MemProfileRate = 1
 	duration := flag.Duration("duration", 0, "how long to run (0: until killed)")
+	leak := flag.Int("leak", 512, "bytes kept per round at the leak site")
 	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,7 +58,7 @@ func main() {
 		for i := 0; i < 8; i++ {
 			sink = append(sink[:0], hot(8<<10), cold(1<<10))
 		}
-		keep(512)
+		keep(*leak)
 		time.Sleep(2 * time.Millisecond)
 	}
 }

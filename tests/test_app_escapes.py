@@ -1,0 +1,65 @@
+"""From a finding to the allocation behind it, in two key presses, on a real
+leaking Go program that serves net/http/pprof (tests/go/allocsites)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.app import GCTuiApp
+from tui.session import Session
+from tui.sources.process import ProcessSource
+from tui.widgets.escapes import EscapePanel
+from tui.widgets.findings_panel import FindingsPanel
+from tui.widgets.hintlist import HintList
+
+pytestmark = pytest.mark.go
+ALLOCSITES = Path(__file__).parent / "go" / "allocsites"
+
+
+def _line_of(marker: str) -> int:
+    lines = (ALLOCSITES / "main.go").read_text().splitlines()
+    return next(n for n, line in enumerate(lines, 1) if marker in line and not line.lstrip().startswith("//"))
+
+
+async def test_live_heap_growing_to_the_leaking_line_in_two_keys(go_build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ALLOCSITES)  # where a user runs it: the escape panel finds the source here
+    binary = go_build("allocsites")
+    source = ProcessSource([os.fspath(binary), "-duration", "40s", "-leak", "32768"], schedtrace_ms=500)
+    app = GCTuiApp(Session(source, kind="process"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        findings = screen.query_one(FindingsPanel)
+        for _ in range(150):  # the leak needs a few seconds of cycles to show
+            await pilot.pause(0.2)
+            if any(f.id == "live-heap-growing" for f in findings.findings):
+                break
+        ids = [f.id for f in findings.findings]
+        assert "live-heap-growing" in ids, ids
+        panel = screen.query_one(EscapePanel)
+        for _ in range(100):  # the compiler's analysis and the first profile
+            await pilot.pause(0.2)
+            if panel.analysis is not None and panel.ranking is not None:
+                break
+        assert panel.analysis is not None and panel.ranking is not None
+
+        # Key 1: n until the leak finding is chosen (it is the first or close).
+        presses = 0
+        while findings.chosen is None or findings.findings[findings.chosen].id != "live-heap-growing":
+            await pilot.press("n")
+            presses += 1
+            assert presses <= len(ids)
+        # Key 2: e, the escape hints, landing on the top hint by bytes in use.
+        await pilot.press("e")
+        await pilot.pause(0.5)
+        index = panel.query_one(HintList).hint_index
+        assert index is not None
+        hint = panel.analysis.hints[index].hint
+        assert hint.line == _line_of("// leak site")
+        assert presses == ids.index("live-heap-growing") + 1
+        source_stop = app.session
+        source_stop.close()
+        await asyncio.sleep(0)
