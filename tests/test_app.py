@@ -283,3 +283,61 @@ async def test_a_sources_notice_is_shown_as_text() -> None:
         waiting = str(app.screen.query_one("#waiting", Static).render())
         assert "restart it with GODEBUG=gctrace=1 [bold]" in waiting
         assert [n.message for n in app._notifications] == ["restart it with GODEBUG=gctrace=1 [bold]"]
+
+
+async def test_a_followed_file_gets_its_findings_once_loaded() -> None:
+    from tui.sources.bigfile import TailFirstLoader
+
+    path = str(SAMPLE)
+    session = Session(FileSource(path, follow=True), kind="file", loader=TailFirstLoader(path), follow=True)
+    app = GCTuiApp(session, full_scan=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.screen.query_one(FindingsPanel)
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if panel.findings:
+                break
+        assert {"forced-gc", "gc-frequent"} <= {f.id for f in panel.findings}
+        assert "tailing the file" in str(app.screen.query_one("#status").render())  # type: ignore[attr-defined]
+
+
+async def test_a_search_with_markup_and_no_match_says_so_without_crashing() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"[/bold]", "enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["No output line holds '[/bold]'."]
+
+
+async def test_w_selects_the_worst_pause_and_a_click_selects_the_row_clicked() -> None:
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        await pilot.press("w")
+        stw = app.session.model.cycles.cols.stw_ms
+        assert screen.cursor.selected == max(range(len(stw)), key=lambda i: stw[i])
+        await pilot.press("G")
+        table = screen.query_one("#table")
+        # The last row is drawn on the table's last content line.
+        await pilot.click("#table", offset=(3, table.region.height - 1))
+        assert screen.cursor.selected == len(stw) - 1
+        await pilot.click("#table", offset=(3, table.region.height - 2))
+        assert screen.cursor.selected == len(stw) - 2
+
+
+async def test_a_chosen_finding_stays_chosen_while_its_numbers_change() -> None:
+    from tui.findings import Finding
+
+    app = _app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        panel = screen.query_one(FindingsPanel)
+        a = Finding(id="gc-frequent", severity="warning", title="t", message="every 3 ms", advice="", segment=0)
+        b = Finding(id="stw-long", severity="warning", title="u", message="m", advice="", segment=0)
+        panel.set_findings([a, b])
+        panel.choose(1)
+        panel.set_findings([a.__class__(**{**{f: getattr(a, f) for f in a.__slots__}, "message": "every 2 ms"}), b])
+        assert panel.chosen == 1

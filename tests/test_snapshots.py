@@ -32,7 +32,7 @@ async def settle(pilot: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "press",
+    "keys",
     [
         (),
         ("n",),  # the worst finding chosen: its text opened, its first cycle selected
@@ -44,5 +44,12 @@ async def settle(pilot: Any) -> None:
     ],
     ids=["main", "findings", "scheduler", "output", "escapes", "jump-500", "help"],
 )
-def test_screen(snap_compare: Any, press: tuple[str, ...]) -> None:
-    assert snap_compare(demo_app(), press=press, terminal_size=SIZE, run_before=settle)
+def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in keys:  # one at a time: a prompt must be up before it is typed into
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)

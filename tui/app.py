@@ -8,6 +8,8 @@ error is shown on screen and in a notification, never as a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Iterable
 
 from textual import work
@@ -42,14 +44,19 @@ class GCTuiApp(App[int]):
         self.src_dir = src_dir  # the program's Go source, for the escape hints
         self.http = http  # where it serves net/http/pprof, to rank them
         self._scanned_at_end = False
+        self._scanned_generation = 0
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
         if not self.session.started:
             self.run_source()
-        if self.full_scan:
-            self.scan_findings()
-        self.set_interval(0.5, self._check_end)
+        self.set_interval(0.5, self._check_scan)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # stop the child and restore the terminal
+            try:
+                loop.add_signal_handler(sig, self.action_quit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
 
     @work(thread=True, exclusive=True, group="source", exit_on_error=False)
     def run_source(self) -> None:
@@ -70,14 +77,23 @@ class GCTuiApp(App[int]):
             if isinstance(screen, MainScreen):
                 screen.invalidate()  # its next tick redraws, whichever screen is on top
 
-    def _check_end(self) -> None:
-        if self.session.ended is not None and not self._scanned_at_end:
+    def _check_scan(self) -> None:
+        """Run the full scan when a whole file has been loaded (the session
+        swapped its model in) and again when the input ends."""
+        session = self.session
+        if self.full_scan and session.generation != self._scanned_generation and session.loading is None:
+            self._scanned_generation = session.generation
+            with session.lock:
+                self.findings.forget()  # what the tail model saw does not hold for the whole file
+            self.scan_findings()
+        elif session.ended is not None and not self._scanned_at_end:
             self._scanned_at_end = True
             self.scan_findings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
+            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10,
+                        markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is also in the command palette, by name."""
@@ -120,6 +136,12 @@ def run_app(session: Session, *, thresholds: Thresholds | None = None, full_scan
             src_dir: str | None = None, http: str | None = None) -> int:
     """Run the app until the user quits; stop the source and wait for it briefly."""
     app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir, http=http)
+    # A big file is parsed by worker processes. Multiprocessing's resource
+    # tracker is started on first use with the stderr descriptor, which
+    # Textual replaces by one without a file number: start it now.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     app.run()
     session.close()
     session.done.wait(5.0)  # the source stops its child process before we go

@@ -100,6 +100,9 @@ def open_(args: argparse.Namespace) -> int:
 
         if sys.stdin is None:
             raise SourceError("gctui: no standard input to read")
+        if _isatty(sys.stdin):
+            raise SourceError("gctui: - reads a log from a pipe (kubectl logs -f pod | gctui -), "
+                              "but standard input is the terminal")
         if _wants_app(args, keys_from_tty=True):
             data = _keyboard_from_tty()
             if data is not None:

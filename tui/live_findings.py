@@ -54,6 +54,12 @@ class LiveFindings:
             i for i, f in enumerate(listed) if (f.id, f.segment) not in active_keys}
         return self._listed, self._earlier
 
+    def forget(self) -> None:
+        """Drop what was remembered: the model shown was replaced."""
+        self.seen.clear()
+        self.full = None
+        self._version = (0, -1)
+
     def set_full(self, findings: list[Finding]) -> None:
         """The full scan's result (computed in a worker)."""
         self.full = findings

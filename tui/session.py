@@ -26,7 +26,7 @@ IDLE_S = 0.1  # a quiet input for this long releases a record waiting for its ne
 RATE_WINDOW_S = 3.0
 
 # What the header says the source is doing, by kind of source.
-ACTIVE_STATE = {"process": "live", "attach": "live", "pipe": "live", "file": "following",
+ACTIVE_STATE = {"process": "live", "attach": "live", "pipe": "live", "file": "tailing the file",
                 "demo": "replaying", "loaded": "loaded"}
 
 

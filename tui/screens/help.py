@@ -8,6 +8,8 @@ neither can drift from what the app does.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -66,14 +68,14 @@ def _fields_markdown() -> str:
     return "\n".join(lines)
 
 
-def _keys_markdown(bindings: list[Binding]) -> str:
+def _keys_markdown(bindings: list[Binding], display: Callable[[Binding], str]) -> str:
     lines = ["## Keys", "", "| key | does |", "|---|---|"]
     seen: set[str] = set()
     for b in bindings:
         if not b.description or b.description in seen:
             continue
         seen.add(b.description)
-        keys = ", ".join(f"`{k}`" for k in b.key.split(","))
+        keys = ", ".join(f"`{display(Binding(k, b.action))}`" for k in b.key.split(","))
         lines.append(f"| {keys} | {b.description} |")
     lines.append("| `ctrl+p` | the command palette: every action by name |")
     return "\n".join(lines)
@@ -97,7 +99,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(SCREEN + "\n" + _keys_markdown(self.bindings_shown) + "\n\n" + _fields_markdown())
+            keys = _keys_markdown(self.bindings_shown, self.app.get_key_display)
+            yield Markdown(SCREEN + "\n" + keys + "\n\n" + _fields_markdown())
 
     def action_close(self) -> None:
         self.dismiss(None)

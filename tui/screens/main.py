@@ -37,11 +37,13 @@ from tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from tui.app import GCTuiApp
+    from tui.session import Session
 
 REFRESH_S = 0.1
 PANELS = ("findings", "sched", "output", "escapes")
 PANEL_TITLES = ("1 findings", "2 scheduler", "3 output", "4 escapes")
-MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
+MIN_SIZE = (60, 16)
+VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")  # below this nothing useful fits: say so instead
 
 
 class MainScreen(Screen[None]):
@@ -63,7 +65,13 @@ class MainScreen(Screen[None]):
         Binding("2", "panel(1)", "Scheduler", id="panel.scheduler", show=False),
         Binding("3", "panel(2)", "Output", id="panel.output", show=False),
         Binding("4,e", "escapes", "Escape hints", id="panel.escapes", show=False),
+        Binding("w", "worst", "Worst pause", id="cycle.worst"),
         Binding("z", "zoom", "Zoom out/in", id="chart.zoom"),
+        Binding("right_curly_bracket", "scroll('#detail', 1)", "Scroll detail down", id="detail.down", show=False),
+        Binding("left_curly_bracket", "scroll('#detail', -1)", "Scroll detail up", id="detail.up", show=False),
+        Binding("right_square_bracket", "scroll('#panels', 1)", "Scroll panel down", id="panel.down",
+                show=False),
+        Binding("left_square_bracket", "scroll('#panels', -1)", "Scroll panel up", id="panel.up", show=False),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
@@ -75,7 +83,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.cursor = Cursor()
-        self._drawn: tuple[int, int | None, bool, bool, int] | None = None
+        self._drawn: tuple[object, ...] | None = None
         self._last_search = ""
         self._generation = 0
         self._notices_shown = 0
@@ -133,38 +141,59 @@ class MainScreen(Screen[None]):
         self._drawn = None
 
     def redraw(self, force: bool = False) -> None:
-        """Copy the model into the widgets if anything changed."""
+        """Copy the model into the widgets if anything changed.
+
+        Never waits for the model lock: while the source thread or the full
+        findings scan holds it, this tick is skipped and the next one draws
+        (the UI stays responsive; a key's effect shows a tick later)."""
         session = self.gapp.session
         session.tick()
-        with session.lock:
-            model = session.model
-            store = model.cycles
-            if session.generation != self._generation:  # a loaded file replaced the tail shown
-                self._generation = session.generation
-                self.cursor = Cursor(following=self.cursor.following, zoomed_out=self.cursor.zoomed_out)
-                self._notices_shown = 0
-            count = len(store.assist_share)  # the last column written: every row below is whole
-            self.cursor.on_data(count)
-            width = max(8, self.query_one(PauseChart).capacity)  # one cycle per bar
-            key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out, width)
-            if key == self._drawn and not force:
-                return
-            self._drawn = key
-            view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
-                        self.cursor.following)
-            for wid in ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output"):
-                self.query_one(wid).show(view)  # type: ignore[attr-defined]
-            self.query_one(StatusBar).show(view, state=session.state(), lines_per_s=session.lines_per_s())
-            findings, earlier = self.gapp.findings.update(model, ended=session.ended is not None)
-            notices = session.feeder.notices[self._notices_shown:]
-            self._notices_shown += len(notices)
+        if not session.lock.acquire(blocking=False):
+            self._drawn = None
+            return
+        try:
+            notices, findings, earlier, count, pid = self._copy(session, force)
+        finally:
+            session.lock.release()
+        if findings is None:
+            return
         self.query_one(FindingsPanel).set_findings(findings, earlier)
         for notice in notices:  # what a source wants the user to read (a rotation, a hint)
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
             self.notify(notice.text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
         self._show_waiting(count)
-        if self._escapes_started and model.env.pid != self._escapes_pid:
+        if self._escapes_started and pid != self._escapes_pid:
             self._connect_profile()
+
+    def _copy(self, session: Session, force: bool):  # type: ignore[no-untyped-def]
+        """Under the lock: hand the widgets a view of the model."""
+        model = session.model
+        store = model.cycles
+        if session.generation != self._generation:  # a loaded file replaced the tail shown
+            self._generation = session.generation
+            self.cursor = Cursor(following=self.cursor.following, zoomed_out=self.cursor.zoomed_out)
+            self._notices_shown = 0
+        count = len(store.assist_share)  # the last column written: every row below is whole
+        self.cursor.on_data(count)
+        width = max(8, self.query_one(PauseChart).capacity)  # one cycle per bar
+        state, rate = session.state(), round(session.lines_per_s())
+        # Widgets copy what fits their size, so a size change is a change too;
+        # the header changes with the source's state and rate, colours with the theme.
+        sizes = tuple(self.query_one(wid).size for wid in VIEW_WIDGETS)
+        key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out, sizes,
+               state, rate, self.app.theme)
+        if key == self._drawn and not force:
+            return [], None, None, count, model.env.pid
+        self._drawn = key
+        view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
+                    self.cursor.following)
+        for wid in VIEW_WIDGETS:
+            self.query_one(wid).show(view)  # type: ignore[attr-defined]
+        self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())
+        findings, earlier = self.gapp.findings.update(model, ended=session.ended is not None)
+        notices = session.feeder.notices[self._notices_shown:]
+        self._notices_shown += len(notices)
+        return notices, findings, earlier, count, model.env.pid
 
     def _show_waiting(self, count: int) -> None:
         waiting = self.query_one("#waiting", Static)
@@ -224,6 +253,33 @@ class MainScreen(Screen[None]):
         self.notify("Following the newest cycle." if on else "Paused: the selection stays put.", timeout=2)
         self._after_move()
 
+    def action_worst(self) -> None:
+        """Select the longest stop-the-world pause of the selected run."""
+        session = self.gapp.session
+        with session.lock:
+            store = session.model.cycles
+            count = self._count()
+            if not count:
+                return
+            sel = count - 1 if self.cursor.selected is None else self.cursor.selected
+            lo, hi = store.segment_range(store.cols.segment[sel])
+            pauses = store.cols.stw_ms[lo:min(hi, count)]
+            worst = max((v for v in pauses if v == v), default=None)
+            if worst is None:
+                return
+            index = lo + pauses.index(worst)
+        self.cursor.following = False
+        self.cursor.select(index, count)
+        self._after_move()
+
+    def action_scroll(self, selector: str, direction: int) -> None:
+        """Page the cycle detail or the lower panel without the mouse."""
+        target = self.query_one(selector)
+        if selector == "#panels":
+            current = self.query_one(ContentSwitcher).current
+            target = self.query_one(f"#{current}")
+        target.scroll_relative(y=direction * max(1, target.size.height - 2), animate=False)
+
     def action_zoom(self) -> None:
         self.cursor.zoomed_out = not self.cursor.zoomed_out
         self._after_move()
@@ -237,7 +293,7 @@ class MainScreen(Screen[None]):
             try:
                 n = int(value)
             except ValueError:
-                self.notify(f"Not a cycle number: {value}", severity="warning")
+                self.notify(f"Not a cycle number: {value}", severity="warning", markup=False)
                 return
             with self.gapp.session.lock:
                 found = self.cursor.jump(self.gapp.session.model.cycles, n, self._count())
@@ -258,7 +314,7 @@ class MainScreen(Screen[None]):
             output = self.query_one(OutputPanel)
             found = output.search(value)
             if value and found is None:
-                self.notify(f"No output line holds {value!r}.", severity="warning")
+                self.notify(f"No output line holds {value!r}.", severity="warning", markup=False)
 
         self.app.push_screen(Prompt("Search the program's output (Enter again for the next match):",
                                     "text", self._last_search), done)

@@ -142,7 +142,7 @@ class CycleTable(ScrollView, can_focus=False):
         return self._styles[name]
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the scrollbar is not room for a column
         columns = fit_columns(width)
         if y == 0:
             return self._row_strip([(h, n) for n, h, _ in columns], columns, self._style("cycle-table--header"), width)
@@ -179,9 +179,10 @@ class CycleTable(ScrollView, can_focus=False):
         return Strip(segments).crop(0, width)
 
     def on_click(self, event: events.Click) -> None:
-        if event.y <= 0:
+        offset = event.get_content_offset(self)  # the border above the header is not a row
+        if offset is None or offset.y <= 0:
             return
-        index = round(self.scroll_offset.y) + event.y - 1
+        index = round(self.scroll_offset.y) + offset.y - 1
         if 0 <= index < self.count:
             self.post_message(CycleChosen(index))
 

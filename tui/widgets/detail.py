@@ -29,7 +29,7 @@ class CycleDetail(VerticalScroll, can_focus=False):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.border_title = "cycle detail"
-        self._key: tuple[int, int] | None = None
+        self._key: tuple[int, ...] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("No cycle yet.", style="dim"), id="detail-body")
@@ -42,7 +42,8 @@ class CycleDetail(VerticalScroll, can_focus=False):
                 self.border_title = "cycle detail"
                 self.query_one("#detail-body", Static).update(Text("No cycle yet.", style="dim"))
             return
-        key = (i, view.count if i >= view.count - 2 else 0)
+        key = (i, view.count if i >= view.count - 2 else 0, self.scrollable_content_region.width,
+               self.size.height)  # explanations are cut to the width; a resize redoes them
         if key == self._key:
             return
         self._key = key
@@ -82,6 +83,7 @@ def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebu
         parts: list[RenderableType] = [safe_text(raw, "italic")]
     else:
         parts = [Text(rebuilt, style="italic"), Text("(line rebuilt from the parsed numbers)", style="dim")]
-    parts += [Text(""), _rows(line, width), Text("derived by gctui", style="bold underline"),
-              _rows(derived, width)]
+    # What gctui derives first: the printed fields are all in the raw line above.
+    parts += [Text("derived by gctui", style="bold underline"), _rows(derived, width),
+              Text("the line, field by field", style="bold underline"), _rows(line, width)]
     return Group(*parts)

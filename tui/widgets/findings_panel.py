@@ -62,13 +62,18 @@ class FindingsPanel(VerticalScroll, can_focus=False):
         self.empty_text = "No findings yet: the GC looks healthy so far."
 
     def set_findings(self, findings: list[Finding], earlier: set[int] | None = None) -> None:
-        """Show a new list (``earlier``: indices no longer active live)."""
+        """Show a new list (``earlier``: indices no longer active live).
+
+        A live finding's numbers change every tick; what the user chose is
+        kept by rule and run, and the list is only rebuilt when what it says
+        changed."""
         earlier = earlier or set()
         if findings == self.findings and earlier == self.earlier and self.children:
             return
         keep = self.findings[self.chosen] if self.chosen is not None and self.chosen < len(self.findings) else None
         self.findings, self.earlier = findings, earlier
-        self.chosen = findings.index(keep) if keep in findings else None
+        keys = [(f.id, f.segment) for f in findings]
+        self.chosen = keys.index((keep.id, keep.segment)) if keep is not None and (keep.id, keep.segment) in keys else None
         self._rebuild()
 
     def choose(self, index: int | None) -> Finding | None:
