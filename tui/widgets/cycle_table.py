@@ -40,10 +40,10 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
         return str(c.n[i])
     if name == "t":
         t = c.t_ms[i]
-        return "-" if t == MISSING_U32 else f"{t / 1000:.3f}"
+        return "-" if t == MISSING_U32 else f"{t / 1000:.3f}" if t < 100_000 else f"{t / 1000:.0f}"
     if name == "interval":
         v = store.interval_s[i] * 1000
-        return "-" if math.isnan(v) else f"{v:.1f}" if v < 10000 else f"{v:.0f}"
+        return "-" if math.isnan(v) else f"{v:.1f}" if v < 1000 else f"{v:.0f}"
     if name == "stw":
         return _ms(c.stw_ms[i])
     if name == "mark":
@@ -57,7 +57,7 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
         return _mb(c.heap_goal_mb[i])
     if name == "cpu":
         v = store.gc_cpu[i]
-        return "-" if math.isnan(v) else f"{v * 100:.1f}%"
+        return "-" if math.isnan(v) else f"{v * 100:.1f}"
     if name == "forced":
         return "F" if c.flags[i] & FORCED else ""
     raise KeyError(name)
@@ -65,15 +65,15 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
 
 # (name, header, width, priority: lower is dropped last), in display order.
 COLUMNS: tuple[tuple[str, str, int, int], ...] = (
-    ("n", "gc", 7, 0),
-    ("t", "@s", 9, 3),
-    ("interval", "intvl ms", 8, 4),
-    ("stw", "STW ms", 7, 0),
-    ("mark", "mark ms", 7, 5),
-    ("assist", "assist", 6, 6),
-    ("heap", "heap MB s→e→live", 17, 1),
-    ("goal", "goal", 6, 2),
-    ("cpu", "GC CPU", 6, 5),
+    ("n", "gc", 6, 0),
+    ("t", "@s", 7, 3),
+    ("interval", "intvl", 6, 4),
+    ("stw", "STW ms", 6, 0),
+    ("mark", "mark", 5, 5),
+    ("assist", "asst", 4, 6),
+    ("heap", "heap s→e→live", 14, 1),
+    ("goal", "goal", 5, 2),
+    ("cpu", "GC%", 5, 5),
     ("forced", "F", 1, 7),
 )
 RIGHT = {"n", "t", "interval", "stw", "mark", "assist", "goal", "cpu"}
@@ -163,7 +163,8 @@ class CycleTable(ScrollView, can_focus=False):
         long_style = self._style("cycle-table--long")
         forced_style = self._style("cycle-table--forced")
         for (text, name), (_, _, w) in zip(cells, columns):
-            text = text[:w]
+            if len(text) > w:  # never a cut number that reads as another: mark the cut
+                text = text[: w - 1] + "…"
             text = text.rjust(w) if name in RIGHT else text.ljust(w)
             style = base
             if index is not None and self.store is not None:
