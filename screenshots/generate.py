@@ -35,6 +35,7 @@ SHOTS: dict[str, tuple[tuple[str, ...], str]] = {
 
 async def shoot(name: str, keys: tuple[str, ...]) -> None:
     session = Session(FileSource(str(bundled_capture()), follow=False), kind="file")
+    session.model.env.description = "gctui demo capture (story.log.gz)"
     app = GCTuiApp(session, src_dir=str(DEMO_SRC))
     async with app.run_test(size=SIZE) as pilot:
         session.done.wait(20)

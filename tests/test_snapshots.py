@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from tui.app import GCTuiApp
+from tui.screens.main import MainScreen
+from tui.screens.prompt import Prompt
 from tui.demo.replay import bundled_capture
 from tui.session import Session
 from tui.sources.follow import FileSource
@@ -17,7 +19,9 @@ SIZE = (120, 40)
 
 
 def demo_app() -> GCTuiApp:
-    return GCTuiApp(Session(FileSource(str(bundled_capture()), follow=False), kind="file"))
+    session = Session(FileSource(str(bundled_capture()), follow=False), kind="file")
+    session.model.env.description = "story.log.gz"  # not the checkout's path: the same picture anywhere
+    return GCTuiApp(session)
 
 
 async def settle(pilot: Any) -> None:
@@ -50,6 +54,17 @@ def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
         for key in keys:  # one at a time: a prompt must be up before it is typed into
             await pilot.press(key)
             await pilot.pause(0.1)
+            if key == "colon":
+                for _ in range(50):
+                    if isinstance(pilot.app.screen, Prompt):
+                        break
+                    await pilot.pause(0.1)
         await pilot.pause(0.3)
+        # What the next tick would draw, drawn now: a loaded machine may not
+        # have run the tick that follows the last layout change.
+        for screen in pilot.app.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.redraw(True)
+        await pilot.pause(0.2)
 
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)

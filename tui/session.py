@@ -22,7 +22,11 @@ from tui.sources.base import Chunk, Ended, Item, Notice, Source
 if TYPE_CHECKING:
     from tui.sources.bigfile import TailFirstLoader
 
-IDLE_S = 0.1  # a quiet input for this long releases a record waiting for its next line
+# A quiet input for this long releases a record waiting for its next line
+# (a scheddetail block, a torn gc line). Long enough that a file read on a
+# busy machine is not cut mid-block between two reads: the runtime writes a
+# block in one burst, so a live program is not slowed by it either.
+IDLE_S = 0.5
 RATE_WINDOW_S = 3.0
 
 # What the header says the source is doing, by kind of source.
@@ -112,10 +116,10 @@ class Session:
 
     def _emit(self, item: Item) -> None:
         with self.lock:
-            self._last_item = time.monotonic()
             if isinstance(item, Chunk):
                 self.bytes_read += len(item.data)
             self.feeder.feed(item)
+            self._last_item = time.monotonic()  # quiet counts from when parsing ended
 
     # -- the UI thread -------------------------------------------------------------
 
@@ -123,10 +127,14 @@ class Session:
         """Called on the UI's timer: release records held for a next line when
         the input went quiet, and sample the line rate."""
         now = time.monotonic()
-        with self.lock:
+        if not self.lock.acquire(blocking=False):
+            return  # the source thread is parsing: it is not idle, and the UI must not wait
+        try:
             if now - self._last_item >= IDLE_S and self.feeder.ended is None:
                 self.feeder.flush()
             lines = self.model.lines
+        finally:
+            self.lock.release()
         rates = self._rates
         rates.append((now, lines))
         while len(rates) > 2 and now - rates[0][0] > RATE_WINDOW_S:
