@@ -119,11 +119,13 @@ async def keys(cycles: int) -> None:
         timings: dict[str, list[float]] = {"key": [], "redraw": [], "frame": [], "pilot": []}
         plan = [("k", "move(-1)")] * 100 + [("pagedown", "page(1)")] * 20 + [("pageup", "page(-1)")] * 20
         plan += [("g", "first"), ("G", "last"), ("z", "zoom"), ("z", "zoom")] * 10 + [("j", "move(1)")] * 50
+        per_key: dict[str, list[float]] = {}
         for key, action in plan:
             t = time.perf_counter()
             await screen.run_action(action)
             screen._compositor.render_update(full=True)
             timings["key"].append(time.perf_counter() - t)
+            per_key.setdefault(key, []).append(time.perf_counter() - t)
             t = time.perf_counter()
             await pilot.press(key)
             timings["pilot"].append(time.perf_counter() - t)
@@ -135,6 +137,8 @@ async def keys(cycles: int) -> None:
             timings["frame"].append(time.perf_counter() - t)
         for name, values in timings.items():
             print(_stats(name, values))
+        for key, values in per_key.items():
+            print(_stats(f"  {key}", values))
         session.close()
     small = make_session(307)
     app = GCTuiApp(small)
