@@ -123,3 +123,20 @@ def test_demo_live_builds_and_runs_the_bundled_program(go_build: Callable[[str],
     summary = json.loads(r.stdout)
     assert summary["cycles"]["count"] > 10 and summary["cycles"]["segments"] == 1
     assert summary["ended"]["exit_status"] == 0 and summary["goroutines"]["max"] > 100
+
+
+def test_dash_with_a_terminal_on_stdin_is_a_one_line_error() -> None:
+    """`gctui -` typed at a prompt: no log is coming, and the keys would be read as one."""
+    import os
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "tui", "-"], stdin=slave, capture_output=True,
+                              text=True, timeout=30)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "standard input is the terminal" in done.stderr
