@@ -22,6 +22,7 @@ from tui import plot
 from tui.buckets import Share, WeightedBuckets, column_of, merge_shares, regroup
 from tui.thresholds import Thresholds
 from tui.view import View
+from tui.widgets.bars import labelled_bars
 from tui.widgets.messages import CycleChosen
 
 MIN_TOP = 0.05  # the bars' full height is at least 5%: 0.3% should look small
@@ -133,20 +134,7 @@ class GCCPUChart(Widget):
         rows = plot.bar_rows(values, bar_h, top)
         sel_bg = Style(bgcolor=self.get_component_rich_style("gc-cpu-chart--selected").bgcolor)
         styles = [self._level_style(v) if v is not None else Style() for v in values]
-        out = Text(no_wrap=True, overflow="crop", end="")
-        if height > 1:
-            out.append_text(label)
-            out.append("\n")
-        for r, row in enumerate(rows):
-            keys = [(styles[i], i == sel_col) for i in range(len(row))]
-            for a, b, (style, is_sel) in plot.runs(keys):
-                out.append(row[a:b], style + sel_bg if is_sel else style)
-            if height == 1:
-                out.append(" " * (bar_w - len(row)) + " ")
-                out.append_text(label)
-            if r < len(rows) - 1:
-                out.append("\n")
-        return out
+        return labelled_bars(rows, styles, sel_col, sel_bg, label, height, bar_w)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -30,6 +30,7 @@ from tui.buckets import Bucket, ColumnBuckets, column_of
 from tui.cycles import CycleStore
 from tui.model import Model
 from tui.view import View
+from tui.widgets.bars import labelled_bars
 from tui.widgets.messages import CycleChosen
 
 NO_SCHEDTRACE = "no schedtrace: run with GODEBUG=schedtrace=1000,scheddetail=1"
@@ -165,19 +166,7 @@ class GoroutineChart(Widget):
         bar = self.get_component_rich_style("goroutine-chart--bar")
         sel_bg = Style(bgcolor=self.get_component_rich_style("goroutine-chart--selected").bgcolor)
         sel = None if cols.selected is None else cols.selected - shift
-        out = Text(no_wrap=True, overflow="crop", end="")
-        if height > 1:
-            out.append_text(label)
-            out.append("\n")
-        for r, row in enumerate(rows):
-            for a, b, is_sel in plot.runs([i == sel for i in range(len(row))]):
-                out.append(row[a:b], bar + sel_bg if is_sel else bar)
-            if height == 1:
-                out.append(" " * (bar_w - len(row)) + " ")
-                out.append_text(label)
-            if r < len(rows) - 1:
-                out.append("\n")
-        return out
+        return labelled_bars(rows, bar, sel, sel_bg, label, height, bar_w)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

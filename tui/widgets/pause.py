@@ -21,6 +21,7 @@ from tui import plot
 from tui.buckets import Bucket, ColumnBuckets, column_of, merge_buckets, percentiles, regroup
 from tui.thresholds import Thresholds
 from tui.view import View
+from tui.widgets.bars import append_bar_row
 from tui.widgets.messages import CycleChosen
 
 LABEL_WIDTH = 15  # "p99≈ 123.4ms" and a gap
@@ -147,10 +148,7 @@ class PauseChart(Widget):
         styles = [self._level_style(b.hi) if b.count else None for b in buckets]
         out = Text(no_wrap=True, overflow="crop", end="")
         for r, row in enumerate(bars):
-            keys = [(styles[i], i == sel_col) for i in range(len(row))]
-            for a, b, (style, is_sel) in plot.runs(keys):
-                st = style or Style()
-                out.append(row[a:b], st + Style(bgcolor=selected.bgcolor) if is_sel else st)
+            append_bar_row(out, row, styles, sel_col, Style(bgcolor=selected.bgcolor))
             out.append(" " * (bar_w - len(row)))
             if r < len(labels):
                 out.append(" " if bar_w else "")

@@ -21,6 +21,7 @@ from parsers.events import SchedSnapshot
 from tui import plot
 from tui.view import View
 from tui.widgets.goroutines import NO_DETAIL, GoroutineColumns, GoroutineSeries
+from tui.widgets.bars import append_bar_row
 from tui.widgets.messages import CycleChosen
 
 WAITING = (
@@ -161,8 +162,7 @@ class SchedPanel(Widget):
         for r, row in enumerate(bars):
             axis = labels[r].rjust(AXIS_WIDTH - 1)[-(AXIS_WIDTH - 1) :] + " "
             line = Text(axis, style=self._style("label"), end="")
-            for a, b, is_sel in plot.runs([i == sel for i in range(len(row))]):
-                line.append(row[a:b], bar + sel_bg if is_sel else bar)
+            append_bar_row(line, row, bar, sel, sel_bg)
             out.append(line)
         return out
 
