@@ -27,7 +27,8 @@ from tui.escapes.grouping import counts_text, group
 from tui.escapes.kinds import HEAP_KINDS
 from tui.escapes.locate import NoSource, SourceDir, SourceQuery, locate
 from tui.escapes.pprof import ProfileError, decode_profile
-from tui.escapes.ranking import AllocSites, alloc_sites, format_bytes, rank
+from tui.escapes.ranking import AllocSites, alloc_sites, rank
+from tui.plot import format_bytes
 from tui.escapes.toolchain import Toolchain
 
 DATA = Path(__file__).parent / "data" / "escape"

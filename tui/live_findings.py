@@ -39,16 +39,14 @@ class LiveFindings:
             return self._listed, self._earlier
         self._version = (id(model), model.version)
         active = self.engine.update(model)
+        active_keys = {(f.id, f.segment) for f in active}
         for f in active:
             self.seen[(f.id, f.segment)] = f
         known = dict(self.seen)
-        if self.full is not None:
-            for f in self.full:
-                key = (f.id, f.segment)
-                if key not in {(a.id, a.segment) for a in active}:
-                    known[key] = f
+        for f in self.full or ():  # the full scan's worst window, unless the rule is active now
+            if (f.id, f.segment) not in active_keys:
+                known[(f.id, f.segment)] = f
         listed = sort_findings(list(known.values()))
-        active_keys = {(f.id, f.segment) for f in active}
         self._listed = listed
         self._earlier = set() if ended and self.full is not None else {
             i for i, f in enumerate(listed) if (f.id, f.segment) not in active_keys}

@@ -248,3 +248,13 @@ def axis_labels(top: float, height: int, fmt: Callable[[float], str], bottom: fl
         labels[mid] = fmt(bottom + (top - bottom) * (height - 1 - mid) / (height - 1))
     w = max(len(s) for s in labels)
     return [s.rjust(w) for s in labels]
+
+
+def format_bytes(n: int) -> str:
+    """Bytes in the runtime's units (KiB, MiB, GiB), one decimal."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"  # pragma: no cover

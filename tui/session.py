@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tui.feed import Feeder
 from tui.model import Model
-from tui.sources.base import Chunk, Ended, Item, Notice, Source
+from tui.sources.base import Ended, Item, Notice, Source
 
 if TYPE_CHECKING:
     from tui.sources.bigfile import TailFirstLoader
@@ -56,7 +56,6 @@ class Session:
         self.done = threading.Event()
         self.error: str | None = None
         self.started = False
-        self.bytes_read = 0
         self._last_item = time.monotonic()
         self._rates: deque[tuple[float, int]] = deque()
 
@@ -116,8 +115,6 @@ class Session:
 
     def _emit(self, item: Item) -> None:
         with self.lock:
-            if isinstance(item, Chunk):
-                self.bytes_read += len(item.data)
             self.feeder.feed(item)
             self._last_item = time.monotonic()  # quiet counts from when parsing ended
 
@@ -179,10 +176,6 @@ class Session:
         if self.kind == "pipe":
             return "Waiting for lines on standard input (GODEBUG=gctrace=1 output)."
         return f"Waiting for {what} to get its first GC line (gctrace=1 output)."
-
-    def notices(self) -> list[Notice]:
-        with self.lock:
-            return list(self.feeder.notices)
 
     def close(self) -> None:
         """Ask the source to stop (the thread ends on its own)."""

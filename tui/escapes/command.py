@@ -21,7 +21,8 @@ from tui.escapes.grouping import counts_text, group
 from tui.escapes.kinds import HEAP_KINDS, LABEL
 from tui.escapes.locate import NoSource, SourceQuery, locate
 from tui.escapes.fetch import fetch_allocs
-from tui.escapes.ranking import INUSE, SAMPLE, Ranking, RankingError, format_bytes, rank
+from tui.escapes.ranking import INUSE, SAMPLE, Ranking, RankingError, rank
+from tui.plot import format_bytes
 from tui.escapes.toolchain import EscapeError, find_toolchain
 
 

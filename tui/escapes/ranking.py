@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from tui.escapes.analyze import Analysis
 from tui.escapes.kinds import ALLOCATING_KINDS
 from tui.escapes.pprof import Profile
+from tui.plot import format_bytes
 
 SAMPLE = "alloc_space"
 INUSE = "inuse_space"
@@ -89,16 +90,6 @@ class Ranking:
             return (f"this line accounts for {pct} of {words} ({amount}), "
                     f"shared by {self.sharing[index]} escapes on it")
         return f"this escape accounts for {pct} of {words} ({amount})"
-
-
-def format_bytes(n: int) -> str:
-    """Bytes in the runtime's units (KiB, MiB, GiB), one decimal."""
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(value) < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"  # pragma: no cover
 
 
 def alloc_sites(profile: Profile, sample: str = SAMPLE, url: str = "") -> AllocSites:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -186,6 +186,3 @@ class CycleTable(ScrollView, can_focus=False):
         index = round(self.scroll_offset.y) + offset.y - 1
         if 0 <= index < self.count:
             self.post_message(CycleChosen(index))
-
-    def region_of(self, index: int) -> Region:
-        return Region(0, index + 1, self.size.width, 1)

@@ -142,12 +142,6 @@ class OutputPanel(ScrollView, can_focus=False):
         self.refresh()
         return None
 
-    def match_count(self) -> int:
-        q = self.query.lower()
-        if not q:
-            return 0
-        return sum(1 for k in range(len(self.kind)) if q in visible(self.line_text(k)[0]).lower())
-
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         self.follow = False
 

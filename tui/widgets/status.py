@@ -10,16 +10,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.plot import format_bytes
 from tui.view import View
 from tui.widgets.text import visible
-
-
-def _bytes(n: int) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size:
-            value = n / size
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{n} B"
 
 
 class StatusBar(Widget):
@@ -56,7 +49,7 @@ class StatusBar(Widget):
         if env.gogc:
             settings.append(f"GOGC {env.gogc}")
         if env.gomemlimit_b:
-            settings.append(f"GOMEMLIMIT {_bytes(env.gomemlimit_b)}")
+            settings.append(f"GOMEMLIMIT {format_bytes(env.gomemlimit_b)}")
         if settings:
             first.append("  ·  " + "  ".join(settings), style="dim")
         ended = state.startswith(("ended", "failed"))
