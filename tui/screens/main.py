@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 REFRESH_S = 0.1
 PANELS = ("findings", "sched", "output", "escapes")
 PANEL_TITLES = ("1 findings", "2 scheduler", "3 output", "4 escapes")
-MIN_SIZE = (60, 16)
-VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")  # below this nothing useful fits: say so instead
+MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
+# The widgets that draw a View (each has show(view)).
+VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")
 
 
 class MainScreen(Screen[None]):
@@ -115,6 +116,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._views = [self.query_one(wid) for wid in VIEW_WIDGETS]  # looked up once, drawn every tick
         self._escapes_started = False
         if self.gapp.src_dir or self.gapp.session.kind in ("process", "attach", "demo"):
             self._start_escapes()  # a program is known: analyse it now, in a worker
@@ -175,11 +177,11 @@ class MainScreen(Screen[None]):
             self._notices_shown = 0
         count = len(store.assist_share)  # the last column written: every row below is whole
         self.cursor.on_data(count)
-        width = max(8, self.query_one(PauseChart).capacity)  # one cycle per bar
+        width = max(8, self._views[0].capacity)  # type: ignore[attr-defined]  # one cycle per pause bar
         state, rate = session.state(), round(session.lines_per_s())
         # Widgets copy what fits their size, so a size change is a change too;
         # the header changes with the source's state and rate, colours with the theme.
-        sizes = tuple(self.query_one(wid).size for wid in VIEW_WIDGETS)
+        sizes = tuple(widget.size for widget in self._views)
         key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out, sizes,
                state, rate, self.app.theme)
         if key == self._drawn and not force:
@@ -187,8 +189,8 @@ class MainScreen(Screen[None]):
         self._drawn = key
         view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
                     self.cursor.following)
-        for wid in VIEW_WIDGETS:
-            self.query_one(wid).show(view)  # type: ignore[attr-defined]
+        for widget in self._views:
+            widget.show(view)  # type: ignore[attr-defined]
         self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())
         findings, earlier = self.gapp.findings.update(model, ended=session.ended is not None)
         notices = session.feeder.notices[self._notices_shown:]
