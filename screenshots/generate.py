@@ -15,9 +15,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tui.app import GCTuiApp  # noqa: E402
+from tui.ui.app import GCTuiApp  # noqa: E402
 from tui.demo.replay import bundled_capture  # noqa: E402
-from tui.session import Session  # noqa: E402
+from tui.ingest.session import Session  # noqa: E402
 from tui.sources.follow import FileSource  # noqa: E402
 
 SIZE = (120, 40)

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Static
 
-from tui.app import GCTuiApp
+from tui.ui.app import GCTuiApp
 from tui.demo.replay import bundled_capture
-from tui.screens.main import MainScreen
-from tui.session import Session
+from tui.ui.screens.main import MainScreen
+from tui.ingest.session import Session
 from tui.sources.base import Chunk, Emit, Ended
 from tui.sources.follow import FileSource
-from tui.widgets.detail import CycleDetail
-from tui.widgets.findings_panel import FindingsPanel
-from tui.widgets.output_panel import OutputPanel
+from tui.ui.widgets.detail import CycleDetail
+from tui.ui.widgets.findings_panel import FindingsPanel
+from tui.ui.widgets.output_panel import OutputPanel
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"  # 307 cycles
@@ -204,7 +204,7 @@ async def test_help_explains_the_screen_and_the_fields() -> None:
         await _loaded(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -222,7 +222,7 @@ async def test_the_demo_capture_opens_with_findings_and_goroutines() -> None:
 
 
 async def test_a_file_loaded_in_bulk_shows_each_cycles_raw_line_from_the_file() -> None:
-    from tui.sources.bigfile import TailFirstLoader
+    from tui.ingest.bigfile import TailFirstLoader
 
     path = str(SAMPLE)
     session = Session(FileSource(path, follow=False), kind="file", loader=TailFirstLoader(path), follow=False)
@@ -286,7 +286,7 @@ async def test_a_sources_notice_is_shown_as_text() -> None:
 
 
 async def test_a_followed_file_gets_its_findings_once_loaded() -> None:
-    from tui.sources.bigfile import TailFirstLoader
+    from tui.ingest.bigfile import TailFirstLoader
 
     path = str(SAMPLE)
     session = Session(FileSource(path, follow=True), kind="file", loader=TailFirstLoader(path), follow=True)
@@ -329,7 +329,7 @@ async def test_w_selects_the_worst_pause_and_a_click_selects_the_row_clicked() -
 
 
 async def test_a_chosen_finding_stays_chosen_while_its_numbers_change() -> None:
-    from tui.findings import Finding
+    from tui.analysis.findings import Finding
 
     app = _app(SAMPLE)
     async with app.run_test(size=(120, 40)) as pilot:

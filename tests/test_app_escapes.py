@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import GCTuiApp
-from tui.session import Session
+from tui.ui.app import GCTuiApp
+from tui.ingest.session import Session
 from tui.sources.process import ProcessSource
-from tui.widgets.escapes import EscapePanel
-from tui.widgets.findings_panel import FindingsPanel
-from tui.widgets.hintlist import HintList
+from tui.ui.widgets.escapes import EscapePanel
+from tui.ui.widgets.findings_panel import FindingsPanel
+from tui.ui.widgets.hintlist import HintList
 
 pytestmark = pytest.mark.go
 ALLOCSITES = Path(__file__).parent / "go" / "allocsites"

@@ -12,11 +12,11 @@ import os
 
 import pytest
 
-from tui.app import GCTuiApp
-from tui.screens.main import MainScreen
-from tui.session import Session
+from tui.ui.app import GCTuiApp
+from tui.ui.screens.main import MainScreen
+from tui.ingest.session import Session
 from tui.sources.process import ProcessSource
-from tui.widgets.detail import CycleDetail
+from tui.ui.widgets.detail import CycleDetail
 
 pytestmark = pytest.mark.go
 

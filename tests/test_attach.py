@@ -23,8 +23,9 @@ import psutil
 import pytest
 
 from gorun import RUNTIME_ENV
-from tui.feed import Feeder
-from tui.model import HTTPSample, Model, ProcessSample
+from tui.ingest.feed import Feeder
+from tui.model import Model
+from tui.sources.samples import HTTPSample, ProcessSample
 from tui.sources import attach as attach_mod
 from tui.sources.attach import AttachSource, identify, is_tracing, restart_command, stderr_target, tracing_godebug
 from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, SourceError

@@ -7,8 +7,8 @@ from array import array
 
 import pytest
 
-from tui import buckets
-from tui.buckets import Bucket, ColumnBuckets, Share, WeightedBuckets
+from tui.ui import buckets
+from tui.ui.buckets import Bucket, ColumnBuckets, Share, WeightedBuckets
 
 NAN = math.nan
 MISSING = 0xFFFFFFFF

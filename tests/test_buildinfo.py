@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.buildinfo import (
+from tui.sources.buildinfo import (
     MAGIC,
     BuildInfoError,
     NotGoBinaryError,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.bulk import parse_chunks
-from tui.bulkload import find_seams, parse_path
+from tui.ingest.bulkload import find_seams, parse_path
 
 GC = (
     "gc {n} @{t:.3f}s 5%: 0.010+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "

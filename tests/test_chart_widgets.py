@@ -14,18 +14,18 @@ from textual.app import App, ComposeResult
 from textual.widget import Widget
 
 from kit import model_of
-from tui import buckets, plot
-from tui.cycles import CycleStore, percentile
+from tui.ui import buckets, plot
+from tui.model.cycles import CycleStore, percentile
 from tui.demo.replay import bundled_capture
 from tui.model import Model
-from tui.thresholds import Thresholds
-from tui.view import View
-from tui.widgets.cpu import GCCPUChart
-from tui.widgets.goroutines import NO_DETAIL, GoroutineChart
-from tui.widgets.heap import HeapChart
-from tui.widgets.messages import CycleChosen
-from tui.widgets.pause import PauseChart
-from tui.widgets.sched_panel import SchedPanel
+from tui.analysis.thresholds import Thresholds
+from tui.ui.view import View
+from tui.ui.widgets.cpu import GCCPUChart
+from tui.ui.widgets.goroutines import NO_DETAIL, GoroutineChart
+from tui.ui.widgets.heap import HeapChart
+from tui.ui.widgets.messages import CycleChosen
+from tui.ui.widgets.pause import PauseChart
+from tui.ui.widgets.sched_panel import SchedPanel
 
 SAMPLES = Path(__file__).parent / "data" / "samples" / "go1.19"
 

@@ -48,7 +48,7 @@ SWEEP = {
 
 def gctui(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "tui.cli.main", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
     )
 
 
@@ -204,7 +204,7 @@ def test_compare_two_logs_and_a_saved_report(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_is_no_traceback() -> None:
     big = GO119 / "gomemlimit64_gctrace1_gcpacertrace1.stderr.txt"
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "export", str(big)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli.main", "export", str(big)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tui.compare import METRICS, compare, render_compare
-from tui.loading import load
+from tui.analysis.compare import METRICS, compare, render_compare
+from tui.ingest.loading import load
 from tui.model import Model
-from tui.report import summarize
+from tui.analysis.report import summarize
 
 GO119 = Path(__file__).resolve().parent / "data" / "samples" / "go1.19"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tui.demo.replay import ReplaySource, bundled_capture
-from tui.feed import Feeder
-from tui.findings import evaluate
-from tui.headless import Headless
+from tui.ingest.feed import Feeder
+from tui.analysis.findings import evaluate
+from tui.ingest.headless import Headless
 from tui.model import Model
 from tui.sources.base import Ended, SourceError
 

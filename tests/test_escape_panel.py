@@ -24,8 +24,8 @@ from tui.escapes.kinds import HEAP_KINDS
 from tui.escapes.locate import SourceQuery
 from tui.escapes.pprof import decode_profile
 from tui.escapes.ranking import alloc_sites
-from tui.widgets.escapes import EscapePanel, _Outcome
-from tui.widgets.hintlist import HintList
+from tui.ui.widgets.escapes import EscapePanel, _Outcome
+from tui.ui.widgets.hintlist import HintList
 
 GO_DIR = Path(__file__).parent / "go"
 HINTS = GO_DIR / "escapehints"
@@ -151,7 +151,7 @@ async def test_errors_are_said_in_the_panel(setup: str, words: str, tmp_path: Pa
         query = SourceQuery(src_dir=str(tmp_path / "pkg"))
     elif setup == "nogo":
         monkeypatch.setenv("PATH", "/nonexistent")
-        monkeypatch.setattr("tui.widgets.escapes.SHARED", AnalysisCache())
+        monkeypatch.setattr("tui.ui.widgets.escapes.SHARED", AnalysisCache())
         query = SourceQuery(src_dir=str(HINTS))
     elif setup == "empty":
         request.getfixturevalue("go_build")

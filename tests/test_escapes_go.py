@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from parsers.escape import parse_escape_text
-from tui.cli import main
+from tui.cli.main import main
 from tui.escapes.analyze import Analysis, analyse
 from tui.escapes.cache import AnalysisCache
 from tui.escapes.kinds import HEAP_KINDS

@@ -28,7 +28,7 @@ from tui.escapes.kinds import HEAP_KINDS
 from tui.escapes.locate import NoSource, SourceDir, SourceQuery, locate
 from tui.escapes.pprof import ProfileError, decode_profile
 from tui.escapes.ranking import AllocSites, alloc_sites, rank
-from tui.plot import format_bytes
+from tui.units import format_bytes
 from tui.escapes.toolchain import Toolchain
 
 DATA = Path(__file__).parent / "data" / "escape"
@@ -435,7 +435,7 @@ def test_json_support_by_version(version: str, supported: bool) -> None:
 # -- the command line ------------------------------------------------------------------
 
 def test_run_takes_src_and_http_for_the_app(tmp_path: Path) -> None:
-    from tui.cli import build_parser
+    from tui.cli.main import build_parser
 
     args = build_parser().parse_args(["run", "--src", str(tmp_path), "--http", ":6060", "--", "./prog"])
     assert (args.src, args.http, args.command) == (str(tmp_path), ":6060", ["--", "./prog"])
@@ -450,7 +450,7 @@ def test_run_takes_src_and_http_for_the_app(tmp_path: Path) -> None:
 ])
 def test_bad_escape_options_are_one_line_and_status_2(argv: list[str], message: str,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.cli import main
+    from tui.cli.main import main
 
     with pytest.raises(SystemExit) as exit_:
         main(argv)

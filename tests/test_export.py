@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kit import model_of
-from tui.export import CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
-from tui.loading import load
+from tui.cli.export import CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
+from tui.ingest.loading import load
 from tui.model import Model
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.events import Output
-from tui.feed import Feeder
+from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, EnvUpdate, Notice, Restart
 

@@ -20,9 +20,10 @@ from kit import model_of
 from parsers.bulk import parse_chunks
 from parsers.events import LineMeta, SchedSnapshot
 from parsers.stream import Parser, parse_bytes
-from tui.findings import RULE_IDS, RULES, Finding, FindingsEngine, evaluate, sort_findings
-from tui.model import Model, ProcessSample
-from tui.thresholds import Thresholds, describe, help_text
+from tui.analysis.findings import RULE_IDS, RULES, Finding, FindingsEngine, evaluate, sort_findings
+from tui.model import Model
+from tui.sources.samples import ProcessSample
+from tui.analysis.thresholds import Thresholds, describe, help_text
 
 MiB = 1 << 20
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +86,9 @@ def test_rule_table_has_every_rule_in_order() -> None:
     assert set(RULES) == set(RULE_IDS) and all(RULES[r][0] for r in RULE_IDS)
 
 
-@pytest.mark.parametrize("first", ["tui.rules_heap", "tui.rules_sched", "tui.findings"])
+@pytest.mark.parametrize("first", ["tui.analysis.rules_heap", "tui.analysis.rules_sched", "tui.analysis.findings"])
 def test_any_import_order_registers_every_rule(first: str) -> None:
-    code = f"import {first}\nfrom tui import findings as f\nprint(len(f.RULES), len(f.RULE_IDS))"
+    code = f"import {first}\nfrom tui.analysis import findings as f\nprint(len(f.RULES), len(f.RULE_IDS))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.split() == ["12", "12"], out.stderr
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from parsers.columns import COLUMNS
-from tui.bulkload import parse_path
-from tui.cycles import DERIVED
-from tui.feed import Feeder
+from tui.ingest.bulkload import parse_path
+from tui.model.cycles import DERIVED
+from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, Item, Notice, Restart, SourceError
-from tui.sources.bigfile import TailFirstLoader, continue_feeder, tail_first_wanted
+from tui.ingest.bigfile import TailFirstLoader, continue_feeder, tail_first_wanted
 from tui.sources.follow import FileSource
 
 GC = (

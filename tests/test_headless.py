@@ -7,7 +7,7 @@ import json
 import threading
 from pathlib import Path
 
-from tui.headless import Headless
+from tui.ingest.headless import Headless
 from tui.sources.base import Chunk, Emit, Ended
 
 SAMPLE = Path(__file__).parent / "data/samples/go1.19/gctrace1_schedtrace200.stderr.txt"

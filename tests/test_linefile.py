@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui import linefile
-from tui.linefile import LineFile
+from tui.ingest import linefile
+from tui.ingest.linefile import LineFile
 
 
 @pytest.fixture(autouse=True)

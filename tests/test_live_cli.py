@@ -14,7 +14,7 @@ SAMPLE = Path(__file__).parent / "data/samples/go1.19/gctrace1_schedtrace200.std
 
 
 def gctui(*args: str, stdin: bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "tui.cli.main", *args], input=stdin,
                           capture_output=True, timeout=timeout)
 
 
@@ -90,7 +90,7 @@ def test_open_follows_appends_until_interrupted(tmp_path: Path) -> None:
 
     log = tmp_path / "app.log"
     log.write_bytes(SAMPLE.read_bytes())
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "open", str(log), "--jsonl"],
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli.main", "open", str(log), "--jsonl"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None
     deadline = time.monotonic() + 30

@@ -9,7 +9,7 @@ import pytest
 
 from parsers.bulk import parse_chunks
 from kit import model_of
-from tui.cycles import buckets, percentile
+from tui.model.cycles import buckets, percentile
 from tui.model import Model
 
 # Two consecutive real go1.19 cycles (gomemlimit64 sample, hand-checked below).

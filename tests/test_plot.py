@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from tui import plot
-from tui.plot import Braille
+from tui.ui import plot
+from tui.ui.plot import Braille
 
 NAN = math.nan
 

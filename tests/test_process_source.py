@@ -19,8 +19,9 @@ import psutil
 import pytest
 
 from gorun import GO_MODULE
-from tui.feed import Feeder
-from tui.model import Model, ProcessSample
+from tui.ingest.feed import Feeder
+from tui.model import Model
+from tui.sources.samples import ProcessSample
 from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, SourceError
 from tui.sources.gobuild import GoRunError, is_go_run, parse_go_run
 from tui.sources.godebug import (

@@ -11,10 +11,10 @@ import pytest
 
 from parsers.events import LINE_KINDS
 from kit import model_of
-from tui.cycles import percentile
-from tui.loading import load
+from tui.model.cycles import percentile
+from tui.ingest.loading import load
 from tui.model import Model
-from tui.report import render_text, summarize
+from tui.analysis.report import render_text, summarize
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 GO119 = SAMPLES / "go1.19"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit import model_of
-from tui.selection import Cursor
+from tui.ui.selection import Cursor
 
 
 def _lines(ns: list[int]) -> list[str]:

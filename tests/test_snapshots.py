@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from tui.app import GCTuiApp
-from tui.screens.main import MainScreen
-from tui.screens.prompt import Prompt
+from tui.ui.app import GCTuiApp
+from tui.ui.screens.main import MainScreen
+from tui.ui.screens.prompt import Prompt
 from tui.demo.replay import bundled_capture
-from tui.session import Session
+from tui.ingest.session import Session
 from tui.sources.follow import FileSource
 
 SIZE = (120, 40)

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from tui.feed import Feeder
+from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, Item, Notice
 from tui.sources.stdin import PipeSource

@@ -76,7 +76,7 @@ def _rss_now_mib() -> float:
 def child_tail(path: str) -> None:
     """In a fresh process: import, make the loader, build the tail model."""
     t0 = time.perf_counter()
-    from tui.sources.bigfile import TailFirstLoader
+    from tui.ingest.bigfile import TailFirstLoader
 
     t1 = time.perf_counter()
     with TailFirstLoader(path) as loader:
@@ -124,13 +124,13 @@ def child_full(path: str, workers: int, compare: bool) -> None:
     """In a fresh process: the whole file, with progress times; or, with
     ``compare``, ``parse_path`` and ``apply_bulk`` for reference."""
     from tui.model import Model
-    from tui.sources.bigfile import TailFirstLoader
+    from tui.ingest.bigfile import TailFirstLoader
 
     steps: list[tuple[float, int, int]] = []
     family = _Family()
     start = time.perf_counter()
     if compare:
-        from tui.bulkload import parse_path
+        from tui.ingest.bulkload import parse_path
 
         result = parse_path(path, workers=workers)
         steps.append((time.perf_counter() - start, 1, 1))
@@ -227,7 +227,7 @@ def quiet_cpu(seconds: float) -> dict:
 
 def latency(rate: int, seconds: float) -> dict:
     """Write at ``rate`` lines/s from another process; time each cycle into the model."""
-    from tui.feed import Feeder
+    from tui.ingest.feed import Feeder
     from tui.model import Model
     from tui.sources.base import Chunk
     from tui.sources.follow import FileSource
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet-s", type=float, default=10.0, help="length of the quiet-file run")
     ap.add_argument("--skip-full", action="store_true", help="skip the full load of --big")
     ap.add_argument("--compare", action="store_true",
-                    help="also time tui.bulkload.parse_path + Model.apply_bulk on --big, for reference")
+                    help="also time tui.ingest.bulkload.parse_path + Model.apply_bulk on --big, for reference")
     ap.add_argument("--child-tail", help=argparse.SUPPRESS)
     ap.add_argument("--child-full", help=argparse.SUPPRESS)
     ap.add_argument("--child-writer", help=argparse.SUPPRESS)
@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = [] if args.skip_full else [False] + ([True] if args.compare else [])
     for compare in runs:
-        what = "tui.bulkload.parse_path + Model.apply_bulk" if compare else "TailFirstLoader.full_model"
+        what = "tui.ingest.bulkload.parse_path + Model.apply_bulk" if compare else "TailFirstLoader.full_model"
         print(f"\nfull load of {args.big.name} ({what}, workers={args.workers})", flush=True)
         print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         f = full_load(args.big, args.workers, compare)

@@ -7,7 +7,7 @@ Generates the log with ``gen_log.py`` when it is missing (into
 ``--out-dir``: ``$GCTUI_BENCH_OUT``, else ``gctui-bench`` in the temporary
 directory, outside the repository), builds ``goref`` (bufio.Scanner + one regexp, the way
 gcvis and gcscope read gctrace) and times it, best of two runs, then times
-``tui.bulkload.parse_path`` over the same file and prints both side by side.
+``tui.ingest.bulkload.parse_path`` over the same file and prints both side by side.
 Run by hand; it is not part of the test suite. See README.md in this folder.
 """
 
@@ -120,16 +120,16 @@ def run_go(path: Path, runs: int) -> Run:
 
 
 def run_gctui(path: Path, workers: int) -> Run:
-    """Time ``tui.bulkload.parse_path`` once over the file."""
+    """Time ``tui.ingest.bulkload.parse_path`` once over the file."""
     result = Run("gctui")
     try:
-        from tui.bulkload import parse_path
+        from tui.ingest.bulkload import parse_path
     except ImportError as exc:
-        result.note = (f"tui.bulkload.parse_path is not importable yet "
+        result.note = (f"tui.ingest.bulkload.parse_path is not importable yet "
                        f"({type(exc).__name__}: {exc}); only the Go reference was run")
         return result
     except Exception as exc:  # a module mid-edit: report it, keep the Go numbers
-        result.note = f"importing tui.bulkload failed: {type(exc).__name__}: {exc}"
+        result.note = f"importing tui.ingest.bulkload failed: {type(exc).__name__}: {exc}"
         return result
     self0, kids0 = _cpu_now()
     start = time.perf_counter()

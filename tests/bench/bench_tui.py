@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from parsers.columns import COLUMNS, GCColumns  # noqa: E402
 from parsers.stream import parse_bytes  # noqa: E402
-from tui.app import GCTuiApp  # noqa: E402
-from tui.feed import Feeder  # noqa: E402
+from tui.ui.app import GCTuiApp  # noqa: E402
+from tui.ingest.feed import Feeder  # noqa: E402
 from tui.model import Model  # noqa: E402
-from tui.screens.main import MainScreen  # noqa: E402
-from tui.session import Session  # noqa: E402
+from tui.ui.screens.main import MainScreen  # noqa: E402
+from tui.ingest.session import Session  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"
 

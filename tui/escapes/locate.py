@@ -5,7 +5,7 @@ DIR``); the package of a ``go run PKG`` command; the package of the binary
 being run or attached to, when the current directory (gctui's, or the
 attached process's) lies in the module that binary was built from. The
 binary's build information names its main package and module
-(:mod:`tui.buildinfo`), and ``go.mod`` names the module of a directory, so
+(:mod:`tui.sources.buildinfo`), and ``go.mod`` names the module of a directory, so
 the match needs neither the go command nor a guess. When nothing matches,
 :class:`NoSource` says how to point gctui at the source.
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.buildinfo import BuildInfoError, read_buildinfo
+from tui.sources.buildinfo import BuildInfoError, read_buildinfo
 from tui.sources.gobuild import GoRunError, is_go_run, parse_go_run
 
 _MODULE = re.compile(r'^\s*module\s+"?([^"\s]+)"?', re.MULTILINE)

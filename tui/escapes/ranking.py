@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from tui.escapes.analyze import Analysis
 from tui.escapes.kinds import ALLOCATING_KINDS
 from tui.escapes.pprof import Profile
-from tui.plot import format_bytes
+from tui.units import format_bytes
 
 SAMPLE = "alloc_space"
 INUSE = "inuse_space"

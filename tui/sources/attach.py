@@ -5,7 +5,7 @@ once, at start. So attach gathers what can be seen from outside, without
 touching the program:
 
 * who it is (psutil), which Go built it (the build information in
-  ``/proc/PID/exe``, see :mod:`tui.buildinfo`) and its runtime settings
+  ``/proc/PID/exe``, see :mod:`tui.sources.buildinfo`) and its runtime settings
   (GODEBUG, GOGC, GOMEMLIMIT, GOMAXPROCS from ``/proc/PID/environ``);
 * its GC trace, when its stderr is a regular file (``2>app.log``) or the
   user names the file with ``--log``: that file is followed from its end
@@ -36,8 +36,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import psutil
 
-from tui.buildinfo import BuildInfoError, NotGoBinaryError, read_buildinfo
-from tui.loading import check_source
+from tui.sources.buildinfo import BuildInfoError, NotGoBinaryError, read_buildinfo
+from tui.sources.files import check_source
 from tui.sources.base import Emit, Ended, EnvUpdate, Item, Notice, SourceError
 from tui.sources.follow import FileSource
 from tui.sources.godebug import godebug_value, runtime_settings

@@ -4,7 +4,7 @@ A source is a blocking producer meant to run in a worker thread: ``run(emit,
 stop)`` calls ``emit`` with :class:`Chunk` bytes as they arrive and with
 facts about the program (:class:`EnvUpdate`, samples, notices), and returns
 when the input ends or ``stop`` is set. It never parses: bytes go to a
-:class:`tui.feed.Feeder`, which owns the parsers and the model.
+:class:`tui.ingest.feed.Feeder`, which owns the parsers and the model.
 
 Sources know nothing of Textual, so the same source serves the app (in a
 ``@work(thread=True)`` worker), the headless ``--jsonl``/``--report`` modes
@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Protocol, Union
 
-from tui.model import HTTPSample, ProcessSample
+from tui.sources.samples import HTTPSample, ProcessSample
 
 
 @dataclass(frozen=True, slots=True)

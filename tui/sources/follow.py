@@ -39,7 +39,7 @@ import time
 
 import watchfiles
 
-from tui.loading import check_source, gzip_blocks, is_gzip, os_message
+from tui.sources.files import check_source, gzip_blocks, is_gzip, os_message
 from tui.sources.base import Chunk, Emit, Ended, Notice, Restart, SourceError
 from tui.sources.stdin import PipeSource
 
@@ -57,7 +57,7 @@ class FileSource:
     ``from_start=False`` starts at the start of the file's last line (attach:
     only what the program writes from now on, but never half a line).
     ``offset`` starts at a byte offset instead, for a caller that has parsed
-    what comes before it (:class:`tui.sources.bigfile.TailFirstLoader`); with
+    what comes before it (:class:`tui.ingest.bigfile.TailFirstLoader`); with
     ``identity`` (``(st_dev, st_ino)`` of the file it parsed) a file that was
     replaced in the meantime is read from its start after a :class:`Restart`.
     """

@@ -26,7 +26,7 @@ import psutil
 from parsers.events import ExpvarSample, GoroutineProfile
 from parsers.expvar import parse_expvar
 from parsers.pprof_text import parse_goroutine_debug1
-from tui.model import HTTPSample
+from tui.sources.samples import HTTPSample
 from tui.sources.base import Emit, Notice
 
 VARS_PATH = "/debug/vars"

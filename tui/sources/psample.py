@@ -13,7 +13,7 @@ import time
 
 import psutil
 
-from tui.model import ProcessSample
+from tui.sources.samples import ProcessSample
 
 
 class ProcessSampler:

@@ -12,7 +12,7 @@ the stop event: a ``threading.Event`` cannot wake a thread blocked on a
 pipe, and four wake-ups a second cost nothing measurable.
 
 Compressed input (``cat app.log.1.gz | gctui -``) is recognised by gzip's
-first two bytes, as :mod:`tui.loading` does for saved logs, and inflated as
+first two bytes, as :mod:`tui.ingest.loading` does for saved logs, and inflated as
 it arrives.
 """
 
@@ -24,7 +24,7 @@ import threading
 import zlib
 from typing import BinaryIO, Iterator
 
-from tui.loading import GZIP_MAGIC
+from tui.sources.files import GZIP_MAGIC
 from tui.sources.base import Chunk, Emit, Ended, Notice, SourceError
 
 CHUNK = 1 << 20  # the most bytes asked of one read

@@ -1,0 +1,1 @@
+"""Analysis: findings, thresholds, reports and comparisons over a model."""

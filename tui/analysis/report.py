@@ -1,0 +1,299 @@
+"""A whole log in one summary: the numbers an engineer quotes, as JSON or text.
+
+:func:`summarize` turns a loaded :class:`~tui.model.Model` into a plain dict
+(what ``gctui report --json`` prints and ``gctui compare`` reads);
+:func:`render_text` lays it out for a terminal. Every number is ``None``
+when the log does not hold it (an empty file, a log with SCHED lines only),
+never 0, so "zero" always means the runtime printed zero.
+
+The sums run over the model's columns, not over per-cycle objects: a 1 GB
+log holds six million cycles. Percentiles count distinct values instead of
+sorting a six-million-item list (STW pauses repeat a lot at 3 decimals).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from array import array
+from collections import Counter
+from typing import Any
+
+from parsers.columns import ERAS, FORCED, MISSING_U8, MISSING_U16, MISSING_U32
+from parsers.events import LINE_KINDS
+from tui.analysis.findings import Finding, evaluate
+from tui.model import Model
+from tui.analysis.thresholds import Thresholds
+
+_FINDING_KEYS = ("id", "severity", "title", "message", "advice", "first_cycle", "last_cycle", "segment")
+# What each gc line shape means in Go releases (the era names the shape).
+ERA_NAMES = {
+    "go1.18": "Go 1.18 or later (gc lines with stacks and globals)",
+    "go1.6": "Go 1.6 to 1.17",
+    "go1.5": "Go 1.5",
+    "go1.4": "Go 1.4 or earlier (the C runtime's gcN(P) lines)",
+}
+
+
+def summarize(
+    model: Model, thresholds: Thresholds | None = None, source: str | None = None
+) -> dict[str, Any]:
+    """The report of ``model`` as a JSON-ready dict (see the module docstring).
+
+    ``source`` names the input in the report; by default the model's own
+    ``env.description`` (set by :func:`tui.ingest.loading.load`).
+    """
+    store = model.cycles
+    c = store.cols
+    count = len(c)
+    interval = _Distribution(store.interval_s)
+    spans = math.fsum(v for v in store.interval_s if v == v)
+    counted = interval.count
+    lines = {kind: model.line_counts.get(kind, 0) for kind in LINE_KINDS}
+    lines["total"] = model.lines
+    pause = _Distribution(c.stw_ms)
+    flags = Counter(c.flags)
+    last_printed = next((v for v in reversed(c.cpu_pct) if v != MISSING_U8), None)
+    findings = evaluate(model, thresholds if thresholds is not None else Thresholds())
+    return {
+        "source": source if source is not None else (model.env.description or None),
+        "trace_found": bool(lines["gc"] or lines["sched"]),
+        # The gc line shapes seen, newest Go first.
+        "go_format": [era for i, era in enumerate(ERAS) if any((f >> 2) & 3 == i for f in flags)],
+        "lines": lines,
+        "cycles": {
+            "count": count,
+            "first": c.n[0] if count else None,
+            "last": c.n[-1] if count else None,
+            "forced": sum(n for f, n in flags.items() if f & FORCED),
+            "segments": len(model.segments),
+        },
+        "pause_ms": {"p50": pause.percentile(50), "p99": pause.percentile(99), "max": pause.max()},
+        "interval_s": {"p50": interval.percentile(50), "p99": interval.percentile(99)},
+        "cycles_per_min": _round(counted / spans * 60.0, 2) if counted and spans > 0 else None,
+        "time_span_s": _round(spans, 3) if counted else None,
+        "gc_cpu_pct": {**_gc_cpu(store), "last_printed": last_printed},
+        "heap_live_mb": _min_max_last(c.heap_live_mb),
+        "heap_goal_mb": _min_max_last(c.heap_goal_mb),
+        "heap_peak_mb": _min_max_last(c.heap_end_mb)["max"],
+        "goroutines": _goroutines(model),
+        "sched": _sched(model),
+        "crashes": [
+            {"reason": e.reason, "headline": e.headline, "line_no": e.meta.line_no,
+             "goroutines": e.goroutines}
+            for e in model.crashes
+        ],
+        "findings": [_finding(f) for f in findings],
+    }
+
+
+class _Distribution:
+    """Nearest-rank percentiles of a column, NaN and sentinels left out."""
+
+    def __init__(self, col: array) -> None:  # type: ignore[type-arg]
+        missing = MISSING_U32 if col.typecode == "I" else None
+        counts = Counter(col)
+        # Every NaN read from an array is a new object, hence its own key.
+        self.values = sorted((v, n) for v, n in counts.items() if v == v and v != missing)
+        self.count = sum(n for _, n in self.values)
+
+    def percentile(self, q: float) -> float | None:
+        if not self.count:
+            return None
+        rank = max(1, math.ceil(q / 100.0 * self.count))
+        seen = 0
+        for value, n in self.values:
+            seen += n
+            if seen >= rank:
+                return _round(value)
+        return _round(self.values[-1][0])  # pragma: no cover
+
+    def max(self) -> float | None:
+        return _round(self.values[-1][0]) if self.values else None
+
+
+def _round(value: float, digits: int = 3) -> float:
+    """Undo float32 storage noise: the runtime prints at most 3 decimals."""
+    return round(float(value), digits)
+
+
+def _gc_cpu(store: Any) -> dict[str, float | None]:
+    """GC CPU over all CPU the intervals offered (interval x P), in percent.
+
+    Unlike the printed ``N%`` (cumulative since start, counting time before
+    the first cycle), this weighs each cycle by its own interval; the first
+    cycle of each run has no interval and is left out. ``overall`` leaves
+    idle mark workers out as the runtime's own figure does (they run only on
+    Ps that had nothing else to do); ``with_idle_mark`` counts them.
+    """
+    c = store.cols
+    used = idle_used = offered = 0.0
+    rows = zip(store.interval_s, c.procs, c.sweep_term_cpu_ms, c.mark_assist_cpu_ms,
+               c.mark_bg_cpu_ms, c.mark_idle_cpu_ms, c.mark_term_cpu_ms)
+    for dt, p, sweep_term, assist, bg, idle, mark_term in rows:
+        cpu = sweep_term + assist + bg + mark_term
+        if dt == dt and dt > 0 and p and cpu == cpu and p != MISSING_U16:
+            used += cpu
+            idle_used += idle if idle == idle else 0.0
+            offered += dt * 1000.0 * p
+    if offered <= 0:
+        return {"overall": None, "with_idle_mark": None}
+    return {
+        "overall": round(used / offered * 100.0, 2),
+        "with_idle_mark": round((used + idle_used) / offered * 100.0, 2),
+    }
+
+
+def _min_max_last(col: array) -> dict[str, int | None]:  # type: ignore[type-arg]
+    """``{min, max, last}`` of a MiB column (sentinels left out)."""
+    if not len(col):
+        return {"min": None, "max": None, "last": None}
+    values: Any = col if MISSING_U32 not in col else [v for v in col if v != MISSING_U32]
+    if not len(values):
+        return {"min": None, "max": None, "last": None}
+    return {"min": min(values), "max": max(values), "last": values[-1]}
+
+
+def _goroutines(model: Model) -> dict[str, int] | None:
+    """From scheddetail snapshots or pprof polls; None when nothing said."""
+    series = model.goroutine_series()
+    if not series:
+        return None
+    return {"max": max(n for _, n in series), "last": series[-1][1]}
+
+
+def _sched(model: Model) -> dict[str, int] | None:
+    """What the SCHED lines said about Ps, threads and the run queues."""
+    if not model.sched:
+        return None
+    last = model.sched[-1]
+    return {
+        "snapshots": len(model.sched),
+        "gomaxprocs": last.gomaxprocs,
+        "threads_max": max(s.threads for s in model.sched),
+        "runqueue_max": max(s.runqueue for s in model.sched),
+        # Global plus per-P queues: goroutines ready to run but not running.
+        "runnable_max": max(s.runqueue + sum(s.runq_per_p or ()) for s in model.sched),
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    """A finding as JSON: what, how bad, where, and what to do about it."""
+    obj: dict[str, Any] = {key: getattr(f, key) for key in _FINDING_KEYS}
+    for key in ("t0_s", "t1_s", "value"):
+        value = getattr(f, key)
+        obj[key] = _round(value) if value is not None and math.isfinite(value) else None
+    return obj
+
+
+# -- text -------------------------------------------------------------------
+
+_LABEL = 14
+WIDTH = 100  # wrap findings here: readable in a wide terminal, and in a pager
+TERMS = (
+    "STW pause: time every goroutine was stopped (sweep termination plus mark termination).",
+    "GC CPU: CPU the collector used over all CPU the intervals offered (interval x P),"
+    " not the cumulative N% the runtime prints.",
+    "Live heap: heap still reachable when marking ended; heap goal: the size at which the"
+    " next cycle should finish (GOGC, GOMEMLIMIT). MB are MiB as the runtime prints them.",
+)
+
+
+def render_text(summary: dict[str, Any]) -> str:
+    """The summary as aligned plain text for a terminal (no colour codes)."""
+    out = [f"gctui report: {summary.get('source') or 'input'}"]
+    lines = summary["lines"]
+    kinds = ", ".join(f"{k} {lines[k]:,}" for k in LINE_KINDS if lines.get(k))
+    line_text = f"{lines['total']:,} total" + (f": {kinds}" if kinds else "")
+    if not summary["trace_found"]:
+        out.append("no Go runtime trace found in this input (no gctrace or schedtrace lines).")
+        out += [_row("Lines", line_text), *_crashes(summary)]
+        out.append("Run the program with GODEBUG=gctrace=1,schedtrace=1000 and save its stderr.")
+        return "\n".join(out) + "\n"
+    eras = "; ".join(ERA_NAMES.get(e, e) for e in summary["go_format"])
+    out += [_row("Format", eras or "SCHED lines only"), "", _row("Lines", line_text)]
+    out += _cycle_rows(summary)
+    g, sched = summary["goroutines"], summary["sched"]
+    out.append(_row("Goroutines", f"max {g['max']:,}   last {g['last']:,}" if g
+                    else "unknown (schedtrace with scheddetail=1 counts them)"))
+    if sched:
+        out.append(_row("Scheduler", f"{sched['snapshots']:,} snapshots, GOMAXPROCS {sched['gomaxprocs']}, "
+                        f"up to {sched['threads_max']} threads, run queues up to {sched['runnable_max']:,}"))
+    out += [*_crashes(summary), "", *_findings(summary["findings"]), "", "Terms"]
+    for term in TERMS:
+        out += textwrap.wrap(term, WIDTH, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join(out) + "\n"
+
+
+def _cycle_rows(summary: dict[str, Any]) -> list[str]:
+    cyc = summary["cycles"]
+    if not cyc["count"]:
+        return [_row("GC cycles", "none (run with GODEBUG=gctrace=1 to see them)")]
+    runs = cyc["segments"]
+    p, iv, rate = summary["pause_ms"], summary["interval_s"], summary["cycles_per_min"]
+    cpu, printed, peak = summary["gc_cpu_pct"], summary["gc_cpu_pct"]["last_printed"], summary["heap_peak_mb"]
+    out = [
+        _row("GC cycles", f"{cyc['count']:,} (gc {cyc['first']} to gc {cyc['last']}"
+             + (" in file order), " if runs > 1 else "), ")
+             + f"{cyc['forced']:,} forced, "
+             + (f"{runs} runs (restarts; the numbers cover all runs)" if runs > 1 else "1 run")),
+        _row("STW pause", f"p50 {_ms(p['p50'])}   p99 {_ms(p['p99'])}   max {_ms(p['max'])}"),
+        _row("GC interval", "unknown (these gc lines carry no timestamps)" if rate is None else
+             f"p50 {_s(iv['p50'])}   p99 {_s(iv['p99'])}   "
+             f"{rate:,.0f} cycles/min over {_s(summary['time_span_s'])}"),
+        _row("GC CPU", "unknown (needs timestamps and CPU times)" if cpu["overall"] is None else
+             f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"),
+    ]
+    if printed is not None:
+        out.append(_row("", f"the runtime printed {printed}% (cumulative since start) at the last cycle"))
+    out += [
+        _row("Live heap", _mml(summary["heap_live_mb"])),
+        _row("Heap goal", _mml(summary["heap_goal_mb"])),
+        _row("Peak heap", "unknown" if peak is None else f"{peak:,} MB at the end of mark"),
+    ]
+    return out
+
+
+def _row(label: str, text: str) -> str:
+    return f"{label:<{_LABEL}} {text}"
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g} ms" if value < 100 else f"{value:,.0f} ms"
+
+
+def _s(value: float | None) -> str:
+    """A duration in seconds the way a person reads it: 9 ms, 3.1 s, 12 min, 70 h."""
+    if value is None:
+        return "-"
+    for limit, unit, scale in ((1, "ms", 1000), (120, "s", 1), (7200, "min", 1 / 60)):
+        if value < limit:
+            return f"{value * scale:.3g} {unit}"
+    return f"{value / 3600:,.0f} h"
+
+
+def _mml(d: dict[str, int | None]) -> str:
+    if d["max"] is None or d["min"] is None or d["last"] is None:
+        return "unknown"
+    return f"min {d['min']:,} MB   max {d['max']:,} MB   last {d['last']:,} MB"
+
+
+def _crashes(summary: dict[str, Any]) -> list[str]:
+    return [_row("Crash", f"{c['headline']} (line {c['line_no']})") for c in summary.get("crashes", [])]
+
+
+def _findings(findings: list[dict[str, Any]]) -> list[str]:
+    if not findings:
+        return ["Findings       none: nothing in this log crossed a threshold."]
+    out = [f"Findings ({len(findings)})"]
+    indent = " " * 11
+    for f in findings:
+        first, last = f["first_cycle"], f["last_cycle"]
+        span = "" if last in (None, first) else f" to gc {last}"
+        where = "" if first is None else f"  [gc {first}{span}]"
+        out.append(f"  {str(f['severity']).upper():<8} {f['title'] or f['id']}{where}")
+        for text in (f["message"], f"Advice: {f['advice']}" if f["advice"] else ""):
+            # Commands and URLs in advice stay whole: no breaks on hyphens.
+            out += textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False)
+    return out

@@ -1,0 +1,251 @@
+"""Rules about the collector's own cost: frequency, CPU, pauses, assists.
+
+Each is judged over a sliding window of recent cycles (``window.*``
+thresholds), not over the run so far: the runtime's printed ``N%`` is
+cumulative since process start, so a storm starting after an hour of calm
+barely moves it, and startup noise never leaves it. Sums over a window also
+absorb the gctrace clock's 1 ms resolution: cycles 0 ms apart are common in
+a storm, and only whole windows give honest rates.
+"""
+
+from __future__ import annotations
+
+import math
+
+from parsers.columns import FORCED, MISSING_U8, MISSING_U16, MISSING_U32
+from tui.analysis.findings import Finding, Scope, cycles_text, rule
+from tui.analysis.windows import Worst, fmt_ms, median, plural
+
+
+def window_cpu(scope: Scope, rows: range) -> tuple[float, float, float, float]:
+    """``(gc_cpu_ms, offered_cpu_ms, assist_ms, mark_ms)`` over a window.
+
+    Only intervals inside the window count as offered CPU (the first
+    cycle's interval began before it, maybe an hour of calm before).
+    GC CPU leaves out idle-time marking, as the runtime's own figure does
+    ("omit it from the overall utilization since it's free", mgc.go): idle
+    mark workers only run on Ps that had nothing else to do. Offered CPU is
+    each cycle's interval times its P count; ``mark_ms`` (assist +
+    background + idle) is what the assist share is measured against.
+    """
+    c, store = scope.model.cycles.cols, scope.model.cycles
+    gc = offered = assist = mark = 0.0
+    for i in rows:
+        a, bg, idle = c.mark_assist_cpu_ms[i], c.mark_bg_cpu_ms[i], c.mark_idle_cpu_ms[i]
+        if not math.isnan(a + bg + idle):
+            assist += a
+            mark += a + bg + idle
+        if i == rows[0]:
+            continue  # its interval began before the window
+        dt, procs = store.interval_s[i], c.procs[i]
+        total = c.sweep_term_cpu_ms[i] + a + bg + c.mark_term_cpu_ms[i]
+        if math.isnan(dt) or math.isnan(total) or not procs or procs == MISSING_U16:
+            continue
+        gc += total
+        offered += dt * 1000.0 * procs
+    return gc, offered, assist, mark
+
+
+@rule("gc-frequent", "GC runs too often")
+def gc_frequent(scope: Scope) -> Finding | None:
+    th, store = scope.th, scope.model.cycles
+    w = Worst()
+    for rows in scope.windows(th.window_s, th.window_cycles):
+        # Intervals that lie inside the window: the first cycle's began before it.
+        intervals = list(store.values("interval_s", range(rows.start + 1, rows.stop)))
+        if len(intervals) < th.gc_frequent_min_cycles:
+            continue
+        w.windows += 1
+        med = median(intervals) * 1000.0
+        if med < th.gc_frequent_interval_ms:
+            w.offer(-med, (med, rows, len(intervals)))
+    if w.item is None:
+        return None
+    med, rows, count = w.item
+    rates = list(store.values("alloc_rate_mb_s", range(rows.start + 1, rows.stop)))
+    alloc = f" while the program allocated {median(rates):.0f} MB/s" if rates else ""
+    goals = list(store.values("heap_goal_mb", rows))
+    goal = f" against a {median(goals):.0f} MB heap goal" if goals else ""
+    return scope.finding(
+        "gc-frequent",
+        "warning",
+        f"A GC cycle started every {fmt_ms(med)} (median of {count} intervals, "
+        f"{cycles_text(scope, rows)}){alloc}{goal}, more often than every "
+        f"{fmt_ms(th.gc_frequent_interval_ms)}{w.note(scope.full, th.window_s)}.",
+        "Every cycle has a fixed cost, and cycles this close mean the heap goal is small next "
+        "to the allocation rate: raise GOGC (or set GOMEMLIMIT and raise GOGC with it), or "
+        "allocate less: profile allocations (go tool pprof -sample_index=alloc_space "
+        "http://HOST/debug/pprof/heap) and reuse buffers (sync.Pool) on the hottest paths.",
+        rows,
+        value=med,
+    )
+
+
+@rule("gc-cpu-high", "GC uses a lot of CPU")
+def gc_cpu_high(scope: Scope) -> Finding | None:
+    th = scope.th
+    w = Worst()
+    for rows in scope.windows(th.window_s, th.window_cycles):
+        if len(rows) < th.window_min_cycles:
+            continue
+        gc, offered, _, _ = window_cpu(scope, rows)
+        procs = scope.model.cycles.cols.procs[rows[-1]] or 1
+        if offered <= 0 or offered / procs < th.gc_cpu_high_min_s * 1000.0:
+            continue
+        w.windows += 1
+        pct = gc / offered * 100.0
+        if pct > th.gc_cpu_high_warning_pct:
+            w.offer(pct, (pct, rows))
+    if w.item is None:
+        return None
+    pct, rows = w.item
+    c = scope.model.cycles.cols
+    last = rows[-1]
+    printed = ""
+    if c.cpu_pct[last] != MISSING_U8:
+        printed = f" (the runtime's cumulative figure at gc {c.n[last]} says {c.cpu_pct[last]}%)"
+    severity = "critical" if pct > th.gc_cpu_high_critical_pct else "warning"
+    return scope.finding(
+        "gc-cpu-high",
+        severity,
+        f"The GC took {pct:.0f}% of the CPU offered by {plural(c.procs[last], 'P')} over "
+        f"{cycles_text(scope, rows)}, not counting idle-time marking{printed}"
+        f"{w.note(scope.full, th.window_s)}.",
+        "Make the collector's work smaller or rarer: raise GOGC or set GOMEMLIMIT so cycles "
+        "come less often, allocate less (go tool pprof -sample_index=alloc_space "
+        "http://HOST/debug/pprof/heap), and shrink pointer-heavy live data that every mark "
+        "phase must scan (-sample_index=inuse_space).",
+        rows,
+        value=pct,
+    )
+
+
+@rule("stw-long", "Long stop-the-world pauses")
+def stw_long(scope: Scope) -> Finding | None:
+    th, c = scope.th, scope.model.cycles.cols
+    rows = scope.recent_or_all()
+    slow = [i for i in rows if c.stw_ms[i] > th.stw_long_ms]  # NaN compares False
+    if not slow:
+        return None
+    worst = max(slow, key=lambda i: c.stw_ms[i])
+    ms = c.stw_ms[worst]
+    if math.isnan(c.stw_sweep_term_ms[worst]):
+        parts = ""
+    else:
+        parts = (
+            f" (sweep termination {fmt_ms(c.stw_sweep_term_ms[worst])} + mark termination "
+            f"{fmt_ms(c.stw_mark_term_ms[worst])})"
+        )
+    when = "" if c.t_ms[worst] == MISSING_U32 else f" at {c.t_ms[worst] / 1000:.3f} s"
+    return scope.finding(
+        "stw-long",
+        "critical" if ms > th.stw_long_critical_ms else "warning",
+        f"{len(slow)} of {len(rows)} cycles stopped the world for longer than "
+        f"{fmt_ms(th.stw_long_ms)}; the longest, gc {c.n[worst]}{when}, paused every "
+        f"goroutine for {fmt_ms(ms)}{parts}.",
+        "A stop-the-world phase waits for every goroutine to reach a safe point: look for "
+        "CPU starvation (GOMAXPROCS above the container's CPU quota, a loaded machine), tight "
+        "loops without calls (Go before 1.14 cannot preempt them), and huge numbers of "
+        "goroutines; a runtime/trace (go tool trace) shows which phase waited.",
+        slow,
+        value=ms,
+    )
+
+
+@rule("mark-assist-heavy", "Allocating goroutines do the GC's marking")
+def mark_assist_heavy(scope: Scope) -> Finding | None:
+    th = scope.th
+    w = Worst()
+    for rows in scope.windows(th.window_s, th.window_cycles):
+        if len(rows) < th.window_min_cycles:
+            continue
+        gc, offered, assist, mark = window_cpu(scope, rows)
+        if mark <= 0 or offered <= 0:
+            continue
+        w.windows += 1
+        cpu, share = gc / offered * 100.0, assist / mark * 100.0
+        if share > th.mark_assist_heavy_pct and cpu >= th.mark_assist_heavy_min_gc_cpu_pct:
+            w.offer(share, (share, cpu, rows))
+    if w.item is None:
+        return None
+    share, cpu, rows = w.item
+    return scope.finding(
+        "mark-assist-heavy",
+        "warning",
+        f"Mark assists (goroutines made to help mark because they allocated during a "
+        f"cycle) did {share:.0f}% of the mark CPU over {cycles_text(scope, rows)}, "
+        f"while the GC took {cpu:.0f}% of the CPU{w.note(scope.full, th.window_s)}.",
+        "Allocation outruns the background mark workers, so allocating goroutines stall to "
+        "mark instead of doing their work (latency): allocate less on hot paths (go tool pprof "
+        "-sample_index=alloc_space), and give the workers runway with a higher GOGC, or "
+        "GOMEMLIMIT plus a higher GOGC.",
+        rows,
+        value=share,
+    )
+
+
+@rule("heap-overshoot", "The heap overshoots its goal")
+def heap_overshoot(scope: Scope) -> Finding | None:
+    th, store = scope.th, scope.model.cycles
+    w = Worst()
+    for rows in scope.windows(th.window_s, th.window_cycles):
+        seen, over = 0, []
+        for i in rows:
+            mb = store.overshoot_mb(i)
+            if mb is None:
+                continue
+            seen += 1
+            if mb > th.heap_overshoot_min_mb:
+                over.append(i)
+        if seen < th.window_min_cycles:
+            continue
+        w.windows += 1
+        share = len(over) / seen * 100.0
+        if share > th.heap_overshoot_pct:
+            w.offer(share, (share, rows, over, seen))
+    if w.item is None:
+        return None
+    share, rows, over, seen = w.item
+    c = store.cols
+    top = max(over, key=lambda i: store.overshoot_mb(i) or 0)
+    return scope.finding(
+        "heap-overshoot",
+        "warning",
+        f"{len(over)} of {seen} cycles ({share:.0f}%, {cycles_text(scope, rows)}) ended "
+        f"mark more than {th.heap_overshoot_min_mb} MB above the heap goal, up to "
+        f"{store.overshoot_mb(top)} MB over at gc {c.n[top]} ({c.heap_end_mb[top]} MB "
+        f"for a {c.heap_goal_mb[top]} MB goal){w.note(scope.full, th.window_s)}.",
+        "The heap grew past its goal while marking: allocation bursts outran the mark phase, "
+        "so the process needs more memory than GOGC promises. Smooth or shrink allocation "
+        "bursts, leave headroom below GOMEMLIMIT and container limits, and see whether mark "
+        "assists are heavy too.",
+        over,
+        value=share,
+    )
+
+
+@rule("forced-gc", "Forced collections")
+def forced_gc(scope: Scope) -> Finding | None:
+    th, c = scope.th, scope.model.cycles.cols
+    rows = scope.recent_or_all()
+    forced = [i for i in rows if c.flags[i] & FORCED]
+    if not forced:
+        return None
+    t0, t1 = scope.t_s(rows[0]), scope.t_s(rows[-1])
+    per_min = None
+    if t0 is not None and t1 is not None and t1 > t0:
+        per_min = len(forced) / (t1 - t0) * 60.0
+    rate = "" if per_min is None else f", {per_min:.0f} per minute"
+    warn = per_min is not None and len(forced) >= 3 and per_min > th.forced_gc_warning_per_min
+    return scope.finding(
+        "forced-gc",
+        "warning" if warn else "info",
+        f"{len(forced)} of {len(rows)} cycles ({cycles_text(scope, rows)}) were forced by "
+        f"runtime.GC or debug.FreeOSMemory{rate}.",
+        "A forced cycle is a full collection that the caller waits for, whatever GOGC says. "
+        "Find who calls runtime.GC() or debug.FreeOSMemory() (your code or a dependency); "
+        "the pacer usually does better on its own, and GOMEMLIMIT is the way to keep memory "
+        "under a bound.",
+        forced,
+        value=per_min if per_min is not None else float(len(forced)),
+    )

@@ -1,0 +1,126 @@
+"""What ``gctui report``, ``export`` and ``compare`` do once their arguments parse.
+
+:mod:`tui.cli.main` only declares arguments; each function here takes the parsed
+namespace, does the work through the headless modules (``loading``,
+``report``, ``export``, ``compare``) and returns the exit status. Errors a
+user can fix (a missing or unreadable file, a bad ``--threshold``, an output
+file that cannot be written) print one line on stderr and return 2: a
+traceback would bury the one thing the user needs to know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+from typing import Any, Callable, TextIO
+
+from tui.ingest.loading import SourceError, load
+from tui.analysis.thresholds import Thresholds
+
+USAGE_ERROR = 2
+SAVED_REPORT_MAX = 1 << 20
+
+
+class CommandError(Exception):
+    """A one-line error for stderr (exit status 2)."""
+
+
+def one_line_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the errors a user can fix into one line on stderr and status 2."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except (SourceError, CommandError) as e:
+            print(str(e), file=sys.stderr)
+            return USAGE_ERROR
+
+    return wrapper
+
+
+def _thresholds(overrides: list[str]) -> Thresholds:
+    try:
+        return Thresholds.from_overrides(list(overrides or ()))
+    except ValueError as e:
+        raise CommandError(f"gctui: {_one_line(str(e))}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _dump(obj: Any, out: TextIO) -> None:
+    # NaN is not JSON: every number the report holds is finite or None.
+    json.dump(obj, out, indent=2, allow_nan=False, ensure_ascii=False)
+    out.write("\n")
+
+
+@one_line_errors
+def report(args: argparse.Namespace) -> int:
+    """``gctui report SOURCE [--json] [--threshold NAME=VALUE ...]``."""
+    from tui.analysis.report import render_text, summarize
+
+    thresholds = _thresholds(args.threshold)
+    summary = summarize(load(args.source), thresholds)
+    if args.json:
+        _dump(summary, sys.stdout)
+    else:
+        sys.stdout.write(render_text(summary))
+    return 0
+
+
+@one_line_errors
+def export(args: argparse.Namespace) -> int:
+    """``gctui export SOURCE [--format jsonl|csv] [-o FILE]``."""
+    from tui.cli.export import export_csv, export_jsonl
+
+    model = load(args.source)  # before opening -o: a bad source leaves no empty file
+    write = export_csv if args.format == "csv" else export_jsonl
+    if args.output in (None, "-"):
+        write(model, sys.stdout)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            write(model, out)
+    except OSError as e:
+        raise CommandError(f"gctui: cannot write {args.output}: {e.strerror or e}") from None
+    return 0
+
+
+@one_line_errors
+def compare(args: argparse.Namespace) -> int:
+    """``gctui compare BEFORE AFTER [--json] [--threshold NAME=VALUE ...]``."""
+    from tui.analysis.compare import compare as compare_summaries
+    from tui.analysis.compare import render_compare
+
+    if args.before == "-" and args.after == "-":
+        raise CommandError("gctui: only one of BEFORE and AFTER can be - (stdin)")
+    thresholds = _thresholds(args.threshold)
+    result = compare_summaries(_summary(args.before, thresholds), _summary(args.after, thresholds))
+    if args.json:
+        _dump(result, sys.stdout)
+    else:
+        sys.stdout.write(render_compare(result))
+    return 0
+
+
+def _summary(source: str, thresholds: Thresholds) -> dict[str, Any]:
+    """A log's summary; a saved ``gctui report --json`` file is used as it is,
+    so a baseline kept from last week compares without its log."""
+    from tui.analysis.report import summarize
+
+    if source.endswith(".json"):
+        try:
+            # A report is a few KB; a big .json is a log (Docker's json-file).
+            with open(source, encoding="utf-8") as f:
+                small = os.fstat(f.fileno()).st_size < SAVED_REPORT_MAX
+                saved = json.loads(f.read()) if small else None
+        except (OSError, ValueError, UnicodeDecodeError):
+            saved = None  # not a saved report (maybe a Docker json-file log): read it as a log
+        if isinstance(saved, dict) and {"lines", "cycles", "pause_ms"} <= saved.keys():
+            return saved
+    return summarize(load(source), thresholds)

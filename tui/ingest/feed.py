@@ -1,0 +1,128 @@
+"""From source items to the model, in batches.
+
+The feeder owns one :class:`parsers.stream.Parser` per stream (the runtime's
+traces are on stderr; stdout is program output and must not be mistaken for a
+continuation of a stderr record), applies what they produce to the model, and
+keeps the model's line accounting as the sum of its parsers'. It is called
+from one thread at a time; the app calls ``feed`` from its worker and
+``flush``/``drain`` on a timer, the headless modes call it inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Callable
+
+from parsers.bulk import BulkResult
+from parsers.events import LINE_KINDS, Event
+from parsers.stream import Parser
+from tui.model import Model
+from tui.sources.samples import HTTPSample, ProcessSample
+from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, Restart
+
+Listener = Callable[[list[Event]], None]
+
+
+class Feeder:
+    """Turns :mod:`tui.sources.base` items into model updates."""
+
+    def __init__(self, model: Model, on_events: Listener | None = None) -> None:
+        self.model = model
+        self.on_events = on_events
+        self.parsers: dict[str, Parser] = {}
+        self.notices: list[Notice] = []
+        self.ended: Ended | None = None
+        self._retired: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
+        self._retired_lines = 0
+
+    def resume(self, result: BulkResult, stream: str = "log") -> None:
+        """Carry on after a bulk parse of the same input (a big file read on
+        every core, then followed): line numbers and counts continue from
+        ``result``, and a restart after it still shows (cycle numbers that
+        go back from its last one)."""
+        parser = Parser(stream=_stream_name(stream), first_line=result.lines + 1)
+        parser.segment = self.model.segment
+        parser.last_gc_n, parser.last_sched_ms = result.last_gc_n, result.last_sched_ms
+        self.parsers[stream] = parser
+        self._retired = {**dict.fromkeys(LINE_KINDS, 0), **result.counts}
+        self._retired_lines = result.lines
+
+    def feed(self, item: Item) -> None:
+        """Take one item from a source."""
+        if isinstance(item, Chunk):
+            parser = self.parsers.get(item.stream)
+            if parser is None:
+                parser = self.parsers[item.stream] = Parser(stream=_stream_name(item.stream))
+            self._apply(parser.feed(item.data))
+        elif isinstance(item, ProcessSample):
+            self.model.add_process_sample(item)
+        elif isinstance(item, HTTPSample):
+            self.model.add_http_sample(item)
+        elif isinstance(item, EnvUpdate):
+            self._env(item)
+        elif isinstance(item, Notice):
+            self.notices.append(item)
+            self.model.version += 1
+        elif isinstance(item, Restart):
+            self._restart(item)
+        elif isinstance(item, Ended):
+            self.close()
+            self.ended = item
+            env = self.model.env
+            env.exit_status, env.exit_signal = item.exit_status, item.signal
+            self.model.version += 1
+
+    def flush(self) -> None:
+        """The input went quiet: release records waiting for a next line."""
+        for parser in self.parsers.values():
+            self._apply(parser.flush())
+
+    def close(self) -> None:
+        """End of input on every stream."""
+        for parser in self.parsers.values():
+            self._apply(parser.close())
+
+    def _apply(self, events: list[Event]) -> None:
+        if events:
+            self.model.apply(events)
+            if self.on_events is not None:
+                self.on_events(events)
+        counts = dict(self._retired)
+        lines = self._retired_lines
+        for parser in self.parsers.values():
+            for kind, n in parser.counts.items():
+                counts[kind] += n
+            lines += parser.lines
+        if lines != self.model.lines or events:
+            self.model.set_counts(counts, lines)
+
+    def _restart(self, item: Restart) -> None:
+        """Close every parser and start fresh ones, keeping their counts and
+        what reveals a restart of the program (cycle numbers going back)."""
+        self.close()
+        carried = {}
+        for stream, parser in self.parsers.items():
+            for kind, n in parser.counts.items():
+                self._retired[kind] += n
+            self._retired_lines += parser.lines
+            fresh = Parser(stream=_stream_name(stream))
+            fresh.segment, fresh.last_gc_n = parser.segment, parser.last_gc_n
+            fresh.last_sched_ms = parser.last_sched_ms
+            carried[stream] = fresh
+        self.parsers = carried
+        self.notices.append(Notice("warning", item.reason))
+        self.model.version += 1
+
+    def _env(self, item: EnvUpdate) -> None:
+        env = self.model.env
+        for f in fields(item):
+            value = getattr(item, f.name)
+            if value is not None:
+                setattr(env, f.name, value)
+        self.model.version += 1
+
+
+def _stream_name(stream: str) -> str | None:
+    """``log`` (a file or pipe mixing both streams) names no stream, as a
+    bulk read of the same file does; ``stdout``/``stderr`` are kept."""
+    return None if stream == "log" else stream

@@ -1,0 +1,148 @@
+"""The Textual app: one session, one main screen, the source in a worker.
+
+The app owns the :class:`tui.ingest.session.Session` (source, feeder, model and
+their lock) and the findings; the main screen draws them. The source runs in
+a thread worker for the app's whole life; when the source cannot start, the
+error is shown on screen and in a notification, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tui.analysis.findings import evaluate
+from tui.analysis.live_findings import LiveFindings
+from tui.ui.screens.main import MainScreen
+from tui.ingest.session import Session
+from tui.analysis.thresholds import Thresholds
+
+
+class GCTuiApp(App[int]):
+    """gctui: the Go garbage collector, live, cycle by cycle."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "gctui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session: Session, *, thresholds: Thresholds | None = None,
+                 full_scan: bool = False, src_dir: str | None = None, http: str | None = None) -> None:
+        """``full_scan``: the model already holds a whole file (run the full
+        findings scan once at start, not only at the end)."""
+        super().__init__()
+        self.session = session
+        self.thresholds = thresholds or Thresholds()
+        self.findings = LiveFindings(self.thresholds)
+        self.full_scan = full_scan
+        self.src_dir = src_dir  # the program's Go source, for the escape hints
+        self.http = http  # where it serves net/http/pprof, to rank them
+        self._scanned_at_end = False
+        self._scanned_generation = 0
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        if not self.session.started:
+            self.run_source()
+        self.set_interval(0.5, self._check_scan)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # stop the child and restore the terminal
+            try:
+                loop.add_signal_handler(sig, self.action_quit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    @work(thread=True, exclusive=True, group="source", exit_on_error=False)
+    def run_source(self) -> None:
+        self.session.run()
+
+    @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
+    def scan_findings(self) -> None:
+        """Every window of every run: the findings a report would show."""
+        session = self.session
+        with session.lock:  # a live model is still growing: scan a still picture
+            found = evaluate(session.model, self.thresholds, full=True)
+        self.call_from_thread(self._full_findings, found)
+
+    def _full_findings(self, found: list) -> None:  # type: ignore[type-arg]
+        with self.session.lock:
+            self.findings.set_full(found)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.invalidate()  # its next tick redraws, whichever screen is on top
+
+    def _check_scan(self) -> None:
+        """Run the full scan when a whole file has been loaded (the session
+        swapped its model in) and again when the input ends."""
+        session = self.session
+        if self.full_scan and session.generation != self._scanned_generation and session.loading is None:
+            self._scanned_generation = session.generation
+            with session.lock:
+                self.findings.forget()  # what the tail model saw does not hold for the whole file
+            self.scan_findings()
+        elif session.ended is not None and not self._scanned_at_end:
+            self._scanned_at_end = True
+            self.scan_findings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10,
+                        markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key's action is also in the command palette, by name."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            from tui.ui.widgets.escapes import EscapePanel
+
+            panel = screen.query_one(EscapePanel)
+            for target, bindings, where in ((screen, screen.BINDINGS, ""),
+                                            (panel, EscapePanel.BINDINGS, " (escape hints)")):
+                for binding in bindings:
+                    if not binding.description:  # type: ignore[union-attr]
+                        continue
+                    yield SystemCommand(binding.description + where,  # type: ignore[union-attr]
+                                        f"key: {binding.key}",  # type: ignore[union-attr]
+                                        _runner(target, binding.action))  # type: ignore[union-attr]
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.session.close()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+
+def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        if isinstance(target, Screen):
+            await target.run_action(action)
+            return
+        screen = target.screen
+        if isinstance(screen, MainScreen):
+            screen.action_panel(3)  # an escape-panel action: show the panel first
+        await target.run_action(action)
+
+    return run
+
+
+def run_app(session: Session, *, thresholds: Thresholds | None = None, full_scan: bool = False,
+            src_dir: str | None = None, http: str | None = None) -> int:
+    """Run the app until the user quits; stop the source and wait for it briefly."""
+    app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir, http=http)
+    # A big file is parsed by worker processes. Multiprocessing's resource
+    # tracker is started on first use with the stderr descriptor, which
+    # Textual replaces by one without a file number: start it now.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    app.run()
+    session.close()
+    session.done.wait(5.0)  # the source stops its child process before we go
+    return app.return_code or 0

@@ -1,0 +1,145 @@
+"""How much of the CPU the collector took, window by window.
+
+The ``N%`` gctrace prints is cumulative since the program started, so it
+hides a storm behind an hour of calm. This chart shows each column's own
+share instead: the cycles' GC CPU (``gc_cpu``, idle mark workers left out as
+the runtime does) weighted by how long each interval lasted, so a column
+spanning many short cycles and one long one is not skewed by cycle count.
+Bars over the ``gc-cpu-high`` thresholds take the warning and error colours.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+from tui.ui import plot
+from tui.ui.buckets import Share, WeightedBuckets, column_of, merge_shares, regroup
+from tui.analysis.thresholds import Thresholds
+from tui.ui.view import View
+from tui.ui.widgets.bars import labelled_bars
+from tui.ui.widgets.messages import CycleChosen
+
+MIN_TOP = 0.05  # the bars' full height is at least 5%: 0.3% should look small
+
+
+class GCCPUChart(Widget):
+    """Per-window GC CPU share as bars, with the current and highest share."""
+
+    DEFAULT_CSS = """
+    GCCPUChart { height: 3; }
+    GCCPUChart > .gc-cpu-chart--bar { color: $primary; }
+    GCCPUChart > .gc-cpu-chart--high { color: $warning; }
+    GCCPUChart > .gc-cpu-chart--critical { color: $error; }
+    GCCPUChart > .gc-cpu-chart--selected { background: $foreground 20%; }
+    GCCPUChart > .gc-cpu-chart--label { color: $text-muted; }
+    GCCPUChart > .gc-cpu-chart--title { text-style: bold; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "gc-cpu-chart--bar",
+        "gc-cpu-chart--high",
+        "gc-cpu-chart--critical",
+        "gc-cpu-chart--selected",
+        "gc-cpu-chart--label",
+        "gc-cpu-chart--title",
+    }
+
+    def __init__(
+        self,
+        thresholds: Thresholds | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.thresholds = thresholds or Thresholds()
+        self._shares: list[Share] = []
+        self._selected: int | None = None
+        self._following = True
+        self._cache: WeightedBuckets | None = None
+
+    @staticmethod
+    def _bar_width(width: int, height: int) -> int:
+        return width if height > 1 else max(0, width - 22)
+
+    @property
+    def capacity(self) -> int:
+        """How many cycles fit one per column at the current size."""
+        return max(1, self._bar_width(self.size.width, self.size.height))
+
+    def show(self, view: View) -> None:
+        """Copy the weighted GC CPU share of each column's rows."""
+        store = view.model.cycles
+        stop = min(view.rows.stop, view.count)
+        rows = range(min(view.rows.start, stop), stop)
+        if self._cache is None or self._cache.values is not store.gc_cpu:
+            self._cache = WeightedBuckets(store.gc_cpu, store.interval_s)
+        width = self._bar_width(self.size.width, self.size.height) or 40
+        self._shares = self._cache.over(rows, width)
+        sel = view.selected
+        self._selected = sel if sel is not None and sel in rows else None
+        self._following = view.following
+        self.refresh()
+
+    def _level_style(self, share: float, bar: bool = True) -> Style:
+        """The colour of a share: warning and error past the gc-cpu-high thresholds
+        (the findings' own comparison), else the bar colour (or plain text)."""
+        th = self.thresholds
+        if share * 100 > th.gc_cpu_high_critical_pct:
+            return self.get_component_rich_style("gc-cpu-chart--critical")
+        if share * 100 > th.gc_cpu_high_warning_pct:
+            return self.get_component_rich_style("gc-cpu-chart--high")
+        return self.get_component_rich_style("gc-cpu-chart--bar") if bar else Style()
+
+    def _label(self, shares: list[Share], sel_col: int | None, width: int) -> Text:
+        label = self.get_component_rich_style("gc-cpu-chart--label")
+        present = [s.value for s in shares if s.weight > 0]
+        # Following: the newest window; walking history: the selected one's.
+        pick = shares[sel_col] if not self._following and sel_col is not None else None
+        if pick is None:
+            pick = next((s for s in reversed(shares) if s.weight > 0), None)
+        title = self.get_component_rich_style("gc-cpu-chart--title")
+        out = Text("GC CPU " if width >= 26 else "GC ", style=title, end="")
+        out.append("now " if self._following else "sel ", style=label)
+        if pick is not None and pick.weight > 0:
+            out.append(plot.fmt_pct(pick.value), style=self._level_style(pick.value, bar=False))
+        else:
+            out.append("-", style=label)
+        out.append("  max ", style=label)
+        if present:
+            top = max(present)
+            out.append(plot.fmt_pct(top), style=self._level_style(top, bar=False))
+        else:
+            out.append("-", style=label)
+        return out
+
+    def render(self) -> Text:
+        width, height = self.size.width, self.size.height
+        if width <= 0 or height <= 0:
+            return Text()
+        bar_w = self._bar_width(width, height)
+        shares = regroup(self._shares, bar_w, merge_shares)
+        sel_col = column_of([s.first for s in shares], self._selected)
+        label = self._label(shares, sel_col, width)
+        bar_h = height - 1 if height > 1 else 1
+        values = [s.value if s.weight > 0 else None for s in shares]
+        top = max([MIN_TOP, *(v for v in values if v is not None and not math.isnan(v))])
+        rows = plot.bar_rows(values, bar_h, top)
+        sel_bg = Style(bgcolor=self.get_component_rich_style("gc-cpu-chart--selected").bgcolor)
+        styles = [self._level_style(v) if v is not None else Style() for v in values]
+        return labelled_bars(rows, styles, sel_col, sel_bg, label, height, bar_w)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        shares = regroup(self._shares, self._bar_width(self.size.width, self.size.height), merge_shares)
+        if 0 <= offset.x < len(shares):
+            self.post_message(CycleChosen(shares[offset.x].first))

@@ -1,0 +1,188 @@
+"""One row per GC cycle, drawn virtually: only the rows on screen are built.
+
+A million cycles cost nothing until they scroll into view; each visible row
+is formatted from the columns on demand (``render_line``), so a redraw is
+O(height) whatever the store holds. Columns that do not fit are dropped,
+least useful first, so the table reads at 80 columns as at 200.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from parsers.columns import FORCED, MISSING_U32
+from tui.model.cycles import CycleStore
+from tui.ui.view import View
+from tui.ui.widgets.messages import CycleChosen
+
+
+def _ms(v: float) -> str:
+    if math.isnan(v):
+        return "-"
+    return f"{v:.3f}" if v < 10 else f"{v:.1f}" if v < 1000 else f"{v:.0f}"
+
+
+def _mb(v: int) -> str:
+    return "?" if v == MISSING_U32 else str(v)
+
+
+def _cell(store: CycleStore, name: str, i: int) -> str:
+    c = store.cols
+    if name == "n":
+        return str(c.n[i])
+    if name == "t":
+        t = c.t_ms[i]
+        return "-" if t == MISSING_U32 else f"{t / 1000:.3f}" if t < 100_000 else f"{t / 1000:.0f}"
+    if name == "interval":
+        v = store.interval_s[i] * 1000
+        return "-" if math.isnan(v) else f"{v:.1f}" if v < 1000 else f"{v:.0f}"
+    if name == "stw":
+        return _ms(c.stw_ms[i])
+    if name == "mark":
+        return _ms(c.mark_ms[i])
+    if name == "assist":
+        v = store.assist_share[i]
+        return "-" if math.isnan(v) else f"{v * 100:.0f}%"
+    if name == "heap":
+        return f"{_mb(c.heap_start_mb[i])}→{_mb(c.heap_end_mb[i])}→{_mb(c.heap_live_mb[i])}"
+    if name == "goal":
+        return _mb(c.heap_goal_mb[i])
+    if name == "cpu":
+        v = store.gc_cpu[i]
+        return "-" if math.isnan(v) else f"{v * 100:.1f}"
+    if name == "forced":
+        return "F" if c.flags[i] & FORCED else ""
+    raise KeyError(name)
+
+
+# (name, header, width, priority: lower is dropped last), in display order.
+COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("n", "gc", 6, 0),
+    ("t", "@s", 7, 3),
+    ("interval", "intvl", 6, 4),
+    ("stw", "STW ms", 6, 0),
+    ("mark", "mark", 5, 5),
+    ("assist", "asst", 4, 6),
+    ("heap", "heap s→e→live", 14, 1),
+    ("goal", "goal", 5, 2),
+    ("cpu", "GC%", 5, 5),
+    ("forced", "F", 1, 7),
+)
+RIGHT = {"n", "t", "interval", "stw", "mark", "assist", "goal", "cpu"}
+
+
+@lru_cache(maxsize=16)
+def fit_columns(width: int) -> tuple[tuple[str, str, int], ...]:
+    """The columns that fit ``width`` cells, dropping the least useful first."""
+    chosen = list(COLUMNS)
+    while chosen and sum(c[2] + 1 for c in chosen) > width and len(chosen) > 1:
+        worst = max(chosen, key=lambda c: (c[3], -COLUMNS.index(c)))
+        chosen.remove(worst)
+    return tuple((name, head, w) for name, head, w, _ in chosen)
+
+
+class CycleTable(ScrollView, can_focus=False):
+    """The cycle table. The app moves the selection; the table keeps it in view."""
+
+    COMPONENT_CLASSES = {"cycle-table--header", "cycle-table--cursor", "cycle-table--long",
+                         "cycle-table--forced"}
+    DEFAULT_CSS = """
+    CycleTable { height: 1fr; overflow-x: hidden; }
+    CycleTable > .cycle-table--header { text-style: bold; color: $text-accent; }
+    CycleTable > .cycle-table--cursor { background: $accent 40%; text-style: bold; }
+    CycleTable > .cycle-table--long { color: $error; text-style: bold; }
+    CycleTable > .cycle-table--forced { color: $warning; }
+    """
+
+    def __init__(self, *, long_pause_ms: float = 10.0, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.store: CycleStore | None = None
+        self.count = 0
+        self.selected: int | None = None
+        self.long_pause_ms = long_pause_ms
+        self._styles: dict[str, Style] | None = None
+
+    def show(self, view: View) -> None:
+        self.store = view.model.cycles
+        self.count = view.count
+        self.selected = view.selected
+        self.virtual_size = Size(self.size.width, self.count + 1)
+        if self.selected is not None:
+            self._keep_in_view(self.selected)
+        self.refresh()
+
+    def _keep_in_view(self, index: int) -> None:
+        y = index + 1  # the header takes the first line
+        top = round(self.scroll_offset.y)
+        body = max(1, self.scrollable_content_region.height - 1)
+        if y - 1 < top:
+            self.scroll_to(y=y - 1, animate=False, immediate=True)
+        elif y > top + body:
+            self.scroll_to(y=y - body, animate=False, immediate=True)
+
+    def page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _style(self, name: str) -> Style:
+        """Component styles, looked up once per theme change, not per cell."""
+        if self._styles is None:
+            self._styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
+        return self._styles[name]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width  # the scrollbar is not room for a column
+        columns = fit_columns(width)
+        if y == 0:
+            return self._row_strip([(h, n) for n, h, _ in columns], columns, self._style("cycle-table--header"), width)
+        index = round(self.scroll_offset.y) + y - 1
+        store = self.store
+        if store is None or index >= self.count:
+            return Strip.blank(width, self.rich_style)
+        cells = [(_cell(store, name, index), name) for name, _, _ in columns]
+        base = self.rich_style
+        if index == self.selected:
+            base = base + self._style("cycle-table--cursor")
+        strip = self._row_strip(cells, columns, base, width, index)
+        return strip
+
+    def _row_strip(self, cells: list[tuple[str, str]], columns: tuple[tuple[str, str, int], ...],
+                   base: Style, width: int, index: int | None = None) -> Strip:
+        segments: list[Segment] = []
+        long_style = self._style("cycle-table--long")
+        forced_style = self._style("cycle-table--forced")
+        for (text, name), (_, _, w) in zip(cells, columns):
+            if len(text) > w:  # never a cut number that reads as another: mark the cut
+                text = text[: w - 1] + "…"
+            text = text.rjust(w) if name in RIGHT else text.ljust(w)
+            style = base
+            if index is not None and self.store is not None:
+                if name == "stw" and self.store.cols.stw_ms[index] >= self.long_pause_ms:
+                    style = base + long_style
+                elif name == "forced" and text.strip():
+                    style = base + forced_style
+            segments.append(Segment(text, style))
+            segments.append(Segment(" ", base))
+        used = sum(w + 1 for _, _, w in columns)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments).crop(0, width)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)  # the border above the header is not a row
+        if offset is None or offset.y <= 0:
+            return
+        index = round(self.scroll_offset.y) + offset.y - 1
+        if 0 <= index < self.count:
+            self.post_message(CycleChosen(index))

@@ -1,0 +1,89 @@
+"""The selected cycle: every field of its gctrace line, explained, and the line.
+
+Titled ``gc N`` so the user always knows which cycle they are reading. The
+raw line is the runtime's own text when gctui kept it (live sources) and a
+reconstruction from the parsed numbers otherwise (a file read in bulk),
+labelled as such.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.ui.explain import DetailRow, cycle_rows, derived_rows, reconstruct_line
+from tui.ui.view import View
+from tui.ui.widgets.text import safe_text
+
+
+class CycleDetail(VerticalScroll, can_focus=False):
+    """A scrollable panel with the selected cycle's fields."""
+
+    DEFAULT_CSS = """
+    CycleDetail { border: round $primary 50%; border-title-color: $text-accent; }
+    CycleDetail > Static { width: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.border_title = "cycle detail"
+        self._key: tuple[int, ...] | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("No cycle yet.", style="dim"), id="detail-body")
+
+    def show(self, view: View) -> None:
+        i = view.selected
+        if i is None:
+            if self._key is not None or self.border_title != "cycle detail":
+                self._key = None
+                self.border_title = "cycle detail"
+                self.query_one("#detail-body", Static).update(Text("No cycle yet.", style="dim"))
+            return
+        key = (i, view.count if i >= view.count - 2 else 0, self.scrollable_content_region.width,
+               self.size.height)  # explanations are cut to the width; a resize redoes them
+        if key == self._key:
+            return
+        self._key = key
+        store = view.model.cycles
+        cycle = store.cycle(i)
+        self.border_title = f"gc {cycle.n}"
+        self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
+        raw = view.model.raw_line(i)
+        self.query_one("#detail-body", Static).update(
+            _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
+                  self.scrollable_content_region.width))
+
+
+def _rows(rows: list[DetailRow], width: int) -> Text:
+    """Label, value, explanation: one line each, the explanation cut to fit.
+    Plain ``Text`` lines, not a ``rich.table.Table``: a table measures every
+    cell on every frame, which made this panel the slowest thing on screen."""
+    label_w = max((len(r.label) for r in rows), default=0)
+    value_w = max((len(r.value) for r in rows), default=0)
+    room = max(0, width - label_w - value_w - 2)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, row in enumerate(rows):
+        if i:
+            out.append("\n")
+        out.append(row.label.ljust(label_w), "bold")
+        out.append(" " + row.value.rjust(value_w) + " ")
+        explanation = row.explanation
+        if len(explanation) > room:
+            explanation = explanation[: max(0, room - 1)] + "…" if room else ""
+        out.append(explanation, "dim")
+    return out
+
+
+def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebuilt: str,
+          width: int) -> RenderableType:
+    if raw is not None:
+        parts: list[RenderableType] = [safe_text(raw, "italic")]
+    else:
+        parts = [Text(rebuilt, style="italic"), Text("(line rebuilt from the parsed numbers)", style="dim")]
+    # What gctui derives first: the printed fields are all in the raw line above.
+    parts += [Text("derived by gctui", style="bold underline"), _rows(derived, width),
+              Text("the line, field by field", style="bold underline"), _rows(line, width)]
+    return Group(*parts)

@@ -1,0 +1,80 @@
+"""The two header lines: what is watched and how it is going.
+
+Line one names the program and its settings (Go version, GOMAXPROCS, GOGC,
+GOMEMLIMIT) when known; line two the state of the source, cycles so far,
+lines per second and whether the view follows the newest cycle.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.units import format_bytes
+from tui.ui.view import View
+from tui.ui.widgets.text import visible
+
+
+class StatusBar(Widget):
+    """Header: watched program, settings, state, counts."""
+
+    COMPONENT_CLASSES = {"status--name", "status--state", "status--ended", "status--paused"}
+    DEFAULT_CSS = """
+    StatusBar { height: 2; background: $panel; padding: 0 1; }
+    StatusBar > .status--name { text-style: bold; color: $text-accent; }
+    StatusBar > .status--state { text-style: bold; color: $success; }
+    StatusBar > .status--ended { text-style: bold; color: $warning; }
+    StatusBar > .status--paused { text-style: bold; color: $warning; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._lines: tuple[Text, Text] = (Text("gctui"), Text(""))
+
+    def show(self, view: View, *, state: str, lines_per_s: float) -> None:
+        model = view.model
+        env = model.env
+        name = self.get_component_rich_style("status--name")
+        first = Text.assemble(("gctui ", name), visible(env.description or "?"))
+        settings = []
+        if env.pid:
+            settings.append(f"PID {env.pid}")
+        if env.go_version:
+            settings.append(env.go_version)
+        procs = env.gomaxprocs
+        if procs is None and view.count:
+            procs = model.cycles.cols.procs[view.count - 1]
+        if procs:
+            settings.append(f"GOMAXPROCS {procs}")
+        if env.gogc:
+            settings.append(f"GOGC {env.gogc}")
+        if env.gomemlimit_b:
+            settings.append(f"GOMEMLIMIT {format_bytes(env.gomemlimit_b)}")
+        if settings:
+            first.append("  ·  " + "  ".join(settings), style="dim")
+        ended = state.startswith(("ended", "failed"))
+        state_style = self.get_component_rich_style("status--ended" if ended else "status--state")
+        second = Text.assemble((state, state_style))
+        if not view.following and view.count:
+            second.append("  paused", self.get_component_rich_style("status--paused"))
+            second.append(" (f follows)", style="dim")
+        elif view.count and not ended:
+            second.append("  following", style="dim")
+        second.append(f"   {view.count:,} cycles")
+        segments = len(model.segments)
+        if segments > 1:
+            second.append(f" in {segments} runs")
+        second.append(f"   {model.lines:,} lines")
+        if lines_per_s >= 0.5 and not ended:
+            second.append(f" ({lines_per_s:,.0f}/s)", style="dim")
+        if model.malformed:
+            second.append(f"   {len(model.malformed)} unparsed", style="dim")
+        self._lines = (first, second)
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(1, self.content_size.width)
+        first, second = (line.copy() for line in self._lines)
+        for line in (first, second):  # one row each: cut, never wrap into the next
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join([first, second])
