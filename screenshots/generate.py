@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from tui.ui.app import GCTuiApp  # noqa: E402
 from tui.demo.replay import bundled_capture  # noqa: E402
-from tui.ingest.session import Session  # noqa: E402
+from tui.ingest.runner import Runner  # noqa: E402
 from tui.sources.follow import FileSource  # noqa: E402
 
 SIZE = (120, 40)
@@ -34,7 +34,7 @@ SHOTS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 async def shoot(name: str, keys: tuple[str, ...]) -> None:
-    session = Session(FileSource(str(bundled_capture()), follow=False), kind="file")
+    session = Runner(FileSource(str(bundled_capture()), follow=False), kind="file")
     session.model.env.description = "gctui demo capture (story.log.gz)"
     app = GCTuiApp(session, src_dir=str(DEMO_SRC))
     async with app.run_test(size=SIZE) as pilot:

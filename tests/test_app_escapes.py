@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.ui.app import GCTuiApp
-from tui.ingest.session import Session
+from tui.ingest.runner import Runner
 from tui.sources.process import ProcessSource
 from tui.ui.widgets.escapes import EscapePanel
 from tui.ui.widgets.findings_panel import FindingsPanel
@@ -29,7 +29,7 @@ async def test_live_heap_growing_to_the_leaking_line_in_two_keys(go_build, monke
     monkeypatch.chdir(ALLOCSITES)  # where a user runs it: the escape panel finds the source here
     binary = go_build("allocsites")
     source = ProcessSource([os.fspath(binary), "-duration", "40s", "-leak", "32768"], schedtrace_ms=500)
-    app = GCTuiApp(Session(source, kind="process"))
+    app = GCTuiApp(Runner(source, kind="process"))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         findings = screen.query_one(FindingsPanel)

@@ -14,7 +14,7 @@ import pytest
 
 from tui.ui.app import GCTuiApp
 from tui.ui.screens.main import MainScreen
-from tui.ingest.session import Session
+from tui.ingest.runner import Runner
 from tui.sources.process import ProcessSource
 from tui.ui.widgets.detail import CycleDetail
 
@@ -25,7 +25,7 @@ async def test_a_gc_storm_is_followed_live_and_keys_still_work(go_build, monkeyp
     monkeypatch.setenv("GOGC", "10")
     binary = go_build("hotloop")
     source = ProcessSource([os.fspath(binary), "-duration", "3s"], schedtrace_ms=200)
-    app = GCTuiApp(Session(source, kind="process"))
+    app = GCTuiApp(Runner(source, kind="process"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(1.5)
         screen = app.screen

@@ -35,7 +35,8 @@ REQUIRED = {
     "heap_goal_mb", "heap_peak_mb", "goroutines", "findings",
 }
 KINDS = {
-    "gc", "sched", "scavenger", "pacer", "gc_forced", "runtime", "crash", "output", "malformed", "segment",
+    "gc", "sched", "sched_detail", "scavenger", "pacer", "gc_forced", "runtime", "crash", "output",
+    "malformed", "segment",
 }
 NO_TRACE = "no Go runtime trace found in this input"
 SWEEP = {

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tui.analysis.compare import METRICS, compare, render_compare
-from tui.ingest.loading import load
+from tui.ingest.runner import load
 from tui.model import Model
 from tui.analysis.report import summarize
 

@@ -13,7 +13,8 @@ import pytest
 from tui.demo.replay import ReplaySource, bundled_capture
 from tui.ingest.feed import Feeder
 from tui.analysis.findings import evaluate
-from tui.ingest.headless import Headless
+from tui.cli.headless import run_headless
+from tui.ingest.runner import Runner
 from tui.model import Model
 from tui.sources.base import Ended, SourceError
 
@@ -66,6 +67,6 @@ def test_bad_captures_are_one_line_errors(tmp_path: Path) -> None:
 
 def test_headless_demo_report() -> None:
     out = io.StringIO()
-    Headless(ReplaySource(speed=1e9), report=True, as_json=True, out=out).run()
+    run_headless(Runner(ReplaySource(speed=1e9), kind="demo"), report=True, as_json=True, out=out)
     summary = json.loads(out.getvalue())
     assert summary["goroutines"]["max"] > 1000 and summary["ended"]["exit_status"] == 0

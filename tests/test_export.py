@@ -12,13 +12,14 @@ import pytest
 
 from kit import model_of
 from tui.cli.export import CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
-from tui.ingest.loading import load
+from tui.ingest.runner import load
 from tui.model import Model
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 ALL_SAMPLES = sorted(p for p in SAMPLES.rglob("*") if p.is_file())
 KINDS = {
-    "gc", "sched", "scavenger", "pacer", "gc_forced", "runtime", "crash", "output", "malformed", "segment",
+    "gc", "sched", "sched_detail", "scavenger", "pacer", "gc_forced", "runtime", "crash", "output",
+    "malformed", "segment",
 }
 
 A = (
@@ -44,7 +45,7 @@ def jsonl(model: Model) -> list[dict[str, object]]:
 
 def stored_events(model: Model) -> int:
     """Everything the model keeps that the export should write."""
-    lists = (model.sched, model.scavenger, model.pacer, model.gc_forced, model.notes,
+    lists = (model.sched, model.sched_detail, model.scavenger, model.pacer, model.gc_forced, model.notes,
              model.output, model.crashes, model.malformed)
     return len(model.cycles) + sum(map(len, lists)) + len(model.segments) - 1
 

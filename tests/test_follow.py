@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from parsers.columns import COLUMNS
-from tui.ingest.bulkload import parse_path
+from parsers.bulk import parse_chunks
 from tui.model.cycles import DERIVED
 from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, Item, Notice, Restart, SourceError
-from tui.ingest.bigfile import TailFirstLoader, continue_feeder, tail_first_wanted
+from tui.ingest.wholefile import WholeFile
 from tui.sources.follow import FileSource
 
 GC = (
@@ -307,21 +307,22 @@ def _same(a: array, b: array) -> bool:  # type: ignore[type-arg]
 def test_tail_first_then_the_whole_file_then_follow(tmp_path: Path) -> None:
     path = tmp_path / "big.log"
     _gen_log().generate(path, 12 << 20, 7)  # type: ignore[attr-defined]
-    whole = path.stat().st_size
+    whole_size = path.stat().st_size
     with open(path, "ab") as w:
         w.write(b"gc 999999 @")  # a line being written while the file is opened
-    assert tail_first_wanted(path, threshold=8 << 20) and not tail_first_wanted(path)
     progress: list[tuple[int, int]] = []
-    with TailFirstLoader(path, tail_bytes=2 << 20, part_bytes=3 << 20, workers=2) as loader:
-        assert loader.end_offset == whole  # the half line is left to the follower
-        tail = loader.tail_model()
-        full = loader.full_model(progress=lambda done, total: progress.append((done, total)))
-        want = parse_path(path, workers=2, min_split=0)  # reads the half line too
-        follower = loader.follow_source(follow=False)
+    fd = os.open(path, os.O_RDONLY)
+    whole = WholeFile(fd, str(path), workers=2, part_bytes=3 << 20, min_split=0)
+    assert whole.end_offset == whole_size  # the half line is left to the follower
+    tail = Model()
+    tail.apply_bulk(whole.tail())
+    result = whole.parse(progress=lambda done, total: progress.append((done, total)))
+    full = Model()
+    full.apply_bulk(result)
+    want = parse_chunks([path.read_bytes()])  # reads the half line too
     # The tail: the newest cycles, exactly as the full parse has them.
     k = len(tail.cycles)
     assert 10_000 < k < len(full.cycles)
-    assert loader.tail_start is not None and whole - loader.tail_start <= 2 << 20
     shift = full.cycles.cols.line_no[-k] - tail.cycles.cols.line_no[0]
     for name in COLUMNS:
         got, expect = getattr(tail.cycles.cols, name), getattr(full.cycles.cols, name)[-k:]
@@ -331,20 +332,19 @@ def test_tail_first_then_the_whole_file_then_follow(tmp_path: Path) -> None:
             assert _same(got, expect), name
     for name in DERIVED:  # the first tail row has no predecessor to derive from
         assert _same(getattr(tail.cycles, name)[1:], getattr(full.cycles, name)[-k + 1 :]), name
-    assert tail.segments[0].reason.startswith("the last 2.0 MiB")
-    # The whole: what parse_path gives, but for the half line it read.
-    result = loader.full_result
-    assert result is not None
+    # The whole: what one sequential parse gives, but for the half line it read.
     assert result.lines == want.lines - 1 and result.cycles == want.cycles
     for a, b in zip(result.columns.arrays(), want.columns.arrays()):
         assert _same(a, b)
     assert result.events == want.events[: len(result.events)]
-    assert progress[-1] == (whole, whole) and len(progress) == 4
+    assert progress[-1] == (whole_size, whole_size) and len(progress) == 4
     assert [d for d, _ in progress] == sorted(d for d, _ in progress)
-    # Then following: line numbers and counts carry on from the whole.
+    # Then following, on the same descriptor: line numbers and counts carry on.
+    follower = FileSource(path, follow=False, offset=whole.end_offset, identity=whole.identity, fd=fd)
     with open(path, "ab") as w:
         w.write(b"1.000s 1%: " + gc(1)[len("gc 1 @1.000s 1%: ") :] + gc(2))  # ends gc 999999 ...
-    feeder = continue_feeder(full, result)
+    feeder = Feeder(full)
+    feeder.resume(result)
     follower.run(feeder.feed, threading.Event())
     assert full.lines == result.lines + 2
     assert sum(full.line_counts.values()) == full.lines

@@ -7,7 +7,8 @@ import json
 import threading
 from pathlib import Path
 
-from tui.ingest.headless import Headless
+from tui.cli.headless import run_headless
+from tui.ingest.runner import Runner
 from tui.sources.base import Chunk, Emit, Ended
 
 SAMPLE = Path(__file__).parent / "data/samples/go1.19/gctrace1_schedtrace200.stderr.txt"
@@ -34,7 +35,7 @@ class BytesSource:
 
 def test_jsonl_streams_every_event_and_the_end() -> None:
     out = io.StringIO()
-    status = Headless(BytesSource(SAMPLE.read_bytes()), jsonl=True, out=out).run()
+    status = run_headless(Runner(BytesSource(SAMPLE.read_bytes())), jsonl=True, out=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert status == 0
     kinds = [r["kind"] for r in rows]
@@ -47,7 +48,7 @@ def test_jsonl_streams_every_event_and_the_end() -> None:
 
 def test_report_json_at_the_end() -> None:
     out = io.StringIO()
-    Headless(BytesSource(SAMPLE.read_bytes()), report=True, as_json=True, out=out).run()
+    run_headless(Runner(BytesSource(SAMPLE.read_bytes())), report=True, as_json=True, out=out)
     summary = json.loads(out.getvalue())
     assert summary["cycles"]["count"] == 307 and summary["lines"]["total"] == 322
     assert summary["ended"]["exit_status"] == 3
@@ -55,10 +56,11 @@ def test_report_json_at_the_end() -> None:
 
 def test_a_stop_from_outside_flushes_and_exits_zero() -> None:
     out = io.StringIO()
-    session = Headless(BytesSource(SAMPLE.read_bytes(), stop_after=1), report=True, out=out)
-    timer = threading.Timer(0.5, session.stop.set)
+    runner = Runner(BytesSource(SAMPLE.read_bytes(), stop_after=1))
+    timer = threading.Timer(0.5, runner.close)
     timer.start()
-    assert session.run() == 0
+    assert run_headless(runner, report=True, jsonl=True, out=out) == 0
+    assert '{"kind":"end","reason":"stopped"' in out.getvalue()
     assert "GC cycles      307" in out.getvalue()
 
 
@@ -66,6 +68,6 @@ def test_jsonl_keeps_file_order_within_a_batch() -> None:
     gc = ("gc 1 @0.001s 1%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4->0 MB, 5 MB goal, "
           "0 MB stacks, 0 MB globals, 4 P")
     out = io.StringIO()
-    Headless(BytesSource(f"hello\n{gc}\nworld\n".encode()), jsonl=True, out=out).run()
+    run_headless(Runner(BytesSource(f"hello\n{gc}\nworld\n".encode())), jsonl=True, out=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(r["kind"], r.get("line_no")) for r in rows[:-1]] == [("output", 1), ("gc", 2), ("output", 3)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui.ingest import linefile
-from tui.ingest.linefile import LineFile
+from tui.ingest.linefile import LineIndex
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def test_every_line_reads_back(tmp_path: Path) -> None:
     lines = [f"line {i} " + "x" * (i % 37) for i in range(1, 500)]
     path = tmp_path / "log"
     path.write_bytes(("\n".join(lines) + "\n").encode())
-    lf = LineFile(path)
+    lf = LineIndex(path)
     for n in (1, 2, 63, 64, 65, 250, 499):
         assert lf.line(n) == lines[n - 1]
     assert lf.line(0) is None and lf.line(500) is None
@@ -28,7 +28,7 @@ def test_every_line_reads_back(tmp_path: Path) -> None:
 def test_a_growing_file_and_a_line_still_being_written(tmp_path: Path) -> None:
     path = tmp_path / "log"
     path.write_bytes(b"a\r\nb\npartial")
-    lf = LineFile(path)
+    lf = LineIndex(path)
     assert lf.line(1) == "a" and lf.line(2) == "b"
     assert lf.line(3) is None  # no newline yet
     with open(path, "ab") as f:
@@ -39,6 +39,6 @@ def test_a_growing_file_and_a_line_still_being_written(tmp_path: Path) -> None:
 def test_a_vanished_file_is_none_not_an_error(tmp_path: Path) -> None:
     path = tmp_path / "log"
     path.write_bytes(b"a\nb\n")
-    lf = LineFile(path)
+    lf = LineIndex(path)
     path.unlink()
     assert lf.line(1) is None

@@ -12,7 +12,7 @@ import pytest
 from parsers.events import LINE_KINDS
 from kit import model_of
 from tui.model.cycles import percentile
-from tui.ingest.loading import load
+from tui.ingest.runner import load
 from tui.model import Model
 from tui.analysis.report import render_text, summarize
 

@@ -12,14 +12,14 @@ from tui.ui.app import GCTuiApp
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import Prompt
 from tui.demo.replay import bundled_capture
-from tui.ingest.session import Session
+from tui.ingest.runner import Runner
 from tui.sources.follow import FileSource
 
 SIZE = (120, 40)
 
 
 def demo_app() -> GCTuiApp:
-    session = Session(FileSource(str(bundled_capture()), follow=False), kind="file")
+    session = Runner(FileSource(str(bundled_capture()), follow=False), kind="file")
     session.model.env.description = "story.log.gz"  # not the checkout's path: the same picture anywhere
     return GCTuiApp(session)
 

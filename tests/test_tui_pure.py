@@ -12,7 +12,7 @@ from kit import model_of
 from tui.ui.explain import FIELDS, cycle_rows, derived_rows, reconstruct_line
 from tui.analysis.live_findings import LiveFindings
 from tui.model.rawlines import BLOCK, RawLines
-from tui.ingest.session import Session
+from tui.ingest.runner import Runner
 from tui.sources.base import Chunk, Ended, Emit
 from tui.ui.widgets.text import visible
 
@@ -110,7 +110,7 @@ class _Lines:
 
 
 def test_session_parses_on_the_source_thread_and_ends() -> None:
-    session = Session(_Lines((LINE + "\nhello [bold]\n").encode()), kind="file")
+    session = Runner(_Lines((LINE + "\nhello [bold]\n").encode()), kind="file")
     assert session.state() == "waiting"
     thread = threading.Thread(target=session.run)
     thread.start()
@@ -128,7 +128,7 @@ def test_session_turns_a_failing_source_into_a_message() -> None:
         def run(self, emit: Emit, stop: threading.Event) -> None:
             raise OSError("gctui: cannot read broken: permission denied")
 
-    session = Session(Broken(), kind="file")
+    session = Runner(Broken(), kind="file")
     session.run()
     assert session.state() == "failed"
     assert session.error == "gctui: cannot read broken: permission denied"

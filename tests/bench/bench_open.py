@@ -5,9 +5,9 @@ following costs.
     python tests/bench/bench_open.py [--big FILE] [--small FILE] [--skip-full]
 
 1. **First screen**: a fresh ``python`` process imports gctui, makes a
-   :class:`TailFirstLoader` and builds the tail model; timed from the
+   :class:`~tui.ingest.wholefile.WholeFile` and builds the tail model; timed from the
    process start (interpreter start-up included) for the 1 GiB and 1 MiB logs.
-2. **Full load**: :meth:`TailFirstLoader.full_model` on the 1 GiB log in
+2. **Full load**: :meth:`~tui.ingest.wholefile.WholeFile.parse` on the 1 GiB log in
    another process: wall, CPU (with its workers), when each range arrived,
    the model build after the parse, peak RSS.
 3. **Quiet file**: CPU a :class:`FileSource` burns following a file nobody
@@ -76,14 +76,19 @@ def _rss_now_mib() -> float:
 def child_tail(path: str) -> None:
     """In a fresh process: import, make the loader, build the tail model."""
     t0 = time.perf_counter()
-    from tui.ingest.bigfile import TailFirstLoader
+    from tui.ingest.inputs import open_input
+    from tui.ingest.wholefile import WholeFile
+    from tui.model import Model
 
     t1 = time.perf_counter()
-    with TailFirstLoader(path) as loader:
-        model = loader.tail_model()
+    with open_input(path) as log:
+        assert log.fd is not None
+        whole = WholeFile(log.fd, path)
+        model = Model()
+        model.apply_bulk(whole.tail())
         t2 = time.perf_counter()
         print(json.dumps({"import_s": t1 - t0, "tail_s": t2 - t1, "cycles": len(model.cycles),
-                          "bytes": loader.end_offset - (loader.tail_start or 0)}), flush=True)
+                          "bytes": min(whole.end_offset, 6 << 20)}), flush=True)
 
 
 class _Family:
@@ -122,23 +127,26 @@ class _Family:
 
 def child_full(path: str, workers: int, compare: bool) -> None:
     """In a fresh process: the whole file, with progress times; or, with
-    ``compare``, ``parse_path`` and ``apply_bulk`` for reference."""
+    ``compare``, what ``gctui report`` reads it with (:func:`tui.ingest.runner.load`)."""
+    from tui.ingest.inputs import open_input
+    from tui.ingest.wholefile import WholeFile
     from tui.model import Model
-    from tui.ingest.bigfile import TailFirstLoader
 
     steps: list[tuple[float, int, int]] = []
     family = _Family()
     start = time.perf_counter()
     if compare:
-        from tui.ingest.bulkload import parse_path
+        from tui.ingest.runner import load
 
-        result = parse_path(path, workers=workers)
+        model = load(path)
         steps.append((time.perf_counter() - start, 1, 1))
-        model = Model()
-        model.apply_bulk(result)
     else:
-        with TailFirstLoader(path, workers=workers) as loader:
-            model = loader.full_model(progress=lambda d, t: steps.append((time.perf_counter() - start, d, t)))
+        with open_input(path) as log:
+            assert log.fd is not None
+            whole = WholeFile(log.fd, path, workers=workers)
+            result = whole.parse(progress=lambda d, t: steps.append((time.perf_counter() - start, d, t)))
+            model = Model()
+            model.apply_bulk(result)
     wall = time.perf_counter() - start
     cpu, worker_rss = family.close()
     print(json.dumps({
@@ -306,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet-s", type=float, default=10.0, help="length of the quiet-file run")
     ap.add_argument("--skip-full", action="store_true", help="skip the full load of --big")
     ap.add_argument("--compare", action="store_true",
-                    help="also time tui.ingest.bulkload.parse_path + Model.apply_bulk on --big, for reference")
+                    help="also time tui.ingest.runner.load (what gctui report reads with) on --big, for reference")
     ap.add_argument("--child-tail", help=argparse.SUPPRESS)
     ap.add_argument("--child-full", help=argparse.SUPPRESS)
     ap.add_argument("--child-writer", help=argparse.SUPPRESS)
@@ -354,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = [] if args.skip_full else [False] + ([True] if args.compare else [])
     for compare in runs:
-        what = "tui.ingest.bulkload.parse_path + Model.apply_bulk" if compare else "TailFirstLoader.full_model"
+        what = "tui.ingest.runner.load" if compare else "WholeFile.parse + Model.apply_bulk"
         print(f"\nfull load of {args.big.name} ({what}, workers={args.workers})", flush=True)
         print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         f = full_load(args.big, args.workers, compare)

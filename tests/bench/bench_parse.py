@@ -7,7 +7,7 @@ Generates the log with ``gen_log.py`` when it is missing (into
 ``--out-dir``: ``$GCTUI_BENCH_OUT``, else ``gctui-bench`` in the temporary
 directory, outside the repository), builds ``goref`` (bufio.Scanner + one regexp, the way
 gcvis and gcscope read gctrace) and times it, best of two runs, then times
-``tui.ingest.bulkload.parse_path`` over the same file and prints both side by side.
+the whole-file loader (``tui.ingest.wholefile``) over the same file and prints both side by side.
 Run by hand; it is not part of the test suite. See README.md in this folder.
 """
 
@@ -120,27 +120,27 @@ def run_go(path: Path, runs: int) -> Run:
 
 
 def run_gctui(path: Path, workers: int) -> Run:
-    """Time ``tui.ingest.bulkload.parse_path`` once over the file."""
+    """Time the whole-file loader (``WholeFile.parse``) once over the file."""
     result = Run("gctui")
     try:
-        from tui.ingest.bulkload import parse_path
-    except ImportError as exc:
-        result.note = (f"tui.ingest.bulkload.parse_path is not importable yet "
-                       f"({type(exc).__name__}: {exc}); only the Go reference was run")
-        return result
+        from tui.ingest.wholefile import WholeFile
     except Exception as exc:  # a module mid-edit: report it, keep the Go numbers
-        result.note = f"importing tui.ingest.bulkload failed: {type(exc).__name__}: {exc}"
+        result.note = f"importing tui.ingest.wholefile failed: {type(exc).__name__}: {exc}"
         return result
     self0, kids0 = _cpu_now()
     start = time.perf_counter()
     try:
-        parsed = parse_path(str(path), workers=workers)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            parsed = WholeFile(fd, str(path), workers=workers).parse()
+        finally:
+            os.close(fd)
         wall = time.perf_counter() - start
         self1, kids1 = _cpu_now()
         nbytes = parsed.columns.nbytes()
         result.lines, result.cycles = parsed.lines, parsed.cycles
     except Exception as exc:
-        result.note = f"parse_path failed: {type(exc).__name__}: {exc}"
+        result.note = f"WholeFile.parse failed: {type(exc).__name__}: {exc}"
         return result
     result.wall_s, result.cpu_s = wall, (self1 - self0) + (kids1 - kids0)
     result.extra = {
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=gen_log.DEFAULT_SEED)
     ap.add_argument("--out-dir", type=Path, default=OUT_DIR,
                     help=f"where generated logs are kept (default $GCTUI_BENCH_OUT or {OUT_DIR})")
-    ap.add_argument("--workers", type=int, default=2, help="workers for parse_path (default 2)")
+    ap.add_argument("--workers", type=int, default=2, help="worker processes for the whole-file load (default 2)")
     ap.add_argument("--go-runs", type=int, default=2, help="Go runs, best kept (default 2)")
     ap.add_argument("--no-go", action="store_true", help="skip the Go reference")
     ap.add_argument("--check", action="store_true",

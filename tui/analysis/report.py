@@ -41,7 +41,7 @@ def summarize(
     """The report of ``model`` as a JSON-ready dict (see the module docstring).
 
     ``source`` names the input in the report; by default the model's own
-    ``env.description`` (set by :func:`tui.ingest.loading.load`).
+    ``env.description`` (set by :func:`tui.ingest.runner.load`).
     """
     store = model.cycles
     c = store.cols

@@ -17,7 +17,8 @@ import os
 import sys
 from typing import Any, Callable, TextIO
 
-from tui.ingest.loading import SourceError, load
+from tui.ingest.runner import load
+from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
 
 USAGE_ERROR = 2

@@ -3,9 +3,11 @@
 ``export_jsonl`` writes every stored event as one JSON object per line, in
 file order, each with a ``kind`` (the names of ``parsers.events``: ``gc``,
 ``sched``, ``scavenger``, ``pacer``, ``gc_forced``, ``runtime``, ``crash``,
-``output``, ``malformed``, plus ``segment`` where a run restarts).
-``sched_detail`` lines are not written one by one: the model folds them into
-their ``sched`` snapshot (``goroutines``, ``g_by_status``, ...).
+``output``, ``malformed``, ``sched_detail``, plus ``segment`` where a run
+restarts), then the samples gctui took of a live program (``process``,
+``expvar``, ``pprof_goroutine``). ``--jsonl`` (:mod:`tui.cli.jsonl`)
+builds its objects here too, so both write the same kinds with the same
+fields.
 ``export_csv`` writes one row per GC cycle with a header, missing values as
 empty cells, so ``pandas.read_csv`` reads it with no options.
 
@@ -24,7 +26,9 @@ from operator import mul, truediv
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from parsers.columns import ERAS, FORCED, LEAK_CHECK, MISSING_U8, MISSING_U16, MISSING_U32
+from parsers.events import Segment
 from tui.model import Model
+from tui.sources.samples import HTTPSample, ProcessSample
 
 # Columns of a cycle row, in the order they are written; line_no and the
 # era come from the raw columns too. Derived columns are named as in CycleStore.
@@ -147,7 +151,24 @@ def export_jsonl(model: Model, out: TextIO) -> int:
     for _, _, text in heapq.merge(_cycle_lines(model), _event_lines(model), key=_order):
         write(text)
         written += 1
+    dumps = _COMPACT.encode
+    for sample in [*model.process, *model.http]:
+        for obj in sample_objects(sample):
+            write(dumps(obj) + "\n")
+            written += 1
     return written
+
+
+def sample_objects(sample: ProcessSample | HTTPSample) -> list[dict[str, Any]]:
+    """What gctui sampled of the program: one ``process`` object, or an
+    ``expvar`` and/or a ``pprof_goroutine`` object for one HTTP poll."""
+    when = {"wall_time": sample.wall_time, "t_s": sample.t_s}
+    if isinstance(sample, ProcessSample):
+        obj: dict[str, Any] = {"kind": "process", **when}
+        obj.update((f.name, getattr(sample, f.name)) for f in dataclasses.fields(sample)
+                   if f.name not in when)
+        return [obj]
+    return [{**event_object(e), **when} for e in (sample.expvar, sample.goroutines) if e is not None]
 
 
 def export_csv(model: Model, out: TextIO) -> int:
@@ -189,13 +210,14 @@ def _event_lines(model: Model) -> Iterator[tuple[int, int, str]]:
     """The model's other events as JSON text, merged by line."""
     dumps = _COMPACT.encode
     # Segment 0 is the start of input, not an event; a boundary sorts before its line's record.
-    segments = ({"kind": "segment", "index": s.index, "line_no": s.line_no, "reason": s.reason}
+    segments = (event_object(Segment(line_no=s.line_no, index=s.index, reason=s.reason,
+                                     previous=s.previous, current=s.current))
                 for s in model.segments if s.index)
     streams: list[Iterator[tuple[int, int, str]]] = [
         ((s["line_no"], 0, dumps(s) + "\n") for s in segments)
     ]
-    for events in (model.sched, model.scavenger, model.pacer, model.gc_forced, model.notes,
-                   model.output, model.crashes, model.malformed):
+    for events in (model.sched, model.sched_detail, model.scavenger, model.pacer, model.gc_forced,
+                   model.notes, model.output, model.crashes, model.malformed):
         # Nearly sorted already (timsort makes that one pass), but not quite:
         # a record given up as malformed is released after lines that followed it.
         ordered = sorted(events, key=_line_no)

@@ -1,7 +1,7 @@
 """What ``gctui run``, ``attach``, ``open``/``FILE``/``-`` and ``demo`` do.
 
 Each builds a source from its arguments and runs it. With ``--jsonl`` or
-``--report`` the session is headless (:mod:`tui.ingest.headless`); otherwise the
+``--report`` the session is headless (:mod:`tui.cli.headless`); otherwise the
 terminal UI (:mod:`tui.ui.app`) follows it, or with ``--plain`` (or no terminal)
 the text view of :mod:`tui.cli.plain`.
 Errors the user can fix are one line on stderr and exit status 2.
@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from pathlib import Path
 
 from tui.cli.commands import one_line_errors
-from tui.ingest.feed import Feeder
-from tui.sources.base import Source, SourceError
+from tui.ingest.runner import Runner
+from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
 
 
@@ -41,30 +40,29 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def _session(source: Source, args: argparse.Namespace, feeder: Feeder | None = None, *,
-             kind: str = "process", loader: object = None) -> int:
+def _session(runner: Runner, args: argparse.Namespace) -> int:
+    """Hand the runner to the front end the arguments ask for."""
     thresholds = Thresholds.from_overrides(getattr(args, "threshold", []) or [])
     if _wants_app(args):
         from tui.ui.app import run_app
-        from tui.ingest.session import Session
 
-        session = Session(source, kind=kind, feeder=feeder, loader=loader,  # type: ignore[arg-type]
-                          follow=not getattr(args, "no_follow", False))
+        runner.tail_first = True
         src_dir = getattr(args, "src", None)
-        if kind == "demo" and src_dir is None:
+        if runner.kind == "demo" and src_dir is None:
             from tui.demo.record import DEMO_DIR
 
             src_dir = str(DEMO_DIR)  # the demo program's own source ships with gctui
-        return run_app(session, thresholds=thresholds, full_scan=loader is not None or kind == "loaded",
+        return run_app(runner, thresholds=thresholds, full_scan=runner.kind in ("file", "loaded"),
                        src_dir=src_dir, http=getattr(args, "http", None))
     if args.jsonl or args.report:
-        from tui.ingest.headless import Headless
+        from tui.cli.headless import run_headless
 
-        return Headless(source, jsonl=args.jsonl, report=args.report, as_json=args.json,
-                        thresholds=thresholds, feeder=feeder).run()
+        return run_headless(runner, jsonl=args.jsonl, report=args.report, as_json=args.json,
+                            thresholds=thresholds)
     from tui.cli.plain import PlainView
 
-    return PlainView(source, thresholds=thresholds, feeder=feeder).run()
+    runner.tail_first = True
+    return PlainView(runner, thresholds=thresholds).run()
 
 
 @one_line_errors
@@ -82,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         pacertrace=args.pacertrace,
         stdin_path=args.stdin,
     )
-    return _session(source, args, kind="process")
+    return _session(Runner(source, kind="process"), args)
 
 
 @one_line_errors
@@ -90,52 +88,29 @@ def attach(args: argparse.Namespace) -> int:
     from tui.sources.attach import AttachSource
 
     source = AttachSource(args.pid, http=args.http, log=args.log, from_start=args.from_start)
-    return _session(source, args, kind="attach")
+    return _session(Runner(source, kind="attach"), args)
 
 
 @one_line_errors
 def open_(args: argparse.Namespace) -> int:
-    if args.file == "-":
-        from tui.sources.stdin import PipeSource
+    """``gctui FILE``, ``gctui -``: one open for every kind of input."""
+    from tui.ingest.inputs import open_input
 
-        if sys.stdin is None:
-            raise SourceError("gctui: no standard input to read")
-        if _isatty(sys.stdin):
+    follow = not args.no_follow
+    if args.file == "-":
+        if sys.stdin is not None and _isatty(sys.stdin):
             raise SourceError("gctui: - reads a log from a pipe (kubectl logs -f pod | gctui -), "
                               "but standard input is the terminal")
+        log = open_input("-")
         if _wants_app(args, keys_from_tty=True):
             data = _keyboard_from_tty()
-            if data is not None:
-                return _session(PipeSource(data), args, kind="pipe")
-            args.plain = True  # no terminal to read keys from: the text view
-        return _session(PipeSource(sys.stdin.buffer), args, kind="pipe")
-    from tui.sources.files import check_source, is_gzip
-    from tui.sources.follow import FileSource
-
-    if args.wait:
-        return _session(FileSource(args.file, follow=not args.no_follow, wait=True), args, kind="file")
-    st = check_source(args.file)  # a missing file is an error now, not after the banner
-    with open(args.file, "rb") as f:
-        compressed = is_gzip(f.read(2), args.file)
-    if compressed or st is None or not stat.S_ISREG(st.st_mode):
-        return _session(FileSource(args.file, follow=not args.no_follow), args, kind="file")
-    # A regular file: what is there now is read in bulk on every core, then
-    # followed from where that read stopped.
-    from tui.ingest.bigfile import TailFirstLoader, continue_feeder, tail_first_wanted
-
-    if _wants_app(args):
-        # The app shows the newest cycles, then loading progress, then follows.
-        loader = TailFirstLoader(args.file)
-        return _session(FileSource(args.file, follow=False), args, kind="file", loader=loader)
-    live_view = not (args.jsonl or args.report)
-    with TailFirstLoader(args.file) as loader:
-        if live_view and tail_first_wanted(args.file):
-            _show_tail_first(loader)
-        model = loader.full_model(progress=_progress if live_view else None)
-        assert loader.full_result is not None
-        feeder = continue_feeder(model, loader.full_result)
-        source = loader.follow_source(follow=not args.no_follow)
-    return _session(source, args, feeder, kind="file")
+            if data is None:
+                args.plain = True  # no terminal to read keys from: the text view
+            else:
+                log = open_input("-", stdin_fd=data)
+        return _session(Runner(log=log, kind="pipe", follow=follow), args)
+    log = open_input(args.file, wait=args.wait)
+    return _session(Runner(log=log, kind="file", follow=follow), args)
 
 
 def _keyboard_from_tty() -> int | None:
@@ -152,27 +127,13 @@ def _keyboard_from_tty() -> int | None:
     return data
 
 
-def _show_tail_first(loader: object) -> None:
-    """A big file: its newest cycles at once, then the rest with progress."""
-    from tui.cli.plain import status_line
-
-    tail = loader.tail_model()  # type: ignore[attr-defined]
-    print(f"gctui: {loader.path}: the newest cycles while the rest loads:")  # type: ignore[attr-defined]
-    print("  " + status_line(tail), flush=True)
-
-
-def _progress(done: int, total: int) -> None:
-    print(f"gctui: loaded {done * 100 // max(total, 1)}% ({done >> 20} of {total >> 20} MiB)",
-          file=sys.stderr, flush=True)
-
-
 @one_line_errors
 def demo(args: argparse.Namespace) -> int:
     from tui.demo.replay import ReplaySource
 
     source = ReplaySource(speed=args.speed)  # checks --speed for both modes
     if not args.live:
-        return _session(source, args, kind="demo")
+        return _session(Runner(source, kind="demo"), args)
     from tui.sources.process import ProcessSource
 
     if shutil.which("go") is None:
@@ -187,6 +148,6 @@ def demo(args: argparse.Namespace) -> int:
     act = f"{max(1, round(12 / args.speed))}s"
     source = ProcessSource(["go", "run", ".", "-act", act], scheddetail=True, cwd=os.fspath(work))
     try:
-        return _session(source, args, kind="process")
+        return _session(Runner(source, kind="process"), args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,30 +11,39 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from tui.ingest.feed import Feeder
 from tui.analysis.findings import FindingsEngine
-from tui.ingest.headless import Headless
-from tui.model import Model
-from tui.sources.base import Source
 from tui.analysis.thresholds import Thresholds
+from tui.cli.headless import run_headless
+from tui.ingest.runner import Runner
+from tui.model import Model
 
 
 class PlainView:
-    """Follow a source, printing what changes."""
+    """Follow a runner's input, printing what changes."""
 
-    def __init__(self, source: Source, *, thresholds: Thresholds | None = None,
-                 out: TextIO = sys.stdout, feeder: Feeder | None = None) -> None:
+    def __init__(self, runner: Runner, *, thresholds: Thresholds | None = None,
+                 out: TextIO = sys.stdout) -> None:
+        self.runner = runner
         self.out = out
-        self.engine = FindingsEngine(thresholds or Thresholds())
+        self.thresholds = thresholds or Thresholds()
+        self.engine = FindingsEngine(self.thresholds)
         self.seen: set[tuple[str, int]] = set()
-        self.session = Headless(source, report=True, thresholds=thresholds, out=out,
-                                on_tick=self._tick, feeder=feeder)
-        print(f"gctui: watching {source.description} (Ctrl-C to stop)", file=out, flush=True)
+        self._loading: float | None = None
+        print(f"gctui: watching {runner.source.description} (Ctrl-C to stop)", file=out, flush=True)
 
     def run(self) -> int:
-        return self.session.run()
+        return run_headless(self.runner, report=True, thresholds=self.thresholds, out=self.out,
+                            on_tick=self._tick)
 
     def _tick(self, model: Model) -> None:
+        loading = self.runner.loading
+        if loading is not None:
+            if loading != self._loading:
+                self._loading = loading
+                print(f"gctui: loaded {loading * 100:.0f}% of {self.runner.source.description}",
+                      file=sys.stderr, flush=True)
+            if not len(model.cycles):
+                return
         self.out.write(status_line(model) + "\n")
         for finding in self.engine.update(model):
             key = (finding.id, finding.segment)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Callable
 
-from parsers.bulk import BulkResult
+from parsers.bulk import BulkParser, BulkResult
 from parsers.events import LINE_KINDS, Event
 from parsers.stream import Parser
 from tui.model import Model
@@ -26,10 +26,16 @@ Listener = Callable[[list[Event]], None]
 class Feeder:
     """Turns :mod:`tui.sources.base` items into model updates."""
 
-    def __init__(self, model: Model, on_events: Listener | None = None) -> None:
+    def __init__(self, model: Model, on_events: Listener | None = None, *, batch: bool = False) -> None:
+        """``batch``: the input is read to its end before anyone looks
+        (``report`` on a pipe or a .gz): bytes go through the bulk parser,
+        which gives the same model as the event parser at a core's full
+        speed, and the model is filled when the input ends."""
         self.model = model
         self.on_events = on_events
+        self.batch = batch
         self.parsers: dict[str, Parser] = {}
+        self._bulk: dict[str, BulkParser] = {}
         self.notices: list[Notice] = []
         self.ended: Ended | None = None
         self._retired: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
@@ -53,6 +59,12 @@ class Feeder:
             parser = self.parsers.get(item.stream)
             if parser is None:
                 parser = self.parsers[item.stream] = Parser(stream=_stream_name(item.stream))
+            if self.batch:
+                bulk = self._bulk.get(item.stream)
+                if bulk is None:
+                    bulk = self._bulk[item.stream] = BulkParser(parser)
+                bulk.feed(item.data)
+                return
             self._apply(parser.feed(item.data))
         elif isinstance(item, ProcessSample):
             self.model.add_process_sample(item)
@@ -73,12 +85,22 @@ class Feeder:
             self.model.version += 1
 
     def flush(self) -> None:
-        """The input went quiet: release records waiting for a next line."""
+        """The input went quiet: release records waiting for a next line
+        (in batch mode nothing is shown before the end: nothing to release)."""
+        if self.batch:
+            return
         for parser in self.parsers.values():
             self._apply(parser.flush())
 
     def close(self) -> None:
         """End of input on every stream."""
+        for stream, bulk in list(self._bulk.items()):
+            del self._bulk[stream]
+            result = bulk.close()  # closes its parser too
+            self.model.apply_bulk(result)
+            if self.on_events is not None:
+                self.on_events(result.events)
+            self._apply([])  # counts: what came before a resume, plus this
         for parser in self.parsers.values():
             self._apply(parser.close())
 

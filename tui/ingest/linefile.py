@@ -2,11 +2,13 @@
 
 A file read in bulk keeps each cycle's numbers and line number, not its
 text (that would double the memory of a million cycles). When the user
-selects a cycle, its raw line is read back from the file: a sparse index
-(for each block of about :data:`BLOCK` bytes ending on a newline, its byte
-offset and the lines before it) is built once by counting newlines in C
-(``bytes.count``), and a lookup reads one block. The file may be growing
-(followed); lines past the index extend it.
+selects a cycle, its raw line is read back from the file through a sparse
+index: for a line start about every MiB, its byte offset and the lines
+before it. The whole-file loader fills the index as it parses
+(:meth:`LineIndex.add`), counting newlines it reads anyway, so the file is
+not read a second time; lines past it (a followed file that grew) are
+counted on demand. Reading a line back is ingest's job: the model holds no
+I/O.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from array import array
 BLOCK = 1 << 20
 
 
-class LineFile:
+class LineIndex:
     """Random access to the lines of one plain (not gzip) file."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -27,8 +29,20 @@ class LineFile:
         self._starts = array("Q")  # byte offset where each block starts
         self._before = array("Q")  # lines before each block
         self._lines = 0  # lines counted so far
-        self._scanned = 0  # bytes scanned so far (ends on a newline)
+        self._scanned = 0  # bytes covered so far (ends on a line start)
         self._lock = threading.Lock()
+
+    def add(self, starts: array, before: array, lines_before: int, lines: int,  # type: ignore[type-arg]
+            end: int) -> None:
+        """Line starts noted by a parse of the range that follows what is
+        indexed: ``before`` counts from the range's start, which has
+        ``lines_before`` lines before it; the range holds ``lines`` lines and
+        ends at byte ``end``."""
+        with self._lock:
+            self._starts.extend(starts)
+            self._before.extend(array("Q", (b + lines_before for b in before)))
+            self._lines = lines_before + lines
+            self._scanned = end
 
     def line(self, line_no: int) -> str | None:
         """The text of 1-based line ``line_no`` without its ending, or None
@@ -59,16 +73,8 @@ class LineFile:
         data = block[pos:] if nl < 0 else block[pos:nl]
         return data.rstrip(b"\r").decode("utf-8", "replace")
 
-    def index(self) -> None:
-        """Build the index now (off the UI thread, after a bulk load)."""
-        try:
-            with self._lock:
-                self._extend()
-        except OSError:
-            pass
-
     def _extend(self) -> None:
-        """Count lines from where the last scan stopped to the file's end."""
+        """Count lines from where the index stops to the file's end."""
         with open(self.path, "rb") as f:
             pos = self._scanned
             f.seek(pos)
@@ -84,3 +90,5 @@ class LineFile:
                 pos += len(block)
                 f.seek(pos)
             self._scanned = pos
+
+

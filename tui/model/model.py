@@ -16,7 +16,7 @@ the process start when it is known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 from bisect import bisect_left
 
@@ -73,6 +73,8 @@ class SegmentInfo:
     line_no: int
     first_cycle: int  # index into the cycle store of its first cycle
     reason: str
+    previous: int | None = None  # the cycle number (or SCHED ms) before the restart
+    current: int | None = None  # and the one after it
 
 
 @dataclass
@@ -96,9 +98,9 @@ class Model:
     http: list[HTTPSample] = field(default_factory=list)
     env: RunEnv = field(default_factory=RunEnv)
     raw_lines: RawLines = field(default_factory=RawLines)
-    # Reads physical line N back from the input (a file loaded in bulk keeps
-    # no raw text); None when the input cannot be read again (a pipe).
-    line_source: Callable[[int], str | None] | None = None
+    # Every P, M and G line of scheddetail blocks, as the parser gave them;
+    # their counts are also folded into each snapshot (goroutines by status).
+    sched_detail: list[SchedDetail] = field(default_factory=list)
     line_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
     lines: int = 0
     version: int = 0
@@ -136,7 +138,7 @@ class Model:
             elif isinstance(event, RuntimeNote):
                 self.notes.append(event)
             elif isinstance(event, SchedDetail):
-                pass  # folded into its snapshot's counts by the parser
+                self.sched_detail.append(event)
         self.version += 1
 
     def _add_output(self, event: Output) -> None:
@@ -180,7 +182,8 @@ class Model:
         for event in result.records if rows else result.events:
             if isinstance(event, Segment):
                 first = _first_row_at_or_after(cols.line_no, event.line_no, start)
-                self.segments.append(SegmentInfo(event.index, event.line_no, first, event.reason))
+                self.segments.append(SegmentInfo(event.index, event.line_no, first, event.reason,
+                                                 event.previous, event.current))
                 self.segment = event.index
                 continue
             if isinstance(event, SchedSnapshot):
@@ -234,7 +237,8 @@ class Model:
 
     def _segment(self, event: Segment) -> None:
         self.segment = event.index
-        self.segments.append(SegmentInfo(event.index, event.line_no, len(self.cycles), event.reason))
+        self.segments.append(SegmentInfo(event.index, event.line_no, len(self.cycles), event.reason,
+                                         event.previous, event.current))
 
     def _segment_at_line(self, line_no: int) -> int:
         seg = 0
@@ -244,13 +248,6 @@ class Model:
         return seg
 
     # -- reading -------------------------------------------------------------------
-
-    def raw_line(self, i: int) -> str | None:
-        """The text of cycle row ``i`` as read, when it can be had."""
-        raw = self.raw_lines.get(i)
-        if raw is None and self.line_source is not None:
-            raw = self.line_source(self.cycles.cols.line_no[i])
-        return raw
 
     def latest_sched(self, segment: int | None = None) -> SchedSnapshot | None:
         """The newest scheduler snapshot (of a segment, default the current)."""

@@ -57,7 +57,7 @@ class FileSource:
     ``from_start=False`` starts at the start of the file's last line (attach:
     only what the program writes from now on, but never half a line).
     ``offset`` starts at a byte offset instead, for a caller that has parsed
-    what comes before it (:class:`tui.ingest.bigfile.TailFirstLoader`); with
+    what comes before it (the whole-file load of :mod:`tui.ingest.runner`); with
     ``identity`` (``(st_dev, st_ino)`` of the file it parsed) a file that was
     replaced in the meantime is read from its start after a :class:`Restart`.
     """
@@ -72,6 +72,7 @@ class FileSource:
         offset: int | None = None,
         identity: tuple[int, int] | None = None,
         stream: str = "log",
+        fd: int | None = None,
     ) -> None:
         self.path = os.fspath(path)
         self.description = self.path
@@ -82,6 +83,7 @@ class FileSource:
         self.start_identity = identity
         self.stream = stream
         self.offset = 0  # next byte to read from the open file
+        self._given_fd = fd  # opened by the caller: the first read uses it (a FIFO gives its bytes once)
         self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
         self._gone = False  # the name vanished while a file was open
@@ -97,7 +99,10 @@ class FileSource:
         not following). A file that cannot be read at all is a
         :class:`SourceError`; trouble later on is a :class:`Notice`."""
         try:
-            st = check_source(self.path, missing_ok=self.wait)
+            if self._given_fd is not None:
+                st: os.stat_result | None = os.fstat(self._given_fd)
+            else:
+                st = check_source(self.path, missing_ok=self.wait)
             if st is None:
                 self._check_directory()
                 emit(Notice("info", f"waiting for {self.path} to appear"))
@@ -127,6 +132,9 @@ class FileSource:
                     break
         finally:
             self._close()
+            if self._given_fd is not None:  # never got to read it
+                os.close(self._given_fd)
+                self._given_fd = None
 
     def _check(self, emit: Emit, stop: threading.Event) -> None:
         """Something may have happened to the file: find out what, and read."""
@@ -163,7 +171,10 @@ class FileSource:
     def _start(self, emit: Emit, stop: threading.Event, *, first: bool, restart: str | None = None) -> None:
         """Open the file the name points at now and read what it holds."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            if first and self._given_fd is not None:
+                fd, self._given_fd = self._given_fd, None
+            else:
+                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError as e:
             if first:
                 raise SourceError(os_message(self.path, e)) from None

@@ -12,7 +12,7 @@ the stop event: a ``threading.Event`` cannot wake a thread blocked on a
 pipe, and four wake-ups a second cost nothing measurable.
 
 Compressed input (``cat app.log.1.gz | gctui -``) is recognised by gzip's
-first two bytes, as :mod:`tui.ingest.loading` does for saved logs, and inflated as
+first two bytes, as :mod:`tui.ingest.inputs` does for named logs, and inflated as
 it arrives.
 """
 

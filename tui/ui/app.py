@@ -1,6 +1,6 @@
 """The Textual app: one session, one main screen, the source in a worker.
 
-The app owns the :class:`tui.ingest.session.Session` (source, feeder, model and
+The app owns the :class:`tui.ingest.runner.Runner` (source, feeder, model and
 their lock) and the findings; the main screen draws them. The source runs in
 a thread worker for the app's whole life; when the source cannot start, the
 error is shown on screen and in a notification, never as a traceback.
@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from tui.analysis.findings import evaluate
 from tui.analysis.live_findings import LiveFindings
 from tui.ui.screens.main import MainScreen
-from tui.ingest.session import Session
+from tui.ingest.runner import Runner
 from tui.analysis.thresholds import Thresholds
 
 
@@ -32,7 +32,7 @@ class GCTuiApp(App[int]):
     TITLE = "gctui"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, session: Session, *, thresholds: Thresholds | None = None,
+    def __init__(self, session: Runner, *, thresholds: Thresholds | None = None,
                  full_scan: bool = False, src_dir: str | None = None, http: str | None = None) -> None:
         """``full_scan``: the model already holds a whole file (run the full
         findings scan once at start, not only at the end)."""
@@ -132,7 +132,7 @@ def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def run_app(session: Session, *, thresholds: Thresholds | None = None, full_scan: bool = False,
+def run_app(session: Runner, *, thresholds: Thresholds | None = None, full_scan: bool = False,
             src_dir: str | None = None, http: str | None = None) -> int:
     """Run the app until the user quits; stop the source and wait for it briefly."""
     app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir, http=http)

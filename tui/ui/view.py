@@ -6,6 +6,7 @@ Kept apart from the app so selection logic is testable without Textual.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from tui.model import Model
 
@@ -26,3 +27,6 @@ class View:
     selected: int | None
     count: int
     following: bool = True
+    # The raw text of a cycle row: kept for live cycles, read back from the
+    # file by ingest for a loaded one (the model does no I/O).
+    raw_line: Callable[[int], str | None] | None = None

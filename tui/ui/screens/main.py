@@ -37,7 +37,7 @@ from tui.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from tui.ui.app import GCTuiApp
-    from tui.ingest.session import Session
+    from tui.ingest.runner import Runner
 
 REFRESH_S = 0.1
 PANELS = ("findings", "sched", "output", "escapes")
@@ -149,7 +149,6 @@ class MainScreen(Screen[None]):
         findings scan holds it, this tick is skipped and the next one draws
         (the UI stays responsive; a key's effect shows a tick later)."""
         session = self.gapp.session
-        session.tick()
         if not session.lock.acquire(blocking=False):
             self._drawn = None
             return
@@ -167,7 +166,7 @@ class MainScreen(Screen[None]):
         if self._escapes_started and pid != self._escapes_pid:
             self._connect_profile()
 
-    def _copy(self, session: Session, force: bool):  # type: ignore[no-untyped-def]
+    def _copy(self, session: Runner, force: bool):  # type: ignore[no-untyped-def]
         """Under the lock: hand the widgets a view of the model."""
         model = session.model
         store = model.cycles
@@ -188,7 +187,7 @@ class MainScreen(Screen[None]):
             return [], None, None, count, model.env.pid
         self._drawn = key
         view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
-                    self.cursor.following)
+                    self.cursor.following, session.raw_line)
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
         self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())

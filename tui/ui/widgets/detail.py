@@ -51,7 +51,7 @@ class CycleDetail(VerticalScroll, can_focus=False):
         cycle = store.cycle(i)
         self.border_title = f"gc {cycle.n}"
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
-        raw = view.model.raw_line(i)
+        raw = view.raw_line(i) if view.raw_line is not None else view.model.raw_lines.get(i)
         self.query_one("#detail-body", Static).update(
             _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
                   self.scrollable_content_region.width))

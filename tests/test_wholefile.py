@@ -1,14 +1,17 @@
-"""Reading a file on several cores gives what one sequential pass gives."""
+"""Reading a file on several cores gives what one sequential pass gives,
+and the line index it builds on the way finds every line."""
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
 import pytest
 
 from parsers.bulk import parse_chunks
-from tui.ingest.bulkload import find_seams, parse_path
+from tui.ingest.seams import find_seams
+from tui.ingest.wholefile import WholeFile
 
 GC = (
     "gc {n} @{t:.3f}s 5%: 0.010+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
@@ -50,23 +53,41 @@ def synthetic(path: Path, cycles: int, seed: int) -> bytes:
     return data
 
 
+def _whole(path: Path, **kw: int) -> WholeFile:
+    return WholeFile(os.open(path, os.O_RDONLY), str(path), **kw)
+
+
 @pytest.mark.parametrize("workers", [2, 3])
 def test_parallel_parse_equals_sequential(tmp_path: Path, workers: int) -> None:
     path = tmp_path / "gc.log"
     data = synthetic(path, 20_000, seed=workers)
-    seams = find_seams(path, workers, min_split=0)
-    assert len(seams) == workers + 1  # it really split
-    got = parse_path(path, workers=workers, min_split=0)
+    whole = _whole(path, workers=workers, min_split=0, part_bytes=len(data) // 5 + 1)
+    assert len(find_seams(whole.fd, len(data), 5)) == 6  # it really split
+    progress: list[int] = []
+    got = whole.parse(progress=lambda done, total: progress.append(done))
+    assert progress == sorted(progress) and progress[-1] == len(data) and len(progress) == 5
     want = parse_chunks([data])
     assert got.lines == want.lines and got.counts == want.counts
     assert got.segments == want.segments and got.cycles == want.cycles
     for a, b in zip(got.columns.arrays(), want.columns.arrays()):
         assert a == b
     assert got.events == want.events
+    # The index the parse built reads every line back, in every range.
+    lines = data.decode().split("\n")
+    for n in [1, 2, *random.Random(workers).sample(range(1, len(lines)), 300), len(lines) - 1]:
+        assert whole.index.line(n) == lines[n - 1], n
 
 
-def test_small_files_are_not_split(tmp_path: Path) -> None:
+def test_small_files_are_parsed_here_in_one_range(tmp_path: Path) -> None:
     path = tmp_path / "small.log"
-    synthetic(path, 100, seed=1)
-    assert len(find_seams(path, 4)) == 2
-    assert parse_path(path).cycles == 100
+    data = synthetic(path, 100, seed=1)
+    whole = _whole(path)
+    assert whole.parse().cycles == 100
+    assert whole.index.line(3) == data.decode().split("\n")[2]
+
+
+def test_an_empty_file_has_nothing_to_load(tmp_path: Path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    whole = _whole(path)
+    assert whole.end_offset == 0 and whole.parse().cycles == 0

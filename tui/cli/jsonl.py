@@ -1,0 +1,86 @@
+"""``--jsonl``: every event as one JSON line, the moment it is parsed.
+
+A :class:`~tui.ingest.runner.Subscriber` of the runner, so it sees exactly
+what every other front end sees. It writes the same kinds with the same
+fields as ``gctui export`` (both build their objects with
+:mod:`tui.cli.export`): what a loaded file already held, then every event
+in the order the parser gave it, the samples gctui takes of the program
+(``process``, ``expvar``, ``pprof_goroutine``), and an ``end`` record when
+the input ends or gctui is stopped.
+
+A cycle is written from the model, not the event, so that it carries its
+derived numbers (interval, allocation rate, GC CPU), exactly as ``export``.
+An output error (a full disk, a closed pipe) stops the runner: there is no
+one left to write for.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, TextIO
+
+from parsers.events import Event, GCCycle
+from tui.cli.export import cycle_objects, event_object, export_jsonl, sample_objects
+from tui.ingest.runner import Runner
+from tui.model import Model
+from tui.sources.base import Ended, Item
+from tui.sources.samples import HTTPSample, ProcessSample
+
+
+class JsonlWriter:
+    """Writes a runner's events to ``out`` as JSON lines."""
+
+    def __init__(self, runner: Runner, out: TextIO, on_error: Callable[[OSError], None]) -> None:
+        self.runner = runner
+        self.out = out
+        self.on_error = on_error
+        self.failed: OSError | None = None
+        self._written = 0  # cycles of the model written so far
+
+    # -- Subscriber -----------------------------------------------------------------
+
+    def loaded(self, model: Model) -> None:
+        self._guard(lambda: export_jsonl(model, self.out))
+        self._written = len(model.cycles)
+
+    def events(self, events: list[Event]) -> None:
+        def write() -> None:
+            for event in events:
+                if isinstance(event, GCCycle):
+                    self._cycles(self._written + 1)
+                else:
+                    self._write(event_object(event))
+        self._guard(write)
+
+    def item(self, item: Item) -> None:
+        if isinstance(item, (ProcessSample, HTTPSample)):
+            self._guard(lambda: [self._write(obj) for obj in sample_objects(item)])
+        elif isinstance(item, Ended):
+            def end() -> None:
+                self._cycles(len(self.runner.model.cycles))
+                self._write({"kind": "end", "reason": item.reason, "exit_status": item.exit_status,
+                             "signal": item.signal})
+                self.out.flush()
+            self._guard(end)
+
+    # -- inside ---------------------------------------------------------------------
+
+    def _cycles(self, upto: int) -> None:
+        model = self.runner.model
+        upto = min(upto, len(model.cycles))
+        if upto > self._written:
+            for obj in cycle_objects(model, self._written, upto):
+                self._write(obj)
+            self._written = upto
+
+    def _write(self, obj: dict[str, Any]) -> None:
+        self.out.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n")
+
+    def _guard(self, write: Callable[[], object]) -> None:
+        if self.failed is not None:
+            return
+        try:
+            write()
+        except OSError as e:  # BrokenPipeError included
+            self.failed = e
+            self.on_error(e)

@@ -1,0 +1,242 @@
+"""Read a whole regular log file into columns, on every core: the one loader.
+
+Every way into gctui that names a regular, uncompressed file ends here:
+``report``/``export``/``compare``, ``gctui FILE`` in the app, and
+``open --jsonl``/``--report``/``--plain``. The file was opened once by
+:mod:`tui.ingest.inputs`; this module reads only through that descriptor
+(workers reopen it by its ``/proc`` name), so a rotation during the load
+changes nothing.
+
+The file is cut into ranges at a gc line whose cycle number follows the
+previous line's, where no block (crash dump, scheddetail, cut record) can be
+open and no restart can hide (:func:`find_seams`). Each range is parsed on
+its own, with line numbers counted from its start, in worker processes
+started one way (``forkserver``: the app has threads, and fork with threads
+is unsafe), and sent back one way (a pickle in a spool file: a result sent
+down the pool's pipe crosses only when the GIL allows, seconds late at
+1 GB). Results are stitched in file order (:mod:`tui.ingest.stitch`): line
+numbers shifted by the lines before the range, segments renumbered, and a
+restart that shows only across the seam added back. While parsing, each
+worker notes where its lines start every :data:`INDEX_STEP` bytes, so the
+line index that reads a cycle's raw text back (:class:`LineIndex`) comes
+from the parse: nothing reads the file twice.
+
+A big file can also be read tail first (:meth:`WholeFile.tail`): the last
+few MiB, from a seam, for a first screen in a fraction of a second while the
+rest loads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import tempfile
+from array import array
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from parsers.bulk import BulkParser, BulkResult
+from parsers.stream import Parser
+from tui.ingest.linefile import LineIndex
+from tui.ingest.seams import find_seams, seam_in
+from tui.ingest.stitch import pack, paused_gc, shift_lines, stitch, unpack
+
+CHUNK = 4 << 20  # bytes per read while parsing
+INDEX_STEP = 1 << 20  # a line start is noted about this often, for LineIndex
+PART_BYTES = 64 << 20  # one range: a step of progress a user can watch
+MIN_SPLIT = 32 << 20  # below this a file is parsed here, with no process started
+TAIL_BYTES = 6 << 20  # what a first screen of a big file is parsed from
+BIG_FILE = 64 << 20  # above this, a front end that shows a screen reads the tail first
+Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+
+
+@dataclass
+class RangeResult:
+    """One range's parse, lines numbered from 1, and its line starts."""
+
+    result: BulkResult
+    end: int = 0  # where the range ends (a line start, or the end of the parse)
+    starts: array = field(default_factory=lambda: array("Q"))  # type: ignore[type-arg]
+    before: array = field(default_factory=lambda: array("Q"))  # type: ignore[type-arg]
+
+
+class WholeFile:
+    """One regular file, open on ``fd``, read up to its last whole line."""
+
+    def __init__(self, fd: int, path: str, *, workers: int | None = None,
+                 part_bytes: int = PART_BYTES, min_split: int = MIN_SPLIT) -> None:
+        self.fd = fd
+        self.path = path
+        self.workers = workers or min(os.cpu_count() or 1, 4)
+        self.part_bytes = part_bytes
+        self.min_split = min_split
+        st = os.fstat(fd)
+        self.identity = (st.st_dev, st.st_ino)
+        self.end_offset = self._last_line_end(st.st_size)
+        self.index = LineIndex(path)
+
+    @property
+    def big(self) -> bool:
+        """Worth a first screen from the tail while the rest loads."""
+        return self.end_offset > BIG_FILE
+
+    def tail(self) -> BulkResult:
+        """The last :data:`TAIL_BYTES`, from a line where no block can be
+        open; line numbers count from the tail's first line."""
+        start = self._tail_start()
+        with paused_gc():
+            return _parse(self._blocks(start, self.end_offset), start, None).result
+
+    def parse(self, progress: Progress | None = None) -> BulkResult:
+        """The whole file up to :attr:`end_offset`; ``progress(done, total)``
+        after each range, from this thread (it may raise to stop the load)."""
+        total = self.end_offset
+        seams = find_seams(self.fd, total, max(1, -(-total // self.part_bytes)))
+        ranges = list(zip(seams, seams[1:]))
+        if total < self.min_split or len(ranges) < 2:
+            ranges = [(0, total)]
+        if len(ranges) == 1:
+            with paused_gc():
+                part = _parse(self._blocks(0, total), 0, None)
+            self._index(part, 0)
+            if progress is not None:
+                progress(total, total)
+            return part.result
+        return self._parse_parallel(ranges, progress)
+
+    # -- inside -----------------------------------------------------------------
+
+    def _parse_parallel(self, ranges: list[tuple[int, int]], progress: Progress | None) -> BulkResult:
+        total = self.end_offset
+        proc = f"/proc/{os.getpid()}/fd/{self.fd}"
+        names = (proc, self.path) if os.path.exists(proc) else (self.path,)
+        context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        result: BulkResult | None = None
+        lines_before = 0
+        with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(total)) as spool, \
+                ProcessPoolExecutor(min(self.workers, len(ranges)), mp_context=context) as pool:
+            futures: list[Future[str]] = [pool.submit(_parse_to_file, names, a, b, spool) for a, b in ranges]
+            try:
+                for (start, end), future in zip(ranges, futures):
+                    with open(future.result(), "rb") as f, paused_gc():
+                        part: RangeResult = pickle.load(f)
+                    os.unlink(f.name)
+                    part.result.records = unpack(part.result.records, lines_before)  # type: ignore[arg-type]
+                    shift_lines(part.result, lines_before)
+                    self._index(part, lines_before)
+                    lines_before += part.result.lines
+                    if result is None:
+                        result = part.result
+                    else:
+                        stitch(result, part.result)
+                    if progress is not None:
+                        progress(end, total)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        assert result is not None
+        return result
+
+    def _index(self, part: RangeResult, lines_before: int) -> None:
+        self.index.add(part.starts, part.before, lines_before, part.result.lines, part.end)
+
+    def _blocks(self, start: int, end: int) -> Iterator[tuple[int, bytes]]:
+        return read_range(self.fd, start, end)
+
+    def _last_line_end(self, size: int) -> int:
+        """The end of the last whole line: a line still being written is
+        left to the follower, which reads it whole."""
+        base = max(0, size - (1 << 20))
+        cut = os.pread(self.fd, size - base, base).rfind(b"\n")
+        return base + cut + 1 if cut >= 0 else (0 if base == 0 else size)
+
+    def _tail_start(self) -> int:
+        base = max(0, self.end_offset - TAIL_BYTES)
+        if base == 0:
+            return 0
+        window = os.pread(self.fd, min(1 << 20, self.end_offset - base), base)
+        seam = seam_in(b"\n" + window)  # the leading newline lets a line at base count
+        if seam is not None:
+            return base + seam - 1
+        newline = window.find(b"\n")
+        return base + newline + 1 if newline >= 0 else self.end_offset
+
+
+def read_range(fd: int, start: int, end: int, size: int = CHUNK) -> Iterator[tuple[int, bytes]]:
+    """``(offset, bytes)`` blocks of ``[start, end)`` of an open file."""
+    pos = start
+    while pos < end:
+        block = os.pread(fd, min(size, end - pos), pos)
+        if not block:
+            return
+        yield pos, block
+        pos += len(block)
+
+
+def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None) -> RangeResult:
+    """Parse one range's blocks, noting a line start every :data:`INDEX_STEP`
+    bytes (``starts[k]``: a byte offset; ``before[k]``: lines of the range
+    before it). The newlines are counted in C, as the parse reads them."""
+    bulk = BulkParser(Parser(first_line=1))
+    part = RangeResult(BulkResult(columns=bulk.columns))
+    starts, before = part.starts, part.before
+    starts.append(start)
+    before.append(0)
+    lines = 0
+    end = start
+    for pos, block in blocks:
+        bulk.feed(block)
+        done = 0  # newlines of this block before ``done`` are in ``lines``
+        for a in range(0, len(block), INDEX_STEP):
+            nl = block.find(b"\n", a, a + INDEX_STEP)
+            if nl >= 0:
+                lines += block.count(b"\n", done, nl + 1)
+                done = nl + 1
+                starts.append(pos + done)
+                before.append(lines)
+        lines += block.count(b"\n", done)
+        end = pos + len(block)
+    if len(starts) > 1 and starts[-1] >= end:
+        starts.pop()  # the next range's first line: it notes that itself
+        before.pop()
+    part.end = end
+    part.result = bulk.close()
+    if pack_for is not None:
+        part.result.records = pack(part.result.records)  # type: ignore[assignment]
+    return part
+
+
+def _parse_to_file(names: tuple[str, ...], start: int, end: int, spool: str) -> str:
+    """In a worker: parse a range, pickle it to a file in ``spool``, return its name."""
+    with _open_first(names) as f, paused_gc():
+        part = _parse(read_range(f.fileno(), start, end), start, "pickle")
+        fd, name = tempfile.mkstemp(prefix="part-", suffix=".pickle", dir=spool)
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _open_first(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    for name in names[:-1]:
+        try:
+            return open(name, "rb")
+        except OSError:
+            pass
+    return open(names[-1], "rb")
+
+
+def _spool_dir(need: int) -> str | None:
+    """Memory-backed /dev/shm when it has room for ``need`` bytes (the files
+    live for seconds); a container's is often only 64 MB, and then the
+    ordinary temporary directory serves."""
+    shm = "/dev/shm"
+    try:
+        st = os.statvfs(shm)
+    except OSError:
+        return None
+    roomy = st.f_bavail * st.f_frsize >= 2 * need
+    return shm if roomy and os.access(shm, os.W_OK) else None
