@@ -19,6 +19,8 @@ from tui.ui.widgets.detail import CycleDetail
 from tui.ui.widgets.findings_panel import FindingsPanel
 from tui.ui.widgets.output_panel import OutputPanel
 
+from pilotkit import settled, until
+
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"  # 307 cycles
 
@@ -27,14 +29,7 @@ def _app(path: Path | str) -> GCTuiApp:
     return GCTuiApp(Runner(FileSource(str(path), follow=False), kind="file"))
 
 
-async def _loaded(app: GCTuiApp, pilot) -> MainScreen:  # type: ignore[no-untyped-def]
-    assert app.session.done.wait(10), "the source did not finish"
-    await pilot.pause(0.3)
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    screen.redraw(True)
-    await pilot.pause()
-    return screen
+_loaded = settled  # the input read to its end, its findings shown
 
 
 def _title(app: GCTuiApp) -> str:
@@ -96,7 +91,6 @@ async def test_findings_walk_selects_their_first_cycle() -> None:
     app = _app(SAMPLE)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _loaded(app, pilot)
-        await pilot.pause(0.5)  # the full scan runs in a worker when the input ends
         panel = screen.query_one(FindingsPanel)
         assert panel.findings, "the sample has forced and frequent GCs"
         await pilot.press("n")
@@ -163,7 +157,8 @@ async def test_search_finds_output_and_shows_markup_as_text() -> None:
 async def test_waiting_state_says_what_it_waits_for() -> None:
     app = GCTuiApp(Runner(_Scripted(b"", end=False), kind="pipe"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.5)
+        await until(pilot, lambda: app.session.started and isinstance(app.screen, MainScreen)
+                    and app.screen.query_one("#waiting", Static).display, "the waiting message")
         waiting = app.screen.query_one("#waiting", Static)
         assert waiting.display
         assert "standard input" in str(waiting.render())
@@ -216,8 +211,6 @@ async def test_the_demo_capture_opens_with_findings_and_goroutines() -> None:
     app = _app(bundled_capture())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _loaded(app, pilot)
-        await pilot.pause(1.0)
-        screen.redraw(True)
         ids = {f.id for f in screen.query_one(FindingsPanel).findings}
         assert {"live-heap-growing", "goroutines-growing"} <= ids, ids
 
@@ -258,7 +251,8 @@ async def test_light_and_dark_themes_both_draw() -> None:
         table = screen.query_one("#table")
         dark = table._style("cycle-table--cursor")  # type: ignore[attr-defined]
         app.theme = "textual-light"
-        await pilot.pause(0.2)
+        await until(pilot, lambda: table._style("cycle-table--cursor") != dark,  # type: ignore[attr-defined]
+                    "the light theme's styles")
         screen.redraw(True)
         await pilot.pause()
         light = table._style("cycle-table--cursor")  # type: ignore[attr-defined]
@@ -278,7 +272,9 @@ async def test_a_sources_notice_is_shown_as_text() -> None:
 
     app = GCTuiApp(Runner(Hinting(), kind="attach"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.5)
+        await until(pilot, lambda: app._notifications, "the notice")
+        await until(pilot, lambda: "restart it" in str(app.screen.query_one("#waiting", Static).render()),
+                    "the notice under the waiting message")
         waiting = str(app.screen.query_one("#waiting", Static).render())
         assert "restart it with GODEBUG=gctrace=1 [bold]" in waiting
         assert [n.message for n in app._notifications] == ["restart it with GODEBUG=gctrace=1 [bold]"]
@@ -289,10 +285,7 @@ async def test_a_followed_file_gets_its_findings_once_loaded() -> None:
     app = GCTuiApp(session, full_scan=True)
     async with app.run_test(size=(120, 40)) as pilot:
         panel = app.screen.query_one(FindingsPanel)
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if panel.findings:
-                break
+        await until(pilot, lambda: app.scans_done and panel.findings, "the loaded file's findings")
         assert {"forced-gc", "gc-frequent"} <= {f.id for f in panel.findings}
         assert "tailing the file" in str(app.screen.query_one("#status").render())  # type: ignore[attr-defined]
 

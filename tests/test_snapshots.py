@@ -15,6 +15,8 @@ from tui.demo.replay import bundled_capture
 from tui.ingest.runner import Runner
 from tui.sources.follow import FileSource
 
+from pilotkit import settled, source_done, until
+
 SIZE = (120, 40)
 
 
@@ -26,12 +28,19 @@ def demo_app() -> GCTuiApp:
 
 async def settle(pilot: Any) -> None:
     """Wait for the whole capture, the full findings scan, and a redraw."""
+    await settled(pilot.app, pilot)
+    await pilot.app.workers.wait_for_complete()
+
+
+async def drawn_by_its_own_tick(pilot: Any) -> None:
+    """The end of input and its findings, drawn by the screen's timer alone."""
     app = pilot.app
-    assert app.session.done.wait(20)
-    await pilot.pause(0.8)  # the end is noticed on a 0.5 s timer, then the scan runs
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.2)
-    app.screen.redraw(True)
+    await source_done(app)
+    await until(pilot, lambda: app.settled, "the end-of-input findings scan")
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    # The scan invalidated what was drawn; the next tick draws it again.
+    await until(pilot, lambda: screen.drawn_key is not None, "a tick that draws the findings")
     await pilot.pause()
 
 
@@ -53,18 +62,20 @@ def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
         await settle(pilot)
         for key in keys:  # one at a time: a prompt must be up before it is typed into
             await pilot.press(key)
-            await pilot.pause(0.1)
+            await pilot.pause()
             if key == "colon":
-                for _ in range(50):
-                    if isinstance(pilot.app.screen, Prompt):
-                        break
-                    await pilot.pause(0.1)
-        await pilot.pause(0.3)
+                await until(pilot, lambda: isinstance(pilot.app.screen, Prompt), "the jump prompt")
         # What the next tick would draw, drawn now: a loaded machine may not
         # have run the tick that follows the last layout change.
         for screen in pilot.app.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.redraw(True)
-        await pilot.pause(0.2)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_main_screen_as_its_own_timer_draws_it(snap_compare: Any) -> None:
+    """No forced redraw: the picture the user gets from the app's own tick."""
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=drawn_by_its_own_tick)

@@ -45,6 +45,8 @@ class GCTuiApp(App[int]):
         self.http = http  # where it serves net/http/pprof, to rank them
         self._scanned_at_end = False
         self._scanned_generation = 0
+        self.scans_done = 0  # full findings scans shown so far
+        self.settled = False  # the input ended and its findings scan is shown
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
@@ -63,16 +65,18 @@ class GCTuiApp(App[int]):
         self.session.run()
 
     @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
-    def scan_findings(self) -> None:
+    def scan_findings(self, at_end: bool = False) -> None:
         """Every window of every run: the findings a report would show."""
         session = self.session
         with session.lock:  # a live model is still growing: scan a still picture
             found = evaluate(session.model, self.thresholds, full=True)
-        self.call_from_thread(self._full_findings, found)
+        self.call_from_thread(self._full_findings, found, at_end)
 
-    def _full_findings(self, found: list) -> None:  # type: ignore[type-arg]
+    def _full_findings(self, found: list, at_end: bool) -> None:  # type: ignore[type-arg]
         with self.session.lock:
             self.findings.set_full(found)
+        self.scans_done += 1
+        self.settled = self.settled or at_end
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.invalidate()  # its next tick redraws, whichever screen is on top
@@ -88,7 +92,7 @@ class GCTuiApp(App[int]):
             self.scan_findings()
         elif session.ended is not None and not self._scanned_at_end:
             self._scanned_at_end = True
-            self.scan_findings()
+            self.scan_findings(at_end=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

@@ -138,6 +138,11 @@ class MainScreen(Screen[None]):
 
     # -- drawing ---------------------------------------------------------------------
 
+    @property
+    def drawn_key(self) -> tuple[object, ...] | None:
+        """What the widgets last drew (None: something changed since)."""
+        return self._drawn
+
     def invalidate(self) -> None:
         """Something besides the model changed (the full findings scan): redraw on the next tick."""
         self._drawn = None

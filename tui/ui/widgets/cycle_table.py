@@ -117,6 +117,10 @@ class CycleTable(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, self.count + 1)
         if self.selected is not None:
             self._keep_in_view(self.selected)
+            # Again once the new virtual size is laid out: a scroll asked for
+            # before then is clamped to the old size (seen as a table showing
+            # gc 1 with the newest cycle selected, off screen).
+            self.call_after_refresh(self._keep_in_view, self.selected)
         self.refresh()
 
     def _keep_in_view(self, index: int) -> None:
