@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from parsers.bulk import BulkResult, parse_chunks
 from parsers.columns import GCColumns
-from parsers.events import GCCycle
+from parsers.events import GCCycle, Segment
 from parsers.stream import parse_bytes
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -27,8 +27,8 @@ def event_path(data: bytes) -> tuple[GCColumns, list[object], dict[str, int], in
         if isinstance(e, GCCycle):
             cols.append(e, segment)
         else:
-            if e.kind == "segment":  # type: ignore[attr-defined]
-                segment = e.index  # type: ignore[attr-defined]
+            if isinstance(e, Segment):
+                segment = e.index
             others.append(e)
     return cols, others, p.counts, p.lines
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from parsers.bulk import parse_chunks
@@ -124,9 +126,14 @@ def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str |
     for chunk in (1 << 30, 4000):
         same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
     bulk = BulkParser(Parser(max_line=256))
-    taken = []
+    taken: list[bool] = []
     simple = bulk._simple_rows
-    bulk._simple_rows = lambda *a: taken.append(simple(*a)) or taken[-1]  # type: ignore[method-assign]
+
+    def spy(*args: Any) -> bool:
+        taken.append(simple(*args))
+        return taken[-1]
+
+    bulk._simple_rows = spy  # type: ignore[method-assign,assignment]
     bulk.feed(data)
     bulk.close()
     assert taken == [line is None or whole]
