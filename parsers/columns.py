@@ -54,7 +54,10 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _u(value: int | None, missing: int) -> int:
+def clamp(value: int | None, missing: int) -> int:
+    """``value`` as a column stores it: the sentinel ``missing`` for None and
+    for anything the column cannot hold (the event path and the bulk
+    converter, :mod:`parsers.gc_columns`, both store numbers through this)."""
     return missing if value is None or value < 0 or value >= missing else value
 
 
@@ -103,15 +106,17 @@ class GCColumns:
         return (getattr(self, name) for name in COLUMNS)
 
     def append(self, c: GCCycle, segment: int) -> None:
-        """Add one cycle from the event path."""
+        """Add one cycle from the event path (the bulk path converts many
+        lines at once with :func:`parsers.gc_columns.convert`, by the same
+        rules; tests/test_gc_columns.py holds the two to it)."""
         mark = c.mark_ms
         if c.era == "go1.5" and mark is not None:
             mark += (c.scan_ms or 0.0) + (c.install_wb_ms or 0.0)
         flags = (FORCED if c.forced else 0) | (LEAK_CHECK if c.leak_check else 0)
         flags |= ERAS.index(c.era) << 2 if c.era in ERAS else 0
-        self.n.append(_u(c.n, MISSING_U32))
-        self.t_ms.append(MISSING_U32 if c.t_s is None else _u(round(c.t_s * 1000), MISSING_U32))
-        self.cpu_pct.append(_u(c.cpu_pct, MISSING_U8))
+        self.n.append(clamp(c.n, MISSING_U32))
+        self.t_ms.append(MISSING_U32 if c.t_s is None else clamp(round(c.t_s * 1000), MISSING_U32))
+        self.cpu_pct.append(clamp(c.cpu_pct, MISSING_U8))
         self.stw_sweep_term_ms.append(_f(c.stw_sweep_term_ms))
         self.mark_ms.append(_f(mark))
         self.stw_mark_term_ms.append(_f(c.stw_mark_term_ms))
@@ -125,16 +130,16 @@ class GCColumns:
         self.mark_bg_cpu_ms.append(_f(c.mark_bg_cpu_ms))
         self.mark_idle_cpu_ms.append(_f(c.mark_idle_cpu_ms))
         self.mark_term_cpu_ms.append(_f(c.mark_term_cpu_ms))
-        self.heap_start_mb.append(_u(c.heap_start_mb, MISSING_U32))
-        self.heap_end_mb.append(_u(c.heap_end_mb, MISSING_U32))
-        self.heap_live_mb.append(_u(c.heap_live_mb, MISSING_U32))
-        self.heap_goal_mb.append(_u(c.heap_goal_mb, MISSING_U32))
-        self.stacks_mb.append(_u(c.stacks_mb, MISSING_U32))
-        self.globals_mb.append(_u(c.globals_mb, MISSING_U32))
-        self.procs.append(_u(c.procs, MISSING_U16))
+        self.heap_start_mb.append(clamp(c.heap_start_mb, MISSING_U32))
+        self.heap_end_mb.append(clamp(c.heap_end_mb, MISSING_U32))
+        self.heap_live_mb.append(clamp(c.heap_live_mb, MISSING_U32))
+        self.heap_goal_mb.append(clamp(c.heap_goal_mb, MISSING_U32))
+        self.stacks_mb.append(clamp(c.stacks_mb, MISSING_U32))
+        self.globals_mb.append(clamp(c.globals_mb, MISSING_U32))
+        self.procs.append(clamp(c.procs, MISSING_U16))
         self.flags.append(flags)
-        self.line_no.append(_u(c.meta.line_no, MISSING_U32))
-        self.segment.append(_u(segment, MISSING_U16))
+        self.line_no.append(clamp(c.meta.line_no, MISSING_U32))
+        self.segment.append(clamp(segment, MISSING_U16))
 
     def extend(self, other: GCColumns) -> None:
         """Append every row of ``other`` (a parsed chunk)."""

@@ -11,6 +11,7 @@ after Go 1.18.
 from __future__ import annotations
 
 import re
+from typing import Any, Sequence
 
 from parsers.events import GCCycle, LineMeta
 from parsers.shapes import Shape
@@ -67,7 +68,7 @@ def _markers(text: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
     return leak, tuple(extra)
 
 
-def _modern(g: tuple[str | None, ...], meta: LineMeta, era: str) -> GCCycle:
+def _modern(g: Sequence[str | Any], meta: LineMeta, era: str) -> GCCycle:
     """Build from groups laid out as _HEAD + _CLOCK3 + _CPU5 + _HEAP + tail."""
     leak, extra = _markers(g[3] or "")
     if era == "go1.18":

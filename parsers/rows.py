@@ -143,14 +143,24 @@ class OutputLines(_Rows[Output]):
         return Output(meta=LineMeta(line_no=self.line_no[i], raw=text, stream=self.stream), text=text)
 
 
-# The one SCHED shape the bulk path keeps as rows: Go 1.2-1.19's summary
-# line with its per-P run queues, every number in its plain form (no leading
-# zero, so the text is exactly what the numbers print back as).
+# The SCHED shapes the bulk path keeps as rows: the summary line with its
+# per-P run queues of Go 1.2-1.19 (schedtrace.GO14), 1.20-1.24 (GO120, with
+# needspinning=) and 1.25+ (GO125, padded list and schedticks=), every number
+# in its plain form (no leading zero, so the text is exactly what the numbers
+# print back as). One group: the clock, in ms.
 _N = rb"(?:0|[1-9]\d{0,17})"
+_LIST = rb" \[" + _N + rb"(?: " + _N + rb")*\]"
+_LIST125 = rb" \[ (?:" + _N + rb" )*\] schedticks=\[ (?:" + _N + rb" )*\]"
+_MID = rb" idlethreads=" + _N + rb" runqueue=" + _N
 PLAIN_SCHED = re.compile(
     rb"SCHED (" + _N + rb")ms: gomaxprocs=" + _N + rb" idleprocs=" + _N + rb" threads=" + _N
-    + rb" spinningthreads=" + _N + rb" idlethreads=" + _N + rb" runqueue=" + _N
-    + rb" \[" + _N + rb"(?: " + _N + rb")*\]"
+    + rb" spinningthreads=" + _N
+    + rb"(?:" + _MID + _LIST + rb"| needspinning=" + _N + _MID + rb"(?:" + _LIST + rb"|" + _LIST125 + rb"))"
+)  # fmt: skip
+# The exact rows of the SCHED table a PLAIN_SCHED line is one of; a row is
+# built by the same Shape the parser would use, so it is the same event.
+_PLAIN_SHAPES = tuple(
+    shape for shape in schedtrace.SHAPES if shape.pattern in (schedtrace.GO14, schedtrace.GO120, schedtrace.GO125)
 )
 
 
@@ -173,10 +183,12 @@ class SchedLines(_Rows[SchedSnapshot]):
         snap = self._cache.get(i)
         if snap is None:
             raw = self.blob[self.ends[i - 1] if i else 0 : self.ends[i]].decode("ascii")
-            m = schedtrace.GO14.fullmatch(raw)
-            assert m is not None, raw
             meta = LineMeta(line_no=self.line_no[i], raw=raw, stream=self.stream)
-            snap = self._cache[i] = schedtrace._build(m, meta)
+            # PLAIN_SCHED accepts only these shapes' lines: one matches.
+            shape, m = next((s, m) for s in _PLAIN_SHAPES if (m := s.pattern.fullmatch(raw)) is not None)
+            built = shape.build(m, meta)
+            assert isinstance(built, SchedSnapshot)
+            snap = self._cache[i] = built
         return snap
 
     def __getstate__(self) -> dict[str, object]:

@@ -12,10 +12,9 @@ Every physical line is counted under exactly one kind in ``counts`` (see
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from parsers import crash, gctrace, pacer, runtime_notes, scavenger, schedtrace
+from parsers import crash, gctrace, runtime_notes, schedtrace
 from parsers.events import (
     LINE_KINDS,
     Crash,
@@ -29,36 +28,20 @@ from parsers.events import (
     SchedSnapshot,
     Segment,
 )
+from parsers.heads import HEAD_CHARS, SHAPE_TABLES, STARTS, family_of, may_hold_record
 from parsers.lines import DEFAULT_MAX_LINE, LineSplitter
 from parsers.prefixes import Unwrapped, analyse, unwrap
-from parsers.shapes import Shape
 from parsers.torn import TornRecord
-
-# family name -> shapes, in the order the start pattern tries them.
-_TABLES: dict[str, tuple[Shape, ...]] = {
-    gctrace.FAMILY: gctrace.SHAPES,
-    schedtrace.FAMILY: schedtrace.SHAPES,
-    schedtrace.DETAIL_FAMILY: schedtrace.DETAIL_SHAPES,
-    scavenger.FAMILY: scavenger.SHAPES,
-    pacer.FAMILY: pacer.SHAPES,
-    runtime_notes.FAMILY: runtime_notes.SHAPES,
-}
-_STARTS_SRC = {
-    gctrace.FAMILY: gctrace.START.pattern,
-    schedtrace.FAMILY: schedtrace.START.pattern,
-    schedtrace.DETAIL_FAMILY: schedtrace.DETAIL_START.pattern,
-    scavenger.FAMILY: scavenger.START.pattern,
-    pacer.FAMILY: pacer.START.pattern,
-    "gc_forced": runtime_notes.GC_FORCED_RE.pattern,
-}
-# Found anywhere in a line: a record behind a prefix or an interleaved write.
-STARTS = re.compile("|".join(f"(?P<{name}>{src})" for name, src in _STARTS_SRC.items()))
-# Only at the start of a payload: these words are too common inside output.
-_RUNTIME_START = runtime_notes.START
 
 
 class Parser:
-    """Feed bytes, get events. Never raises on any input."""
+    """Feed bytes, get events. Never raises on any input.
+
+    Public state: ``counts`` and ``lines`` (every line accounted for),
+    ``segment`` (restarts so far), and the clocks that reveal a restart,
+    ``last_gc_n`` and ``last_sched_ms`` (a caller that reads lines itself,
+    through :meth:`advance`, keeps them current).
+    """
 
     def __init__(
         self, *, max_line: int = DEFAULT_MAX_LINE, first_line: int = 1, stream: str | None = None
@@ -68,7 +51,7 @@ class Parser:
         ``stderr``) for every line a log wrapper does not name itself."""
         self.stream = stream
         self._splitter = LineSplitter(max_line)
-        self._tables = {name: list(shapes) for name, shapes in _TABLES.items()}
+        self._tables = {name: list(shapes) for name, shapes in SHAPE_TABLES.items()}
         self.counts: dict[str, int] = dict.fromkeys(LINE_KINDS, 0)
         self.lines = 0
         self._seen = first_line - 1  # last physical line number read
@@ -118,9 +101,61 @@ class Parser:
         self._end_crash()
         return self._take()
 
-    def _quiet(self) -> bool:
-        """No block is open: a plain gc line needs no context to be read."""
+    # -- for a caller that reads plain lines itself (the bulk path) ------------
+    # It turns millions of plain lines into columns and rows with no event
+    # each and hands the parser the rest; these say where the numbering
+    # stands and whether a line needs context, so the result stays the same.
+
+    @property
+    def lines_seen(self) -> int:
+        """Number of the last physical line read (``first_line - 1`` before
+        any): a caller numbers the lines it reads itself from here."""
+        return self._seen
+
+    @property
+    def max_line(self) -> int:
+        """Bytes kept of a line: a caller cuts lines it splits itself alike."""
+        return self._splitter.max_line
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of an unterminated line held from ``feed``: while there are
+        any, the next bytes continue it, so a caller must not split them."""
+        return self._splitter.pending
+
+    @property
+    def quiet(self) -> bool:
+        """No block is open (crash dump, scheddetail, torn gc record, CRI or
+        Docker parts): the next line needs no context, so a caller may read
+        it itself when it is plain."""
         return not (self._torn or self._crash or self._sched or self._wrapped)
+
+    def feed_line(self, line: str, cut: int = 0) -> list[Event]:
+        """One physical line a caller split off (no line ending, ``cut``
+        bytes dropped), numbered ``lines_seen + 1``; its events, as ``feed``."""
+        self._physical(line, cut)
+        return self._take()
+
+    def advance(self, kind: str, n: int = 1) -> int:
+        """Account ``n`` lines of ``kind`` (a ``counts`` key) that a caller
+        parsed itself while ``quiet``; returns the new ``lines_seen``. For gc
+        and SCHED lines the caller keeps ``last_gc_n`` / ``last_sched_ms``
+        current and calls :meth:`start_segment` where one goes back."""
+        self._seen += n
+        self.counts[kind] += n
+        self.lines += n
+        return self._seen
+
+    def start_segment(self, line_no: int, what: str, previous: int, current: int) -> Segment:
+        """A count (``what``: ``"gc"`` cycle or ``"sched"`` clock) went back
+        at ``line_no``: a restart, or another process in the same log. The
+        next segment starts, both clocks are forgotten (one restart shows in
+        both; the other must not count it again); returns its event."""
+        self.segment += 1
+        self.last_gc_n = None
+        self.last_sched_ms = None
+        reason = f"{'cycle' if what == 'gc' else 'SCHED ms'} went back from {previous} to {current}"
+        return Segment(line_no=line_no, index=self.segment, reason=reason, previous=previous, current=current)
 
     # -- lines ---------------------------------------------------------------
 
@@ -155,9 +190,7 @@ class Parser:
             payload = "".join(self._wrapped)
             meta_no, raw = self._wrapped_first or (line_no, line)
             self._wrapped, self._wrapped_first = [], None
-        meta = LineMeta(
-            line_no=meta_no, raw=raw, wall_time=u.wall_time, stream=u.stream or self.stream
-        )
+        meta = LineMeta(line_no=meta_no, raw=raw, wall_time=u.wall_time, stream=u.stream or self.stream)
         self._logical(payload, meta, cut)
 
     def _logical(self, payload: str, meta: LineMeta, cut: int) -> None:
@@ -181,7 +214,7 @@ class Parser:
             return
         m = STARTS.match(stripped)
         if m is not None:
-            family = _family(m)
+            family = family_of(m)
             if self._sched is not None and family != schedtrace.DETAIL_FAMILY:
                 self._end_sched()
             lead = payload[: len(payload) - len(payload.lstrip())]
@@ -195,7 +228,7 @@ class Parser:
             self._crash.append((payload, meta))
             self._count("crash")
             return
-        if _RUNTIME_START.match(stripped) and self._try(runtime_notes.FAMILY, stripped, meta):
+        if runtime_notes.START.match(stripped) and self._try(runtime_notes.FAMILY, stripped, meta):
             return
         if gctrace.TORN_HEAD.match(stripped):
             torn = TornRecord.start(stripped, meta, payload, strong=False)
@@ -207,7 +240,7 @@ class Parser:
 
     def _prefixed_or_output(self, payload: str, stripped: str, meta: LineMeta, cut: int) -> None:
         """A record behind a prefix (or an interleaved write), else output."""
-        m = STARTS.search(stripped) if _may_hold_record(stripped) else None
+        m = STARTS.search(stripped) if may_hold_record(stripped) else None
         if m is not None:
             prefix = stripped[: m.start()]
             wall, source = analyse(prefix)
@@ -217,7 +250,7 @@ class Parser:
                 wall_time=meta.wall_time if wall is None else wall,
                 source=source or meta.source,
             )
-            self._record(_family(m), stripped[m.start() :], meta)
+            self._record(family_of(m), stripped[m.start() :], meta)
             return
         self._out.append(Output(meta=meta, text=payload, cut_bytes=cut))
         self._count("output")
@@ -235,7 +268,7 @@ class Parser:
             # A crash or a missing newline glued two records: keep the later
             # one, with the earlier text as its prefix so nothing is lost.
             head = record[: inner.start()]
-            self._record(_family(inner), record[inner.start() :], replace(meta, prefix=meta.prefix + head))
+            self._record(family_of(inner), record[inner.start() :], replace(meta, prefix=meta.prefix + head))
             return
         if family == gctrace.FAMILY:
             # Maybe the program's writes tore this record: wait for its pieces.
@@ -267,14 +300,16 @@ class Parser:
     def _emit(self, event: object) -> None:
         if isinstance(event, GCCycle):
             if self.last_gc_n is not None and event.n <= self.last_gc_n:
-                self._new_segment(event.meta.line_no, "gc", self.last_gc_n, event.n)
+                self._out.append(self.start_segment(event.meta.line_no, "gc", self.last_gc_n, event.n))
             self.last_gc_n = event.n
             self._out.append(event)
             self._count("gc")
         elif isinstance(event, SchedSnapshot):
             self._end_sched()
             if self.last_sched_ms is not None and event.t_ms < self.last_sched_ms:
-                self._new_segment(event.meta.line_no, "sched", self.last_sched_ms, event.t_ms)
+                self._out.append(
+                    self.start_segment(event.meta.line_no, "sched", self.last_sched_ms, event.t_ms)
+                )
             self.last_sched_ms = event.t_ms
             self._count("sched")
             if event.detail:
@@ -289,23 +324,6 @@ class Parser:
         else:
             self._out.append(event)  # type: ignore[arg-type]
             self._count(event.kind)  # type: ignore[attr-defined]
-
-    def _new_segment(self, line_no: int, what: str, previous: int, current: int) -> None:
-        """A count went back: a restart, or another process in the same log."""
-        self.segment += 1
-        # One restart shows in both clocks; the other must not count it again.
-        self.last_gc_n = None
-        self.last_sched_ms = None
-        unit = "cycle" if what == "gc" else "SCHED ms"
-        self._out.append(
-            Segment(
-                line_no=line_no,
-                index=self.segment,
-                reason=f"{unit} went back from {previous} to {current}",
-                previous=previous,
-                current=current,
-            )
-        )
 
     # -- blocks that span lines ------------------------------------------------
 
@@ -365,28 +383,6 @@ class Parser:
         for _ in torn.pieces:
             self._count("continuation")
         return True
-
-
-# First characters of every line that can open a record, a crash dump or a
-# runtime note (STARTS, crash.START, runtime_notes.START, a torn "gc " head);
-# tests/test_stream.py holds a line of each kind to this.
-HEAD_CHARS = frozenset("gSPMGsfpErui" + "c")
-
-
-def _may_hold_record(text: str) -> bool:
-    # Words every record start contains, spelled out rather than any(...)
-    # over a tuple: this runs for every line of program output, and a
-    # generator costs more than the scans.
-    return (
-        "gc" in text or "SCHED" in text or "scvg" in text or "scav" in text or "pacer: " in text
-        or "GC forced" in text or ": status=" in text or ": p=" in text
-    )
-
-
-def _family(m: re.Match[str]) -> str:
-    # The family patterns have no capturing groups of their own (a test holds
-    # them to it), so the last group is the family's named one.
-    return m.lastgroup  # type: ignore[return-value]
 
 
 def parse_bytes(data: bytes) -> tuple[list[Event], Parser]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from parsers.bulk import BulkResult, parse_chunks
 from parsers.columns import GCColumns
-from parsers.events import GCCycle
+from parsers.events import GCCycle, Segment
 from parsers.stream import parse_bytes
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -27,8 +27,8 @@ def event_path(data: bytes) -> tuple[GCColumns, list[object], dict[str, int], in
         if isinstance(e, GCCycle):
             cols.append(e, segment)
         else:
-            if e.kind == "segment":  # type: ignore[attr-defined]
-                segment = e.index  # type: ignore[attr-defined]
+            if isinstance(e, Segment):
+                segment = e.index
             others.append(e)
     return cols, others, p.counts, p.lines
 
@@ -59,6 +59,12 @@ GC = (
 OTHER = [
         b"SCHED 0ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 idlethreads=0 runqueue=0 [0 0]",
         b"SCHED 10ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=1 idlethreads=2 runqueue=1 gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0",
+        # Go 1.20+ (needspinning=) and 1.25+ (padded list, schedticks=): rows too.
+        b"SCHED 20ms: gomaxprocs=4 idleprocs=2 threads=8 spinningthreads=1 needspinning=0 idlethreads=3 runqueue=0 [1 0 0 0]",
+        b"SCHED 30ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=1 needspinning=1 idlethreads=0 runqueue=2 [ 0 3 ] schedticks=[ 17 2 ]",
+        b"SCHED 5ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=1 idlethreads=0 runqueue=0 [ ] schedticks=[ ]",
+        b"SCHED 40ms: gomaxprocs=4 idleprocs=4 threads=8 spinningthreads=0 needspinning=0 idlethreads=4 runqueue=0 gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false",
+        b"SCHED 50ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=01 idlethreads=0 runqueue=0 [0 0]",
         b"  P0: status=1 schedtick=1 syscalltick=1 m=3 runqsize=0 gfreecnt=0 timerslen=1",
         b"  G1: status=4(chan receive) m=-1 lockedm=-1",
         b"panic: boom",

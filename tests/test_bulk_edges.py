@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from parsers.bulk import parse_chunks
@@ -83,8 +85,10 @@ NEEDS_PARSER = {
     "cri-record": "2026-11-21T10:00:00.1Z stderr F hello",
     "docker-json": '{"log":"hello\\n","stream":"stderr","time":"2026-11-21T10:00:00Z"}',
     "indented-output": "   indented",
-    "sched-of-go1.20": "SCHED 5000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 "
-    "idlethreads=0 runqueue=0 [0 0]",
+    "sched-of-go1.20-detail": "SCHED 1000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 "
+    "idlethreads=0 runqueue=0 gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false",
+    "sched-go1.20-leading-zero": "SCHED 1000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 "
+    "needspinning=00 idlethreads=0 runqueue=0 [0 0]",
     "sched-clock-back": SIMPLE_SCHED.format(t=1, q=0),
     "sched-leading-zero": SIMPLE_SCHED.format(t="0500", q=0),
     "crash": "panic: boom",
@@ -94,8 +98,18 @@ NEEDS_PARSER = {
 }
 
 
-@pytest.mark.parametrize("line", list(NEEDS_PARSER.values()), ids=list(NEEDS_PARSER))
-def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str | None) -> None:
+# Lines the chunk is taken whole with (rows): SCHED lines of every exact era.
+ROWS_TOO = {
+    "sched-of-go1.20": "SCHED 1000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=1 "
+    "idlethreads=0 runqueue=0 [0 0]",
+    "sched-of-go1.25": "SCHED 1000ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 "
+    "idlethreads=0 runqueue=0 [ 0 0 ] schedticks=[ 3 9 ]",
+}
+WHOLE = {**{k: (v, False) for k, v in NEEDS_PARSER.items()}, **{k: (v, True) for k, v in ROWS_TOO.items()}}
+
+
+@pytest.mark.parametrize(("line", "whole"), list(WHOLE.values()), ids=list(WHOLE))
+def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str | None, whole: bool) -> None:
     from parsers.bulk import BulkParser
     from parsers.stream import Parser
 
@@ -112,12 +126,17 @@ def test_a_plain_chunk_is_taken_whole_unless_a_line_needs_the_parser(line: str |
     for chunk in (1 << 30, 4000):
         same(parse_chunks(data[i : i + chunk] for i in range(0, len(data), chunk)), data)
     bulk = BulkParser(Parser(max_line=256))
-    taken = []
+    taken: list[bool] = []
     simple = bulk._simple_rows
-    bulk._simple_rows = lambda *a: taken.append(simple(*a)) or taken[-1]  # type: ignore[method-assign]
+
+    def spy(*args: Any) -> bool:
+        taken.append(simple(*args))
+        return taken[-1]
+
+    bulk._simple_rows = spy  # type: ignore[method-assign,assignment]
     bulk.feed(data)
     bulk.close()
-    assert taken == [line is None]
+    assert taken == [line is None or whole]
 
 
 def test_fifty_days_in_among_mixed_shapes() -> None:

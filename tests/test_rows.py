@@ -21,16 +21,23 @@ GC = (
     "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P"
 )
 SCHED = "SCHED {t}ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 idlethreads=0 runqueue=1 [0 3]"
+SCHED120 = (
+    "SCHED {t}ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=1 idlethreads=0 runqueue=1 [0 3]"
+)
+SCHED125 = (
+    "SCHED {t}ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=1 "
+    "[ 0 3 ] schedticks=[ 120 77 ]"
+)
 
 
-def restarts() -> str:
+def restarts(sched: str = SCHED) -> str:
     """Output and SCHED lines around restarts seen by either clock."""
     lines: list[str] = []
     for run in range(3):
         for n in range(1, 30):
             lines.append(GC.format(n=n))
             if n % 3 == 0:
-                lines.append(SCHED.format(t=n * 100 - run))
+                lines.append(sched.format(t=n * 100 - run))
             if n % 4 == 0:
                 lines.append(f"2026/11/21 10:00:0{run} handled request id={n}")
         lines.append(SCHED.format(t=1))  # the SCHED clock goes back first
@@ -65,16 +72,19 @@ def _live(data: bytes) -> Model:
     return model
 
 
+@pytest.mark.parametrize("sched", [SCHED, SCHED120, SCHED125], ids=["go1.19", "go1.20", "go1.25"])
 @pytest.mark.parametrize("chunk", [1 << 20, 333])
-def test_rows_across_restarts(chunk: int) -> None:
-    data = restarts().encode()
+def test_rows_across_restarts(chunk: int, sched: str) -> None:
+    data = restarts(sched).encode()
     result = parse_chunks([data])
     assert len(result.sched) and len(result.output) and result.plain_rows()
+    assert not result.sched.objects, "every SCHED line is a row"
     assert_same_model(bulk_model(data, chunk), _live(data))
 
 
-def test_rows_read_back_as_the_parsers_events() -> None:
-    data = restarts().encode()
+@pytest.mark.parametrize("sched", [SCHED, SCHED120, SCHED125], ids=["go1.19", "go1.20", "go1.25"])
+def test_rows_read_back_as_the_parsers_events(sched: str) -> None:
+    data = restarts(sched).encode()
     events, _ = parse_bytes(data)
     result = parse_chunks([data])
     assert result.events == [e for e in events if e.kind != "gc"]  # type: ignore[union-attr]
