@@ -16,6 +16,8 @@ from tui.ui.widgets.escapes import EscapePanel
 from tui.ui.widgets.findings_panel import FindingsPanel
 from tui.ui.widgets.hintlist import HintList
 
+from pilotkit import until
+
 pytestmark = pytest.mark.go
 ALLOCSITES = Path(__file__).parent / "go" / "allocsites"
 
@@ -33,17 +35,13 @@ async def test_live_heap_growing_to_the_leaking_line_in_two_keys(go_build, monke
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         findings = screen.query_one(FindingsPanel)
-        for _ in range(150):  # the leak needs a few seconds of cycles to show
-            await pilot.pause(0.2)
-            if any(f.id == "live-heap-growing" for f in findings.findings):
-                break
+        await until(pilot, lambda: any(f.id == "live-heap-growing" for f in findings.findings),
+                    "the leak finding (a few seconds of cycles)", timeout=40)
         ids = [f.id for f in findings.findings]
         assert "live-heap-growing" in ids, ids
         panel = screen.query_one(EscapePanel)
-        for _ in range(100):  # the compiler's analysis and the first profile
-            await pilot.pause(0.2)
-            if panel.analysis is not None and panel.ranking is not None:
-                break
+        await until(pilot, lambda: panel.analysis is not None and panel.ranking is not None,
+                    "the compiler's analysis and the first profile")
         assert panel.analysis is not None and panel.ranking is not None
 
         # Key 1: n until the leak finding is chosen (it is the first or close).
@@ -54,7 +52,7 @@ async def test_live_heap_growing_to_the_leaking_line_in_two_keys(go_build, monke
             assert presses <= len(ids)
         # Key 2: e, the escape hints, landing on the top hint by bytes in use.
         await pilot.press("e")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: panel.query_one(HintList).hint_index is not None, "the chosen hint")
         index = panel.query_one(HintList).hint_index
         assert index is not None
         hint = panel.analysis.hints[index].hint

@@ -10,8 +10,10 @@ import os
 import queue
 import re
 import shlex
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +32,8 @@ from tui.sources import attach as attach_mod
 from tui.sources.attach import AttachSource, identify, is_tracing, restart_command, stderr_target, tracing_godebug
 from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, SourceError
 from tui.sources.httppoll import HTTPPoller, listening_bases, loopback_base
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EXPVAR_BODY = (Path(__file__).parent / "data" / "http" / "expvar_debug_vars.json").read_bytes()
 DEADLINE_S = 10.0
@@ -402,3 +406,34 @@ def test_poller_says_once_when_the_server_stops_answering() -> None:
     poller = HTTPPoller(os.getpid(), f"http://127.0.0.1:{port}")
     assert poller.poll(notices.append) is None and poller.poll(notices.append) is None
     assert len(notices) == 1 and "is not answering (Connection refused)" in notices[0].text
+
+
+@pytest.mark.go
+def test_attach_jsonl_writes_process_and_http_samples(go_build, spawn, tmp_path) -> None:
+    """The real command: `gctui attach PID --jsonl` writes what it samples
+    (RSS and CPU from /proc, expvar and the goroutine profile over HTTP),
+    not only the gc lines, and an end record when it is stopped."""
+    proc, _, _ = _server_to_file(go_build, spawn, tmp_path, {"GODEBUG": "gctrace=1"})
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    gctui = subprocess.Popen([sys.executable, "-m", "tui", "attach", str(proc.pid), "--jsonl"], cwd=ROOT,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    try:
+        assert gctui.stdout is not None
+        deadline = time.monotonic() + DEADLINE_S
+        while not {"gc", "process", "expvar", "pprof_goroutine"} <= kinds.keys():
+            assert time.monotonic() < deadline, f"only {sorted(kinds)} arrived"
+            line = gctui.stdout.readline()
+            assert line, gctui.stderr.read() if gctui.stderr else ""
+            row = json.loads(line)
+            kinds.setdefault(row["kind"], []).append(row)
+    finally:
+        gctui.send_signal(signal.SIGINT)
+        out, err = gctui.communicate(timeout=DEADLINE_S)
+    assert gctui.returncode == 0 and "Traceback" not in err, err
+    assert json.loads(out.splitlines()[-1])["kind"] == "end"
+    process = kinds["process"][0]
+    assert process["rss_b"] > 1 << 20 and process["threads"] >= 1 and process["wall_time"] > 0
+    expvar = kinds["expvar"][0]
+    assert expvar["num_gc"] >= 0 and expvar["t_s"] > 0
+    assert kinds["pprof_goroutine"][0]["total"] >= 25  # the server's blocked goroutines

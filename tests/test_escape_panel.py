@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from parsers.events import EscapeHint
+from pilotkit import until
 from tui.escapes.analyze import Analysis, PlacedHint
 from tui.escapes.cache import AnalysisCache
 from tui.escapes.kinds import HEAP_KINDS
@@ -202,9 +203,7 @@ async def test_a_saved_change_is_analysed_again(tmp_path: Path, go_build) -> Non
         assert app.analysed[-1].heap == 15
         with open(tmp_path / "pkg" / "main.go", "a") as f:
             f.write("\nfunc extra() *int {\n\tv := 1\n\treturn &v\n}\n")
-        deadline = time.monotonic() + 20
-        while app.analysed[-1].heap == 15 and time.monotonic() < deadline:
-            await pilot.pause(0.2)
+        await until(pilot, lambda: app.analysed[-1].heap != 15, "the analysis of the saved change")
         assert app.analysed[-1].heap == 16
 
 
@@ -218,25 +217,22 @@ def _big_analysis(n: int) -> Analysis:
     return Analysis("/src", "test", "go1.19.8", "json", tuple(hints))
 
 
-async def test_thousands_of_hints_stay_quick() -> None:
+async def test_thousands_of_hints_are_listed_walked_and_filtered() -> None:
+    """Five thousand hints (how fast is tests/bench's business, not a test's)."""
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
         panel = app.query_one(EscapePanel)
-        started = time.perf_counter()
         panel._analysed(_Outcome(_big_analysis(5000)))
         await pilot.pause()
-        assert time.perf_counter() - started < 2.0
         hints = panel.query_one(HintList)
         assert len(hints.rows) > 3750
         hints.focus()
-        started = time.perf_counter()
         await pilot.press("end", "pageup", "pageup", "home", "down", "t")
-        elapsed = time.perf_counter() - started
-        assert elapsed < 5.0, elapsed
-        started = time.perf_counter()
+        assert hints.hint_index is not None
+        before = len(hints.rows)
         panel.path_filter = "f3"
         panel._regroup()
-        assert time.perf_counter() - started < 0.5
+        assert 0 < len(hints.rows) < before
 
 
 @pytest.mark.go

@@ -81,7 +81,7 @@ def cycle_rows(model: Model, start: int = 0, end: int | None = None) -> Iterator
     builtins where possible) zipped together, so a row costs a couple of
     microseconds and six million of them stream without an object each.
     """
-    store = model.cycles
+    store: Any = model.cycles
     c: Any = store.cols
     if start or end is not None:
         store, c = _Window(store, start, end), _Window(store.cols, start, end)
@@ -152,7 +152,8 @@ def export_jsonl(model: Model, out: TextIO) -> int:
         write(text)
         written += 1
     dumps = _COMPACT.encode
-    for sample in [*model.process, *model.http]:
+    samples: list[ProcessSample | HTTPSample] = [*model.process, *model.http]
+    for sample in samples:
         for obj in sample_objects(sample):
             write(dumps(obj) + "\n")
             written += 1
@@ -216,8 +217,10 @@ def _event_lines(model: Model) -> Iterator[tuple[int, int, str]]:
     streams: list[Iterator[tuple[int, int, str]]] = [
         ((s["line_no"], 0, dumps(s) + "\n") for s in segments)
     ]
-    for events in (model.sched, model.sched_detail, model.scavenger, model.pacer, model.gc_forced,
-                   model.notes, model.output, model.crashes, model.malformed):
+    kinds: tuple[Iterable[Any], ...] = (model.sched, model.sched_detail, model.scavenger, model.pacer,
+                                        model.gc_forced, model.notes, model.output, model.crashes,
+                                        model.malformed)
+    for events in kinds:
         # Nearly sorted already (timsort makes that one pass), but not quite:
         # a record given up as malformed is released after lines that followed it.
         ordered = sorted(events, key=_line_no)
@@ -244,6 +247,8 @@ def event_object(event: Any) -> dict[str, Any]:
 
 
 def _json_value(name: str, value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a record inside a sample
+        return {f.name: _json_value(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, tuple):

@@ -54,7 +54,7 @@ class JsonlWriter:
 
     def item(self, item: Item) -> None:
         if isinstance(item, (ProcessSample, HTTPSample)):
-            self._guard(lambda: [self._write(obj) for obj in sample_objects(item)])
+            self._guard(lambda: self._write_all(sample_objects(item)))
         elif isinstance(item, Ended):
             def end() -> None:
                 self._cycles(len(self.runner.model.cycles))
@@ -72,6 +72,10 @@ class JsonlWriter:
             for obj in cycle_objects(model, self._written, upto):
                 self._write(obj)
             self._written = upto
+
+    def _write_all(self, objs: list[dict[str, Any]]) -> None:
+        for obj in objs:
+            self._write(obj)
 
     def _write(self, obj: dict[str, Any]) -> None:
         self.out.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n")

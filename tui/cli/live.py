@@ -146,8 +146,8 @@ def demo(args: argparse.Namespace) -> int:
     for name in ("go.mod", "main.go"):
         shutil.copy(DEMO_DIR / name, work / name)
     act = f"{max(1, round(12 / args.speed))}s"
-    source = ProcessSource(["go", "run", ".", "-act", act], scheddetail=True, cwd=os.fspath(work))
+    program = ProcessSource(["go", "run", ".", "-act", act], scheddetail=True, cwd=os.fspath(work))
     try:
-        return _session(Runner(source, kind="process"), args)
+        return _session(Runner(program, kind="process"), args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

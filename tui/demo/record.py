@@ -67,8 +67,8 @@ def record(act: str, out: Path) -> int:
             t.join()
     lines.sort(key=lambda item: item[0])
     with gzip.open(out, "wb", compresslevel=9) as f:
-        for t, stream, line in lines:
-            f.write(f"{stamp(t)} {stream} F ".encode() + line + b"\n")
+        for when, stream, line in lines:
+            f.write(f"{stamp(when)} {stream} F ".encode() + line + b"\n")
     print(f"wrote {len(lines)} lines to {out} (program exit status {status})")
     return status
 

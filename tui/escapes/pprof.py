@@ -220,8 +220,8 @@ def _decode(buf: bytes, leaf_only: bool) -> Profile:
                         fid = lv
                     elif ln == 2:
                         line = _signed(lv)
-                name, filename = names.get(fid, ("", ""))
-                frames.append(Frame(name, filename, line))
+                func_name, file_name = names.get(fid, ("", ""))
+                frames.append(Frame(func_name, file_name, line))
         locations[lid] = tuple(frames)
     samples = []
     for start, end in raw_samples:

@@ -269,7 +269,8 @@ class AttachSource:
             reasons.append(_STDERR_WHY.get(kind, f"its stderr is a {kind}"))
         if not reasons:
             return
-        argv = [str(a) for a in (_safe(self.proc.cmdline) or [])]
+        cmdline = _safe(self.proc.cmdline)
+        argv = [str(a) for a in cmdline] if isinstance(cmdline, list) else []
         exe, cwd = _safe(self.proc.exe), _safe(self.proc.cwd)
         fix = (f"restart it with tracing: {restart_command(argv, env, str(exe or ''), str(cwd or ''))}"
                if argv else "restart it under gctui run with GODEBUG=gctrace=1")

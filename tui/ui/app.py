@@ -131,7 +131,7 @@ def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]
         screen = target.screen
         if isinstance(screen, MainScreen):
             screen.action_panel(3)  # an escape-panel action: show the panel first
-        await target.run_action(action)
+        await target.app.run_action(action, target)
 
     return run
 

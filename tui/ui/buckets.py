@@ -92,7 +92,7 @@ def bucket_bounds(start: int, stop: int, width: int, align: int = 1) -> list[int
     return edges
 
 
-def _summary(col: array, a: int, b: int, missing: int | None) -> tuple:  # type: ignore[type-arg]
+def _summary(col: array, a: int, b: int, missing: int | float | None) -> tuple:  # type: ignore[type-arg]
     """``(lo, hi, total, count, hi_row)`` of the present values in ``col[a:b]``."""
     sl = col[a:b]
     if missing is None:
@@ -138,7 +138,7 @@ class ColumnBuckets:
         self, col: array, missing: int | None | str = "auto", block: int = BLOCK  # type: ignore[type-arg]
     ) -> None:
         self.col = col
-        self.missing = missing_of(col) if missing == "auto" else missing
+        self.missing: int | None = missing_of(col) if isinstance(missing, str) else missing
         self.block = block
         self._lo = array("d")
         self._hi = array("d")

@@ -341,7 +341,7 @@ class MainScreen(Screen[None]):
         app = self.gapp
         panel = self.query_one(EscapePanel)
         panel.set_source(SourceQuery.for_source(app.session.source, app.src_dir))
-        self._escapes_pid = None
+        self._escapes_pid: int | None = None
         self._connect_profile()
 
     def _connect_profile(self) -> None:

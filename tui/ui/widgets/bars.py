@@ -20,8 +20,7 @@ def append_bar_row(out: Text, row: str, styles: Style | Sequence[Style | None], 
                    selected_bg: Style) -> None:
     """Append ``row`` to ``out``: column ``i`` in ``styles[i]`` (or one style
     for all), the ``selected`` column on ``selected_bg``'s background."""
-    per_column = not isinstance(styles, Style)
-    keys = [((styles[i] or Style()) if per_column else styles, i == selected)  # type: ignore[index]
+    keys = [(styles if isinstance(styles, Style) else (styles[i] or Style()), i == selected)
             for i in range(len(row))]
     for a, b, (style, is_sel) in plot.runs(keys):
         out.append(row[a:b], style + selected_bg if is_sel else style)

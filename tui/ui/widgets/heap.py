@@ -99,7 +99,7 @@ class HeapChart(Widget):
         self._cycle_numbers = (n[rows.start], n[rows.stop - 1]) if rows else None
         sel = view.selected
         self._selected = sel if sel is not None and sel in rows else None
-        self._selected_n = n[sel] if self._selected is not None else None
+        self._selected_n = n[self._selected] if self._selected is not None else None
         self.refresh()
 
     def _style(self, owner: int) -> Style:
@@ -128,7 +128,7 @@ class HeapChart(Widget):
             return Text("heap: no cycles yet", style=axis)
         data_top = max(present)
         limit_drawn = self._limit_mb is not None and self._limit_mb <= data_top * LIMIT_SCALE
-        top = plot.nice_ceil(max(data_top, self._limit_mb if limit_drawn else 0.0))  # type: ignore[type-var]
+        top = plot.nice_ceil(max(data_top, self._limit_mb if self._limit_mb is not None and limit_drawn else 0.0))
         canvas = Braille(plot_w, plot_h, 0.0, top)
         if limit_drawn:
             canvas.hline(LIMIT, self._limit_mb)  # type: ignore[arg-type]

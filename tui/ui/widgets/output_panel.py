@@ -45,7 +45,7 @@ class OutputPanel(ScrollView, can_focus=False):
         self.index = array("I")
         self.sub = array("I")
         self._seen = (0, 0, 0)  # output, crashes, malformed already indexed
-        self.query = ""
+        self.pattern = ""  # the search (``query`` would shadow Textual's DOM query())
         self.current: int | None = None
         self.follow = True
 
@@ -105,9 +105,9 @@ class OutputPanel(ScrollView, can_focus=False):
         raw, cls = self.line_text(k)
         text = Text(visible(raw), style=self.rich_style + self.get_component_rich_style(cls) if cls else self.rich_style,
                     no_wrap=True, end="")
-        if self.query:
+        if self.pattern:
             match = self.get_component_rich_style("output--current" if k == self.current else "output--match")
-            low, q = text.plain.lower(), self.query.lower()
+            low, q = text.plain.lower(), self.pattern.lower()
             start = low.find(q)
             while start >= 0:
                 text.stylize(match, start, start + len(q))
@@ -120,9 +120,9 @@ class OutputPanel(ScrollView, can_focus=False):
         """Select the next line holding ``query`` (case-insensitive) after the
         current match, or from the top of the view for a new query; returns
         its entry or None."""
-        if query != self.query:
+        if query != self.pattern:
             self.current = None  # a new query starts from the top of the view
-        self.query = query
+        self.pattern = query
         if not query or not len(self.kind):
             self.current = None
             self.refresh()
