@@ -13,6 +13,7 @@ import textwrap
 from typing import Any, Callable, Sequence
 
 from tui import __version__
+from tui.cli import streams
 from tui.analysis.thresholds import help_text
 
 DESCRIPTION = (
@@ -27,6 +28,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"gctui: {message} (see {self.prog} --help)\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write (--help > /dev/full would say
+        # nothing and exit 0); let main() report it like any other output.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 SOURCE_HELP = "a saved log: a file, a .gz file, or - for stdin"
@@ -242,19 +249,32 @@ def _shorthand(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_shorthand(list(sys.argv[1:] if argv is None else argv)))
+    """Run one command; its exit status. A failed write to stdout or stderr
+    is one line (or, for a closed pipe, nothing), never a traceback."""
+    streams.prepare()
+    try:
+        code = _run(build_parser(), list(sys.argv[1:] if argv is None else argv))
+        streams.flush_stdout()  # a full disk is found here, not at exit
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return streams.closed_pipe()
+    except OSError as err:
+        return streams.output_failed(err)
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    try:
+        args = parser.parse_args(_shorthand(argv))
+    except SystemExit as done:  # --help, --version, a usage error: already printed
+        streams.flush_stdout()
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 0
-    try:
-        return int(handler(args))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
+    return int(handler(args))
 
 
 if __name__ == "__main__":  # pragma: no cover
