@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.cli.commands import one_line_errors
 from tui.ingest.feed import Feeder
+from tui.sanitize import terminal_stream
 from tui.sources.base import Source, SourceError
 from tui.analysis.thresholds import Thresholds
 
@@ -60,11 +61,14 @@ def _session(source: Source, args: argparse.Namespace, feeder: Feeder | None = N
     if args.jsonl or args.report:
         from tui.ingest.headless import Headless
 
+        # JSON lines and a JSON report keep every character, \u-escaped; a
+        # text report shows control characters as ^[ and the like.
+        out = terminal_stream(sys.stdout, json=args.jsonl or args.json)
         return Headless(source, jsonl=args.jsonl, report=args.report, as_json=args.json,
-                        thresholds=thresholds, feeder=feeder).run()
+                        thresholds=thresholds, out=out, feeder=feeder).run()
     from tui.cli.plain import PlainView
 
-    return PlainView(source, thresholds=thresholds, feeder=feeder).run()
+    return PlainView(source, thresholds=thresholds, out=terminal_stream(sys.stdout), feeder=feeder).run()
 
 
 @one_line_errors
@@ -82,7 +86,12 @@ def run(args: argparse.Namespace) -> int:
         pacertrace=args.pacertrace,
         stdin_path=args.stdin,
     )
-    return _session(source, args, kind="process")
+    status = _session(source, args, kind="process")
+    if status != 0 or _wants_app(args):
+        return status  # the terminal UI exits 0 when the user quits
+    # Headless: the program's own status (see ProcessSource.exit_code), so
+    # `gctui run --report -- ./bench` fails a CI job when the bench fails.
+    return source.exit_code or 0
 
 
 @one_line_errors

@@ -153,6 +153,11 @@ def _live_commands(sub: Any) -> None:
                           "GOMAXPROCS pass through), capture its stdout and stderr, and watch it. "
                           "`go run PKG` is built first, so the go command's own GC lines stay out."),
         usage="gctui run [options] -- CMD [ARGS...]",
+        epilog=_wrap("Exit status: with --report, --jsonl or --plain, the program's own (128+N when "
+                     "signal N killed it, 0 when you stopped it with Ctrl-C); 2 when `go run` fails "
+                     "to build (the compiler's message goes to stderr) or gctui cannot start CMD. "
+                     "The terminal UI exits 0 when you quit with q. If GODEBUG in the environment "
+                     "turns gctrace off, gctui turns it back on and says so."),
     )
     run.add_argument("--schedtrace", type=_positive_ms, default=1000, metavar="MS",
                      help="scheduler trace period (default 1000)")
