@@ -272,9 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     try:
         args = parser.parse_args(_shorthand(argv))
-    except SystemExit as done:  # --help, --version, a usage error: already printed
-        streams.flush_stdout()
-        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
+    except SystemExit:  # --help, --version, a usage error: printed, but maybe not yet written
+        streams.flush_stdout()  # a failure here is main()'s OSError, not a silent exit
+        raise
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
