@@ -378,7 +378,7 @@ async def test_sched_panel_shows_wait_reasons_as_text_not_markup(detail: Model) 
     async with Host(panel, 50, 14).run_test(size=(50, 14)) as pilot:
         panel.show(view(model, range(0)))
         await pilot.pause()
-        assert lines_of(panel)[-1].endswith("[bold red]boom[/] ?[2J")
+        assert lines_of(panel)[-1].endswith("[bold red]boom[/] ^[[2J")  # as every panel shows ESC
 
 
 async def test_sched_panel_click_on_chart_selects_a_cycle(story: Model) -> None:

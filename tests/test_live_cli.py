@@ -30,7 +30,7 @@ def test_run_report_json(go_build: Callable[[str], Path]) -> None:
 @pytest.mark.go
 def test_run_jsonl_records_the_exit_status(go_build: Callable[[str], Path]) -> None:
     r = gctui("run", "--jsonl", "--", str(go_build("panicker")))
-    assert r.returncode == 0
+    assert r.returncode == 2  # the panic's status, passed on
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     kinds = {row["kind"] for row in rows}
     assert {"gc", "crash", "output", "end"} <= kinds

@@ -26,6 +26,7 @@ from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, SourceError
 from tui.sources.gobuild import GoRunError, is_go_run, parse_go_run
 from tui.sources.godebug import (
     RuntimeSettings,
+    gctrace_off,
     merge_godebug,
     parse_gomemlimit,
     runtime_settings,
@@ -127,11 +128,24 @@ def base_env(**extra: str) -> dict[str, str]:
             {"scavtrace": True, "pacertrace": True},
             "x,gctrace=1,schedtrace=1000,scavtrace=1,gcpacertrace=1",
         ),
+        ("gctrace=0,madvdontneed=1", {}, "madvdontneed=1,gctrace=1,schedtrace=1000"),  # off: replaced
+        ("gctrace=1,gctrace=0", {}, "gctrace=1,schedtrace=1000"),  # the last entry is the one in force
+        ("gctrace=0,gctrace=2", {}, "gctrace=0,gctrace=2,schedtrace=1000"),  # on in the end: kept
     ],
-    ids=["unset", "period", "user-kept", "user-wins", "empty-fields-no-sched", "asked-overrides", "options"],
+    ids=["unset", "period", "user-kept", "user-wins", "empty-fields-no-sched", "asked-overrides", "options",
+         "gctrace-off", "gctrace-off-last", "gctrace-on-last"],
 )
 def test_merge_godebug(user: str | None, options: dict, merged: str) -> None:
     assert merge_godebug(user, **options) == merged
+
+
+@pytest.mark.parametrize(
+    "user, off",
+    [(None, None), ("gctrace=1", None), ("gctrace=2", None), ("gctrace=0", "0"), ("gctrace=-1", "-1"),
+     ("gctrace=yes", "yes"), ("gctrace=", ""), ("gctrace=1,gctrace=0", "0"), ("madvdontneed=1", None)],
+)
+def test_gctrace_off_reads_the_value_as_the_runtime_does(user: str | None, off: str | None) -> None:
+    assert gctrace_off(user) == off
 
 
 def test_strip_trace_keeps_other_settings() -> None:

@@ -14,7 +14,7 @@ from tui.analysis.live_findings import LiveFindings
 from tui.model.rawlines import BLOCK, RawLines
 from tui.ingest.runner import Runner
 from tui.sources.base import Chunk, Ended, Emit
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 DATA = Path(__file__).parent / "data"
 LINE = ("gc 7 @1.230s 4%: 0.011+1.2+0.020 ms clock, 0.044+0.30/1.1/2.0+0.080 ms cpu, "

@@ -14,12 +14,15 @@ import argparse
 import functools
 import json
 import os
+import stat
 import sys
 from typing import Any, Callable, TextIO
 
 from tui.ingest.runner import load
+from tui.sanitize import json_text, terminal_stream, terminal_text
 from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
+from tui.model import Model
 
 USAGE_ERROR = 2
 SAVED_REPORT_MAX = 1 << 20
@@ -37,7 +40,7 @@ def one_line_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpa
         try:
             return run(args)
         except (SourceError, CommandError) as e:
-            print(str(e), file=sys.stderr)
+            print(terminal_text(str(e)), file=sys.stderr)  # paths and messages may quote anything
             return USAGE_ERROR
 
     return wrapper
@@ -56,8 +59,8 @@ def _one_line(text: str) -> str:
 
 def _dump(obj: Any, out: TextIO) -> None:
     # NaN is not JSON: every number the report holds is finite or None.
-    json.dump(obj, out, indent=2, allow_nan=False, ensure_ascii=False)
-    out.write("\n")
+    # Findings quote crash text: DEL and C1 controls are \u-escaped too.
+    out.write(json_text(json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)) + "\n")
 
 
 @one_line_errors
@@ -70,26 +73,48 @@ def report(args: argparse.Namespace) -> int:
     if args.json:
         _dump(summary, sys.stdout)
     else:
-        sys.stdout.write(render_text(summary))
+        sys.stdout.write(terminal_text(render_text(summary)))  # findings quote crash text
     return 0
 
 
 @one_line_errors
 def export(args: argparse.Namespace) -> int:
     """``gctui export SOURCE [--format jsonl|csv] [-o FILE]``."""
-    from tui.cli.export import export_csv, export_jsonl
-
+    if args.output not in (None, "-"):
+        _refuse_overwriting(args.source, args.output)
     model = load(args.source)  # before opening -o: a bad source leaves no empty file
-    write = export_csv if args.format == "csv" else export_jsonl
     if args.output in (None, "-"):
-        write(model, sys.stdout)
+        _write_export(model, args.format, sys.stdout)
         return 0
     try:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            write(model, out)
+            _write_export(model, args.format, out)
     except OSError as e:
         raise CommandError(f"gctui: cannot write {args.output}: {e.strerror or e}") from None
     return 0
+
+
+def _write_export(model: Model, format: str, out: TextIO) -> None:
+    from tui.cli.export import export_csv, export_jsonl
+
+    if format == "csv":
+        export_csv(model, out)  # numbers only: nothing a program wrote
+    else:
+        export_jsonl(model, terminal_stream(out, json=True))  # lossless: DEL and C1 \u-escaped
+
+
+def _refuse_overwriting(source: str, output: str) -> None:
+    """``export LOG -o LOG`` would replace the log by its export: refuse.
+    Same file by device and inode, so a symlink or a hard link is caught."""
+    try:
+        out = os.stat(output)
+        src = os.fstat(0) if source == "-" else os.stat(source)
+    except (OSError, ValueError):
+        return  # no such output yet, or no source to compare: nothing to overwrite
+    # Only a regular file is destroyed by writing it (gctui export - -o /dev/null is fine).
+    if stat.S_ISREG(out.st_mode) and (out.st_dev, out.st_ino) == (src.st_dev, src.st_ino):
+        raise CommandError(f"gctui: -o {output} is the input {source}: "
+                           "refusing to overwrite it (write the export elsewhere)")
 
 
 @one_line_errors
@@ -105,7 +130,7 @@ def compare(args: argparse.Namespace) -> int:
     if args.json:
         _dump(result, sys.stdout)
     else:
-        sys.stdout.write(render_compare(result))
+        sys.stdout.write(terminal_text(render_compare(result)))
     return 0
 
 

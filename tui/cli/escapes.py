@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from tui.sanitize import terminal_stream
 from tui.cli.commands import CommandError, one_line_errors
 from tui.escapes.analyze import Analysis
 from tui.escapes.cache import SHARED
@@ -63,10 +64,12 @@ def escapes(args: argparse.Namespace) -> int:
         except RankingError as err:
             raise CommandError(f"gctui: {err}") from None
     if args.json:
-        json.dump(to_json(analysis, ranking), sys.stdout, indent=2, ensure_ascii=False)
+        # File names and compiler messages are quoted: C1 and DEL \u-escaped, ESC ^[ in text.
+        json.dump(to_json(analysis, ranking), terminal_stream(sys.stdout, json=True), indent=2,
+                  ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        write_text(analysis, ranking, sys.stdout, every_kind=args.all)
+        write_text(analysis, ranking, terminal_stream(sys.stdout), every_kind=args.all)
     return 0
 
 

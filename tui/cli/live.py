@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tui.cli.commands import one_line_errors
 from tui.ingest.runner import Runner
+from tui.sanitize import terminal_stream
 from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
 
@@ -57,12 +58,15 @@ def _session(runner: Runner, args: argparse.Namespace) -> int:
     if args.jsonl or args.report:
         from tui.cli.headless import run_headless
 
+        # JSON lines and a JSON report keep every character, \u-escaped; a
+        # text report shows control characters as ^[ and the like.
+        out = terminal_stream(sys.stdout, json=args.jsonl or args.json)
         return run_headless(runner, jsonl=args.jsonl, report=args.report, as_json=args.json,
-                            thresholds=thresholds)
+                            thresholds=thresholds, out=out)
     from tui.cli.plain import PlainView
 
     runner.tail_first = True
-    return PlainView(runner, thresholds=thresholds).run()
+    return PlainView(runner, thresholds=thresholds, out=terminal_stream(sys.stdout)).run()
 
 
 @one_line_errors
@@ -80,7 +84,12 @@ def run(args: argparse.Namespace) -> int:
         pacertrace=args.pacertrace,
         stdin_path=args.stdin,
     )
-    return _session(Runner(source, kind="process"), args)
+    status = _session(Runner(source, kind="process"), args)
+    if status != 0 or _wants_app(args):
+        return status  # the terminal UI exits 0 when the user quits
+    # Headless: the program's own status (see ProcessSource.exit_code), so
+    # `gctui run --report -- ./bench` fails a CI job when the bench fails.
+    return source.exit_code or 0
 
 
 @one_line_errors

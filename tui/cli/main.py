@@ -13,6 +13,7 @@ import textwrap
 from typing import Any, Callable, Sequence
 
 from tui import __version__
+from tui.cli import streams
 from tui.analysis.thresholds import help_text
 
 DESCRIPTION = (
@@ -27,6 +28,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"gctui: {message} (see {self.prog} --help)\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write (--help > /dev/full would say
+        # nothing and exit 0); let main() report it like any other output.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 SOURCE_HELP = "a saved log: a file, a .gz file, or - for stdin"
@@ -146,6 +153,11 @@ def _live_commands(sub: Any) -> None:
                           "GOMAXPROCS pass through), capture its stdout and stderr, and watch it. "
                           "`go run PKG` is built first, so the go command's own GC lines stay out."),
         usage="gctui run [options] -- CMD [ARGS...]",
+        epilog=_wrap("Exit status: with --report, --jsonl or --plain, the program's own (128+N when "
+                     "signal N killed it, 0 when you stopped it with Ctrl-C); 2 when `go run` fails "
+                     "to build (the compiler's message goes to stderr) or gctui cannot start CMD. "
+                     "The terminal UI exits 0 when you quit with q. If GODEBUG in the environment "
+                     "turns gctrace off, gctui turns it back on and says so."),
     )
     run.add_argument("--schedtrace", type=_positive_ms, default=1000, metavar="MS",
                      help="scheduler trace period (default 1000)")
@@ -242,19 +254,32 @@ def _shorthand(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_shorthand(list(sys.argv[1:] if argv is None else argv)))
+    """Run one command; its exit status. A failed write to stdout or stderr
+    is one line (or, for a closed pipe, nothing), never a traceback."""
+    streams.prepare()
+    try:
+        code = _run(build_parser(), list(sys.argv[1:] if argv is None else argv))
+        streams.flush_stdout()  # a full disk is found here, not at exit
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return streams.closed_pipe()
+    except OSError as err:
+        return streams.output_failed(err)
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    try:
+        args = parser.parse_args(_shorthand(argv))
+    except SystemExit:  # --help, --version, a usage error: printed, but maybe not yet written
+        streams.flush_stdout()  # a failure here is main()'s OSError, not a silent exit
+        raise
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 0
-    try:
-        return int(handler(args))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
+    return int(handler(args))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,13 +52,17 @@ def merge_godebug(
     then what gctui needs.
 
     ``gctrace=1`` and ``schedtrace=<ms>`` are defaults: a user who set either
-    (``gctrace=2``, a slower ``schedtrace``) keeps their value. The options the
+    (``gctrace=2``, a slower ``schedtrace``) keeps their value, except a
+    gctrace that turns the trace off (see :func:`gctrace_off`): gctui cannot
+    watch a collector that prints nothing, so that one is replaced. The options the
     user asked gctui for (``scheddetail``, ``scavtrace``, ``gcpacertrace``)
     are more specific than an exported shell variable, so they replace any
     earlier value of their key. ``schedtrace_ms <= 0`` adds no schedtrace.
     """
     fields = _fields(user)
     present = {_key(f) for f in fields}
+    if gctrace_off(user) is not None:
+        present.discard("gctrace")  # gctrace=0 would hide everything gctui reads
     wanted: list[tuple[str, str, bool]] = [("gctrace", "1", False)]
     if schedtrace_ms > 0:
         wanted.append(("schedtrace", str(schedtrace_ms), False))
@@ -73,6 +77,20 @@ def merge_godebug(
         fields = [f for f in fields if _key(f) != key]
         fields.append(f"{key}={value}")
     return ",".join(fields)
+
+
+def gctrace_off(godebug: str | None) -> str | None:
+    """The user's ``gctrace`` value when it turns the GC trace off, else None.
+
+    The runtime prints gc lines when gctrace > 0; its atoi takes an optional
+    '-' and digits, and a value it cannot read leaves gctrace at 0. So
+    ``gctrace=0``, ``gctrace=-1`` and ``gctrace=yes`` are all off; the last
+    entry wins."""
+    value = godebug_value(godebug, "gctrace")
+    if value is None:
+        return None
+    on = re.fullmatch(r"-?[0-9]+", value) is not None and int(value) > 0
+    return None if on else value
 
 
 def strip_trace(godebug: str | None) -> str:

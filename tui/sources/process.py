@@ -31,7 +31,7 @@ from pathlib import Path
 
 from tui.sources.base import Chunk, Emit, Ended, EnvUpdate, Notice, SourceError
 from tui.sources.gobuild import GoRun, GoRunError, build, first_lines, is_go_run, parse_go_run
-from tui.sources.godebug import merge_godebug, runtime_settings, strip_trace
+from tui.sources.godebug import gctrace_off, merge_godebug, runtime_settings, strip_trace
 from tui.sources.pipes import PipeReader, TraceSniffer
 from tui.sources.psample import ProcessSampler
 
@@ -41,6 +41,9 @@ TICK_S = 0.1  # longest wait on the pipes: how soon stop and exit are noticed
 # keeps the pipes open (a daemon it started) must not hold gctui forever.
 DRAIN_QUIET_S = 0.3
 DRAIN_MAX_S = 3.0
+# `gctui run -- go run PKG` whose build failed: a usage error, whatever the go
+# command's own status, so it is not mistaken for the program's exit status.
+BUILD_FAILED = 2
 
 
 def resolve_command(cmd: str, env: Mapping[str, str], cwd: str | None) -> str:
@@ -76,6 +79,16 @@ def ended_for(returncode: int, stopped: bool) -> Ended:
         return Ended(reason=reason, signal=name)
     reason = "stopped by gctui" if stopped else f"exited with status {returncode}"
     return Ended(reason=reason, exit_status=returncode)
+
+
+def exit_code_for(returncode: int, stopped: bool) -> int:
+    """The status ``gctui run`` passes on, so a script or CI job sees the
+    program's failure: its exit status, or 128+N when signal N killed it (as
+    a shell reports it). A stop the user asked for (Ctrl-C, SIGTERM to gctui)
+    is a clean end of watching: 0."""
+    if stopped:
+        return 0
+    return 128 - returncode if returncode < 0 else returncode
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
@@ -121,6 +134,7 @@ class ProcessSource:
         self.no_trace_timeout_s = no_trace_timeout_s
         self.sample_interval_s = sample_interval_s
         base = dict(os.environ if env is None else env)
+        self.gctrace_was = gctrace_off(base.get("GODEBUG"))
         self.godebug = merge_godebug(
             base.get("GODEBUG"),
             schedtrace_ms=schedtrace_ms,
@@ -148,6 +162,8 @@ class ProcessSource:
         if self.go_run is not None and self.go_run.exec_prefix:
             resolve_command(self.go_run.exec_prefix[0], base, cwd)
         self.stdin_path = stdin_path
+        # What `gctui run` exits with once the source has ended (None until then).
+        self.exit_code: int | None = None
         if stdin_path is not None and not os.access(stdin_path, os.R_OK):
             raise SourceError(f"gctui: cannot read stdin file {stdin_path}")
 
@@ -164,6 +180,9 @@ class ProcessSource:
                 gomaxprocs=settings.gomaxprocs,
             )
         )
+        if self.gctrace_was is not None:
+            emit(Notice("warning", f"GODEBUG in the environment has gctrace={self.gctrace_was}, which hides "
+                                   "the GC trace gctui reads: running with gctrace=1 instead"))
         for text in settings.warnings:
             emit(Notice("warning", text))
         if self.go_run is None:
@@ -189,6 +208,7 @@ class ProcessSource:
             emit(Ended(reason="stopped by gctui during the build"))
             return None
         if result.returncode != 0:
+            self.exit_code = BUILD_FAILED
             emit(Notice("error", f"go build {what} failed:\n{first_lines(result.output)}"))
             emit(Ended(reason="build failed", exit_status=result.returncode))
             return None
@@ -229,6 +249,7 @@ class ProcessSource:
         try:
             emit(EnvUpdate(pid=proc.pid, start_wall_time=time.time()))
             returncode, stopped = self._pump(proc, pipes, started, emit, stop)
+            self.exit_code = exit_code_for(returncode, stopped)
         finally:
             pipes.close()
             if proc.poll() is None:  # emit raised: leave nothing running

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -23,6 +24,7 @@ from tui.analysis.live_findings import LiveFindings
 from tui.ui.screens.main import MainScreen
 from tui.ingest.runner import Runner
 from tui.analysis.thresholds import Thresholds
+from tui.sanitize import visible
 
 
 class GCTuiApp(App[int]):
@@ -114,6 +116,14 @@ class GCTuiApp(App[int]):
                     yield SystemCommand(binding.description + where,  # type: ignore[union-attr]
                                         f"key: {binding.key}",  # type: ignore[union-attr]
                                         _runner(target, binding.action))  # type: ignore[union-attr]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast, from any widget or screen, passes here: notices quote
+        compiler output and crash text, so control characters are made
+        visible (a title escape in a toast would retitle the terminal)."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.session.close()

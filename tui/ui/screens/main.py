@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from tui.escapes.locate import SourceQuery
+from tui.sanitize import visible
 from tui.ui.selection import Cursor
 from tui.ui.view import View
 from tui.ui.widgets.cpu import GCCPUChart
@@ -219,7 +220,7 @@ class MainScreen(Screen[None]):
         notices = session.feeder.notices
         if notices and notices[-1].text not in text:
             text += "\n\n" + notices[-1].text
-        waiting.update(Text(text))
+        waiting.update(Text(visible(text)))  # notices and errors quote compiler output
 
     def _show_tabs(self) -> None:
         current = self.query_one(ContentSwitcher).current or "findings"

@@ -16,7 +16,7 @@ from tui.escapes.analyze import Analysis
 from tui.escapes.grouping import display_file, function_name
 from tui.escapes.kinds import HEAP_KINDS, LABEL, MEANING
 from tui.escapes.ranking import Ranking
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 CONTEXT_LINES = 2  # source lines shown above and below the hint's line
 StyleOf = Callable[[str], Style]

@@ -39,7 +39,7 @@ from tui.escapes.toolchain import CompileFailed, EscapeError, find_toolchain
 from tui.escapes.watch import start_watching, watch_root
 from tui.ui.widgets.escape_detail import hint_detail
 from tui.ui.widgets.hintlist import HintList
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 PROFILE_REFRESH_S = 10.0
 LEAK_FINDING = "live-heap-growing"  # a leak: rank by what stays live, not by what is allocated

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.analysis.findings import Finding
+from tui.sanitize import visible
 
 # Findings whose cause is how much the program allocates: the escape hints
 # say which allocations those are.
@@ -102,16 +103,18 @@ class FindingsPanel(VerticalScroll, can_focus=False):
     def _entry_text(self, f: Finding, i: int) -> Text:
         text = Text()
         text.append(f"{_ICON.get(f.severity, '●')} {f.severity.upper()}  ", style="bold")
-        text.append(f.title, style="bold")
+        # A finding quotes what the program printed (a panic message): shown
+        # as its characters, never as escapes the terminal would act on.
+        text.append(visible(f.title), style="bold")
         if f.first_cycle is not None:
             span = f"gc {f.first_cycle}" + (f"–{f.last_cycle}" if f.last_cycle not in (None, f.first_cycle) else "")
             text.append(f"  {span}", style="dim")
         if i in self.earlier:
             text.append("  (earlier)", style="dim italic")
         if i == self.chosen:
-            text.append("\n" + f.message)
+            text.append("\n" + visible(f.message))
             if f.advice:
-                text.append("\n→ " + f.advice, style="italic")
+                text.append("\n→ " + visible(f.advice), style="italic")
             if f.id in ALLOCATION_PRESSURE:
                 text.append("\nPress 4 (or e) for the escape hints: which allocations cause this.", style="dim")
         return text

@@ -23,7 +23,7 @@ from tui.escapes.analyze import Analysis
 from tui.escapes.grouping import Row
 from tui.escapes.kinds import HEAP_KINDS, SHORT
 from tui.escapes.ranking import Ranking
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 
 class HintList(ScrollView, can_focus=True):

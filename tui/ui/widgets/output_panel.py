@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from tui.model import Model
 from tui.ui.view import View
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 OUTPUT, CRASH, MALFORMED = 0, 1, 2
 

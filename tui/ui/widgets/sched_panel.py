@@ -18,6 +18,7 @@ from textual import events
 from textual.widget import Widget
 
 from parsers.events import SchedSnapshot
+from tui.sanitize import visible
 from tui.ui import plot
 from tui.ui.view import View
 from tui.ui.widgets.goroutines import NO_DETAIL, GoroutineColumns, GoroutineSeries
@@ -30,11 +31,6 @@ WAITING = (
 )
 AXIS_WIDTH = 7  # "12.3k" and a gap
 REASON_BAR = 10
-
-
-def printable(text: str) -> str:
-    """Program-supplied text without control characters (escape sequences)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def pack(items: list[Text], width: int) -> list[Text]:
@@ -122,7 +118,7 @@ class SchedPanel(Widget):
                     line.append("…", style=label)
             lines.append(line)
         if snap.g_by_status and height >= 14:
-            status = [Text(f"{printable(name)} {n}", style=label) for name, n in snap.g_by_status]
+            status = [Text(f"{visible(name)} {n}", style=label) for name, n in snap.g_by_status]
             status[0] = Text("by status: ", style=label) + status[0]
             lines += pack(status, width)[:1]
         return lines
@@ -141,7 +137,7 @@ class SchedPanel(Widget):
             line = Text(f"{n:>{digits}} ", end="")
             line.append(plot.hbar(n, top, bar_w), style=self._style("bar"))
             line.append(" ")
-            line.append(printable(reason), style=label)  # program text: never markup
+            line.append(visible(reason), style=label)  # program text: never markup
             out.append(line)
         return out
 

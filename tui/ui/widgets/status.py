@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui.units import format_bytes
 from tui.ui.view import View
-from tui.ui.widgets.text import visible
+from tui.sanitize import visible
 
 
 class StatusBar(Widget):
