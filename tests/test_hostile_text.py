@@ -159,17 +159,15 @@ def _assert_screen_safe(app, what: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_the_apps_panels_and_toasts_show_escapes_as_characters() -> None:
-    from tui.ingest.session import Session
+    from pilotkit import settled
+    from tui.ingest.runner import Runner
     from tui.ui.app import GCTuiApp
     from tui.ui.widgets.detail import CycleDetail
     from tui.ui.widgets.findings_panel import FindingsPanel
 
-    app = GCTuiApp(Session(HostileSource(), kind="process"))
+    app = GCTuiApp(Runner(HostileSource(), kind="process"))
     async with app.run_test(size=(160, 50), notifications=True) as pilot:  # toasts drawn too
-        assert app.session.done.wait(10)
-        await pilot.pause(0.5)
-        app.screen.redraw(True)  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settled(app, pilot)
         text = _assert_screen_safe(app, "the toast and header")
         assert "the compiler said ^[]0;PWNED^G^[[2J\\x9b2J" in text  # the notice's toast
         await pilot.press("n")  # the most severe finding: the crash, opened

@@ -36,10 +36,9 @@ sys.path.insert(0, str(ROOT))
 from parsers.columns import COLUMNS, GCColumns  # noqa: E402
 from parsers.stream import parse_bytes  # noqa: E402
 from tui.ui.app import GCTuiApp  # noqa: E402
-from tui.ingest.feed import Feeder  # noqa: E402
 from tui.model import Model  # noqa: E402
 from tui.ui.screens.main import MainScreen  # noqa: E402
-from tui.ingest.session import Session  # noqa: E402
+from tui.ingest.runner import Runner  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"
 
@@ -69,7 +68,7 @@ def big_columns(count: int, start_n: int = 1, start_ms: int = 0) -> GCColumns:
 class Idle:
     description = "benchmark"
 
-    def __init__(self, rate: int = 0, seconds: float = 0, session: list[Session] | None = None) -> None:
+    def __init__(self, rate: int = 0, seconds: float = 0, session: list[Runner] | None = None) -> None:
         self.rate, self.seconds, self.session = rate, seconds, session
 
     def run(self, emit, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
@@ -89,12 +88,11 @@ class Idle:
         stop.wait()
 
 
-def make_session(cycles: int, rate: int = 0, seconds: float = 0) -> Session:
-    model = Model()
-    model.cycles.extend(big_columns(cycles))
-    model.lines = cycles
-    holder: list[Session] = []
-    session = Session(Idle(rate, seconds, holder), kind="process", feeder=Feeder(model))
+def make_session(cycles: int, rate: int = 0, seconds: float = 0) -> Runner:
+    holder: list[Runner] = []
+    session = Runner(Idle(rate, seconds, holder), kind="process")
+    session.model.cycles.extend(big_columns(cycles))
+    session.model.lines = cycles
     holder.append(session)
     return session
 

@@ -69,7 +69,7 @@ def run_headless(runner: Runner, *, jsonl: bool = False, report: bool = False, a
         raise runner.failure  # the source could not run: its error, nothing else
     if writer is not None and writer.failed is not None:
         print(f"gctui: cannot write the output: {writer.failed.strerror or writer.failed}", file=err)
-        return 1
+        return 2  # as every output error (tui.cli.streams)
     if report:
         _print_report(runner, thresholds or Thresholds(), as_json, out)
     out.flush()
