@@ -204,7 +204,7 @@ def _cycle_lines(model: Model) -> Iterator[tuple[int, int, str]]:
 
 
 def _line_no(event: Any) -> int:
-    return event.meta.line_no  # type: ignore[no-any-return]
+    return event.meta.line_no
 
 
 def _event_lines(model: Model) -> Iterator[tuple[int, int, str]]:

@@ -32,7 +32,7 @@ class LineIndex:
         self._scanned = 0  # bytes covered so far (ends on a line start)
         self._lock = threading.Lock()
 
-    def add(self, starts: array, before: array, lines_before: int, lines: int,  # type: ignore[type-arg]
+    def add(self, starts: array, before: array, lines_before: int, lines: int,
             end: int) -> None:
         """Line starts noted by a parse of the range that follows what is
         indexed: ``before`` counts from the range's start, which has

@@ -62,7 +62,7 @@ class Share:
     weight: float
 
 
-def missing_of(col: array) -> int | None:  # type: ignore[type-arg]
+def missing_of(col: array) -> int | None:
     """The sentinel an unsigned column uses for "not printed" (its max).
 
     Float columns use NaN, which needs no sentinel (``None``).
@@ -92,7 +92,7 @@ def bucket_bounds(start: int, stop: int, width: int, align: int = 1) -> list[int
     return edges
 
 
-def _summary(col: array, a: int, b: int, missing: int | float | None) -> tuple:  # type: ignore[type-arg]
+def _summary(col: array, a: int, b: int, missing: int | float | None) -> tuple:
     """``(lo, hi, total, count, hi_row)`` of the present values in ``col[a:b]``."""
     sl = col[a:b]
     if missing is None:
@@ -112,7 +112,7 @@ def _summary(col: array, a: int, b: int, missing: int | float | None) -> tuple: 
     return (min(vals), hi, float(total), len(vals), a + sl.index(hi))
 
 
-def _merge(parts: list[tuple]) -> tuple:  # type: ignore[type-arg]
+def _merge(parts: list[tuple]) -> tuple:
     lo, hi, total, count, hi_row = _EMPTY
     for p_lo, p_hi, p_total, p_count, p_row in parts:
         if not p_count:
@@ -135,7 +135,7 @@ class ColumnBuckets:
     """
 
     def __init__(
-        self, col: array, missing: int | None | str = "auto", block: int = BLOCK  # type: ignore[type-arg]
+        self, col: array, missing: int | None | str = "auto", block: int = BLOCK
     ) -> None:
         self.col = col
         self.missing: int | None = missing_of(col) if isinstance(missing, str) else missing
@@ -174,7 +174,7 @@ class ColumnBuckets:
             self._count.append(count)
             self._hi_row.append(hi_row)
 
-    def _range(self, a: int, b: int) -> tuple:  # type: ignore[type-arg]
+    def _range(self, a: int, b: int) -> tuple:
         """Summary of ``[a, b)``: partial blocks at the ends, cached ones between."""
         B = self.block
         fb, lb = -(-a // B), b // B
@@ -191,7 +191,7 @@ class ColumnBuckets:
         return _merge(parts)
 
 
-def _weighted(values: array, weights: array, a: int, b: int) -> tuple[float, float]:  # type: ignore[type-arg]
+def _weighted(values: array, weights: array, a: int, b: int) -> tuple[float, float]:
     """``(sum w, sum w*x)`` over rows where both value and weight are present."""
     w = weights[a:b]
     prods = list(map(mul, values[a:b], w))
@@ -208,7 +208,7 @@ class WeightedBuckets:
     Same contract as :class:`ColumnBuckets`: committed rows only.
     """
 
-    def __init__(self, values: array, weights: array, block: int = BLOCK) -> None:  # type: ignore[type-arg]
+    def __init__(self, values: array, weights: array, block: int = BLOCK) -> None:
         self.values = values
         self.weights = weights
         self.block = block
@@ -241,7 +241,7 @@ class WeightedBuckets:
 
 
 def percentiles(
-    col: array, rows: range, qs: Sequence[float], limit: int = 65536  # type: ignore[type-arg]
+    col: array, rows: range, qs: Sequence[float], limit: int = 65536
 ) -> tuple[list[float | None], bool]:
     """Nearest-rank percentiles (``qs`` in 0..100) of a column over ``rows``.
 
