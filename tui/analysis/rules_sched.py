@@ -42,7 +42,7 @@ def goroutines_growing(scope: Scope) -> Finding | None:
             continue
         if ys[-1] - ys[0] < th.goroutines_growing_min_rise:
             continue
-        w.windows += 1
+        w.seen(rows, MAX_FIT_POINTS)
         slope, r2 = linear_fit(xs, ys)
         half = len(snaps) // 2
         ups = up_share(ys) * 100.0
