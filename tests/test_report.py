@@ -68,11 +68,11 @@ def test_two_cycles_by_hand() -> None:
     # (0.060 + 3.0 + 6.0 + 0.040) ms over (1512.05 - 1010.03) ms x 2 P, and
     # 1.0 ms more with the idle mark worker. No origin: no check against 6%.
     assert s["gc_cpu_pct"] == {"overall": 0.91, "with_idle_mark": 1.01, "last_printed": 6,
-                               "runtime_check": None}
+                               "elapsed_ms": 502.02, "runtime_check": None}
     assert s["interval_s"] == {"p50": 0.5, "p99": 0.5, "estimated": []}
     assert s["cycles_per_min"] == 120.0
     assert s["heap_live_mb"] == {"min": 20, "max": 22, "last": 22}
-    assert s["heap_goal_mb"] == {"min": 42, "max": 44, "last": 44}
+    assert s["heap_goal_mb"] == {"min": 42, "max": 44, "last": 44, "next": None}  # GOGC unknown
     assert s["heap_peak_mb"] == 45
     assert s["go_format"] == ["go1.18"]
     assert s["goroutines"] is None and s["sched"] is None
@@ -85,7 +85,7 @@ def test_empty_input_is_all_nulls_and_says_so() -> None:
     assert s["cycles"] == {"count": 0, "first": None, "last": None, "forced": 0, "segments": 1}
     assert s["pause_ms"] == {"p50": None, "p99": None, "max": None}
     assert s["gc_cpu_pct"] == {"overall": None, "with_idle_mark": None, "last_printed": None,
-                               "runtime_check": None}
+                               "elapsed_ms": None, "runtime_check": None}
     assert s["heap_live_mb"] == {"min": None, "max": None, "last": None}
     assert s["heap_peak_mb"] is None and s["goroutines"] is None and s["findings"] == []
     assert "no Go runtime trace found in this input" in render_text(s)

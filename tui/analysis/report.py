@@ -27,7 +27,7 @@ from tui.analysis.thresholds import Thresholds
 from tui.model import Model
 from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
-from tui.model.gccpu import EMPTY, printed_check, span
+from tui.model.gccpu import EMPTY, MEASURABLE_MS, printed_check, span
 
 _FINDING_KEYS = ("id", "severity", "title", "message", "advice", "first_cycle", "last_cycle", "segment")
 # What each gc line shape means in Go releases (the era names the shape).
@@ -84,7 +84,9 @@ def summarize(
         "time_span_s": _round(spans, 3) if counted else None,
         "gc_cpu_pct": {**_gc_cpu(store, runs), "last_printed": last_printed},
         "heap_live_mb": _min_max_last(c.heap_live_mb),
-        "heap_goal_mb": _min_max_last(c.heap_goal_mb),
+        # "last" is the goal the last cycle was paced against; "next" the one
+        # the runtime set for the cycle after it, when GOGC is known.
+        "heap_goal_mb": {**_min_max_last(c.heap_goal_mb), "next": _next_goal(model)},
         "heap_peak_mb": _min_max_last(c.heap_end_mb)["max"],
         "goroutines": _goroutines(model),
         "sched": _sched(model),
@@ -140,6 +142,8 @@ def _gc_cpu(store: CycleStore, runs: list[range]) -> dict[str, Any]:
     return {
         "overall": None if share is None else round(share * 100.0, 2),
         "with_idle_mark": None if with_idle is None else round(with_idle * 100.0, 2),
+        # The time the figure covers (process start, or first cycle, to last end).
+        "elapsed_ms": round(total.elapsed_ms, 3) if total.cycles else None,
         "runtime_check": check,
     }
 
@@ -215,7 +219,8 @@ def render_text(summary: dict[str, Any]) -> str:
     out += [_row("Format", eras or "SCHED lines only"), "", _row("Lines", line_text)]
     out += _cycle_rows(summary)
     g, sched = summary["goroutines"], summary["sched"]
-    out.append(_row("Goroutines", f"max {g['max']:,}   last {g['last']:,}" if g
+    out.append(_row("Goroutines", f"max {g['max']:,}   last {g['last']:,}   (the runtime's own"
+                    " goroutines included: a few more than runtime.NumGoroutine())" if g
                     else "unknown (schedtrace with scheddetail=1 counts them)"))
     if sched:
         out.append(_row("Scheduler", f"{sched['snapshots']:,} snapshots, GOMAXPROCS {sched['gomaxprocs']}, "
@@ -243,7 +248,9 @@ def _cycle_rows(summary: dict[str, Any]) -> list[str]:
              f"p50 {_interval(iv['p50'], iv['estimated'])}   p99 {_interval(iv['p99'], iv['estimated'])}   "
              f"{rate:,.0f} cycles/min over {_s(summary['time_span_s'])}"),
         _row("GC CPU", "unknown (needs timestamps and CPU times)" if cpu["overall"] is None else
-             f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"),
+             f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"
+             + ("" if cpu.get("elapsed_ms") is None or cpu["elapsed_ms"] >= MEASURABLE_MS else
+                f"; over only {cpu['elapsed_ms']:g} ms, which the 1 ms clock makes rough")),
     ]
     if printed is not None:
         note = f"the runtime printed {printed}% (cumulative since start) at the last cycle"
@@ -255,7 +262,9 @@ def _cycle_rows(summary: dict[str, Any]) -> list[str]:
         out.append(_row("", note))
     out += [
         _row("Live heap", _mml(summary["heap_live_mb"])),
-        _row("Heap goal", _mml(summary["heap_goal_mb"])),
+        _row("Heap goal", _mml(summary["heap_goal_mb"], "last cycle's")
+             + ("" if summary["heap_goal_mb"].get("next") is None
+                else f"   next {summary['heap_goal_mb']['next']:,} MB")),
         _row("Peak heap", "unknown" if peak is None else f"{peak:,} MB at the end of mark"),
     ]
     return out
@@ -290,10 +299,29 @@ def _s(value: float | None) -> str:
     return f"{value / 3600:,.0f} h"
 
 
-def _mml(d: dict[str, int | None]) -> str:
+def _mml(d: dict[str, int | None], last: str = "last") -> str:
     if d["max"] is None or d["min"] is None or d["last"] is None:
         return "unknown"
-    return f"min {d['min']:,} MB   max {d['max']:,} MB   last {d['last']:,} MB"
+    return f"min {d['min']:,} MB   max {d['max']:,} MB   {last} {d['last']:,} MB"
+
+
+def _next_goal(model: Model) -> int | None:
+    """The heap goal after the last cycle, MB, when the settings are known:
+    Go 1.18+ sets it to live + (live + stacks + globals) x GOGC/100 (the
+    gctrace ``MB goal`` is the goal the printed cycle ran against, not this).
+    None with GOGC unknown or off, or a memory limit that may lower it."""
+    env, c = model.env, model.cycles.cols
+    if not len(c) or env.gogc is None or env.gomemlimit_b is not None:
+        return None
+    try:
+        gogc = float(env.gogc)
+    except ValueError:
+        return None
+    live = c.heap_live_mb[-1]
+    if live == MISSING_U32:
+        return None
+    roots = 0 if c.stacks_mb[-1] == MISSING_U32 else c.stacks_mb[-1] + c.globals_mb[-1]
+    return int(live + (live + roots) * gogc / 100.0)
 
 
 def _crashes(summary: dict[str, Any]) -> list[str]:

@@ -188,7 +188,9 @@ def printed_check(store: CycleStore, lo: int, hi: int) -> dict[str, Any] | None:
         return None
     pct = total.share * 100.0
     printed = c.cpu_pct[hi - 1]
+    # Truncated CPU terms read low (up to ~8 %); a truncated last @T makes
+    # the elapsed time up to 1 ms short, which reads high.
     low = printed * (1.0 - 0.08) - 0.05
-    high = (printed + 1) * (1.0 + CLOCK_RESOLUTION_MS / max(total.elapsed_ms, 1.0)) + 0.05
+    high = (printed + 1) * (1.0 + CLOCK_RESOLUTION_MS / max(total.elapsed_ms, 1e-3)) + 0.05
     return {"printed_pct": printed, "computed_pct": round(pct, 2), "cycle": c.n[hi - 1],
             "agrees": low <= pct < high}
