@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import replace
 from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U32
@@ -37,9 +38,10 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         slope, r2 = linear_fit(xs, ys)
         per_min = slope * 60.0
         ups = up_share(ys) * 100.0
-        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct
         parts = part_medians(xs, ys, th.live_heap_growing_parts)
         rises = sum(b > a for a, b in zip(parts, parts[1:]))
+        # A line that fits, mostly rises, or a rise in every stretch.
+        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
         # Every part but one rose, and by more than MiB truncation can fake.
         several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
         big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
@@ -55,7 +57,7 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         f"The live heap (what survives each collection) grew {per_min:.1f} MB/min over "
         f"{len(idx)} cycles, {cycles_text(scope, idx)} (r² {r2:.2f}): {first} MB → {last} MB, "
         f"rising in {rises} of {parts - 1} steps between stretches of the window"
-        f"{w.note(scope.full, th.live_heap_growing_window_s)}.",
+        f"{w.note(scope.full, th.live_heap_growing_window_s, _scales_text(th.live_heap_growing_window_s))}.",
         "Something keeps references alive: take two heap profiles some time apart and compare "
         "them (go tool pprof -sample_index=inuse_space -base old.pb.gz new.pb.gz, from "
         "http://HOST/debug/pprof/heap) and look for maps, caches, slices or goroutines that "
@@ -63,6 +65,12 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         idx,
         value=per_min,
     )
+
+
+def _scales_text(window_s: float) -> str:
+    """The report's fit windows: ``windows of 600, 60 or 20 s``."""
+    scales = [window_s, *(s for s in REPORT_LEAK_SCALES_S if s < window_s)]
+    return "windows of " + ", ".join(f"{s:g}" for s in scales[:-1]) + (" or " if len(scales) > 1 else "") + f"{scales[-1]:g} s"
 
 
 def part_medians(xs: list[float], ys: list[float], parts: int) -> list[float]:
@@ -105,12 +113,22 @@ REPORT_LEAK_SCALES_S = (60.0, 20.0)
 
 
 def _leak_windows(scope: Scope) -> Iterator[range]:
+    """The fit windows: live, the newest; in a report, back to back at each
+    scale, and at the shorter scales also shifted by quarters of a window,
+    so a leak that straddles a boundary is seen whole in one of them."""
     th = scope.th
-    scales = [th.live_heap_growing_window_s]
-    if scope.full:
-        scales += [s for s in REPORT_LEAK_SCALES_S if s < th.live_heap_growing_window_s]
-    for seconds in scales:
-        yield from scope.windows(seconds, MAX_FIT_POINTS, sample=True)
+    yield from scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
+    if not scope.full:
+        return
+    t = scope.model.cycles.cols.t_ms
+    rows = scope.rows
+    for seconds in (s for s in REPORT_LEAK_SCALES_S if s < th.live_heap_growing_window_s):
+        for quarter in range(4):
+            if not len(rows) or t[rows.start] == MISSING_U32:
+                break
+            start = bisect.bisect_left(t, t[rows.start] + quarter * seconds * 250.0, rows.start, rows.stop)
+            shifted = replace(scope, rows=range(start, rows.stop))
+            yield from shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
 
 
 def configured_gogc(scope: Scope) -> float:

@@ -109,11 +109,14 @@ class Worst:
         if score >= self.score:  # on a tie the newer window wins
             self.score, self.item = score, item
 
-    def note(self, full: bool, seconds: float) -> str:
-        """In a report, how many windows crossed the threshold; else nothing."""
+    def note(self, full: bool, seconds: float, what: str | None = None) -> str:
+        """In a report, how many windows crossed the threshold; else nothing.
+        ``what`` names the windows when neither time nor count alone does."""
         if not full or self.windows <= 1:
             return ""
-        if self.by_count == self.windows:
+        if what is not None:
+            pass
+        elif self.by_count == self.windows:
             what = f"windows of {self.max_rows:,} cycles"
         elif self.by_count:
             what = f"windows (of up to {seconds:g} s or {self.max_rows:,} cycles)"
