@@ -20,8 +20,9 @@ from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
 from tui.model.gccpu import CLOCK_RESOLUTION_MS
 
-# Intervals whose median is under two clock ticks are mostly 0s and 1s.
-COARSE_MS = 2.0 * CLOCK_RESOLUTION_MS
+# A window whose median interval is under one clock tick has most of its
+# cycles in the same millisecond as the one before (intervals of 0).
+COARSE_MS = CLOCK_RESOLUTION_MS
 
 
 @dataclass(frozen=True, slots=True)

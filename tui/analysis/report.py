@@ -78,7 +78,8 @@ def summarize(
         "pause_ms": {"p50": pause.percentile(50), "p99": pause.percentile(99), "max": pause.max()},
         # Below the clock's 1 ms resolution, windows' intervals are their span
         # over their cycles (tui.analysis.intervals); "estimated" lists them.
-        "interval_s": {"p50": interval.percentile(50, 6), "p99": interval.percentile(99, 6),
+        "interval_s": {"p50": _round_interval(interval.percentile(50, 6)),
+                       "p99": _round_interval(interval.percentile(99, 6)),
                        "estimated": [{"cycles": e.cycles, "span_s": _round(e.span_s)} for e in estimates]},
         "cycles_per_min": _round(counted / spans * 60.0, 2) if counted and spans > 0 else None,
         "time_span_s": _round(spans, 3) if counted else None,
@@ -117,6 +118,15 @@ class _Distribution:
 
     def max(self) -> float | None:
         return _round(self.values[-1]) if self.count else None
+
+
+def _round_interval(value: float | None) -> float | None:
+    """Intervals read from the 1 ms clock are whole ms (3 decimals of a
+    second, float32 noise aside); only estimates need more digits."""
+    if value is None:
+        return None
+    ms = round(value, 3)
+    return ms if abs(value - ms) < 5e-6 else value
 
 
 def _round(value: float, digits: int = 3) -> float:

@@ -178,10 +178,15 @@ def printed_check(store: CycleStore, lo: int, hi: int) -> dict[str, Any] | None:
     ``N`` is truncated, so the true figure lies in ``[N, N+1)``; gctui's sum
     reads CPU terms truncated to two digits (up to ~8 % low) and the last
     ``@T`` up to 1 ms early, so the check allows for both. None when the run
-    does not start at gc 1 (no origin) or prints no ``N%``.
+    does not start at gc 1 (no origin), prints no ``N%``, or is Go 1.5 or
+    older.
     """
     c = store.cols
     if hi <= lo or c.n[lo] != 1 or c.cpu_pct[hi - 1] == 0xFF:
+        return None
+    if (c.flags[hi - 1] >> 2) & 3 > 1:
+        # Go 1.5 and older: the scan and write-barrier CPU terms (1.5) are
+        # not kept in the columns, so the sum is short of the runtime's.
         return None
     total = span(store, range(lo, hi))
     if total.share is None or total.cycles != hi - lo:
