@@ -234,14 +234,22 @@ async def test_heap_chart_limit_only_when_known_and_on_scale(
 
 
 def _shares(model: Model, rows: range, width: int) -> list[float]:
-    """Each column's interval-weighted GC CPU, the slow obvious way."""
-    cpu, iv = model.cycles.gc_cpu, model.cycles.interval_s
+    """Each column's GC CPU the slow obvious way: its cycles' CPU (idle
+    workers left out) over P x the time from the end of the cycle before the
+    column to the end of its last cycle (start + the three clock phases)."""
+    c = model.cycles.cols
+
+    def end(i: int) -> float:
+        return c.t_ms[i] + c.stw_sweep_term_ms[i] + c.mark_ms[i] + c.stw_mark_term_ms[i]
+
     out = []
     edges = buckets.bucket_bounds(rows.start, rows.stop, width)
     for a, b in zip(edges, edges[1:]):
-        pairs = [(cpu[i], iv[i]) for i in range(a, b) if not math.isnan(cpu[i]) and not math.isnan(iv[i])]
-        w = sum(p[1] for p in pairs)
-        out.append(sum(c * t for c, t in pairs) / w if w > 0 else math.nan)
+        used = sum(c.sweep_term_cpu_ms[i] + c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i]
+                   + c.mark_term_cpu_ms[i] for i in range(a, b) if i > 0 or c.n[0] == 1)
+        since = end(a - 1) if a > 0 else 0.0 if c.n[0] == 1 else end(a)
+        offered = (end(b - 1) - since) * c.procs[b - 1]
+        out.append(used / offered if offered > 0 else math.nan)
     return out
 
 

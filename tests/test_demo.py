@@ -70,3 +70,27 @@ def test_headless_demo_report() -> None:
     run_headless(Runner(ReplaySource(speed=1e9), kind="demo"), report=True, as_json=True, out=out)
     summary = json.loads(out.getvalue())
     assert summary["goroutines"]["max"] > 1000 and summary["ended"]["exit_status"] == 0
+
+
+def test_the_steady_first_act_raises_no_warning() -> None:
+    """Live, as ``gctui demo`` shows it: the first act (flat live heap after a
+    start-up ramp) must not warn of a leak or anything else at any point,
+    warm-up cycles included; the leak of act 2 must still be found."""
+    import gzip
+
+    from parsers.stream import Parser
+    from tui.analysis.findings import FindingsEngine
+
+    with gzip.open(bundled_capture(), "rt") as f:
+        lines = f.read().splitlines(keepends=True)
+    act2 = next(i for i, line in enumerate(lines) if "act 2:" in line)
+    parser, model, engine = Parser(), Model(), FindingsEngine()
+    warned: list[str] = []
+    for k in range(0, act2, 20):
+        model.apply(parser.feed("".join(lines[k : min(k + 20, act2)]).encode()))
+        warned += [f"{f.id}: {f.message}" for f in engine.update(model) if f.severity != "info"]
+    assert warned == []
+    assert [f.id for f in evaluate(model) if f.severity != "info"] == []
+    model.apply(parser.feed("".join(lines[act2:]).encode()))
+    model.apply(parser.close())
+    assert "live-heap-growing" in {f.id for f in evaluate(model)}

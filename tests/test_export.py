@@ -61,7 +61,8 @@ def test_by_hand_in_file_order() -> None:
     heap = (gc["heap_start_mb"], gc["heap_end_mb"], gc["heap_live_mb"], gc["heap_goal_mb"])
     assert heap == (41, 45, 22, 44)
     assert gc["procs"] == 2 and gc["era"] == "go1.18" and gc["segment"] == 0
-    assert gc["interval_s"] == 0.5 and gc["gc_cpu"] == pytest.approx(0.0091)  # idle workers left out
+    # Idle workers left out; end of the previous cycle to the end of this one.
+    assert gc["interval_s"] == 0.5 and gc["gc_cpu"] == pytest.approx(9.1 / (502.02 * 2), abs=1e-6)
     assert rows[1]["interval_s"] is None  # the first cycle has no interval
     assert rows[2]["gomaxprocs"] == 2 and rows[2]["runq_per_p"] == [0, 0]
     assert rows[4]["index"] == 1 and rows[5]["segment"] == 1

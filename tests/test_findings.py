@@ -81,7 +81,7 @@ def test_rule_table_has_every_rule_in_order() -> None:
     assert RULE_IDS == (
         "gc-frequent", "gc-cpu-high", "stw-long", "mark-assist-heavy", "heap-overshoot",
         "forced-gc", "live-heap-growing", "memory-limit-bound", "rss-heap-gap",
-        "goroutines-growing", "runqueue-backlog", "crash",
+        "goroutines-growing", "runqueue-backlog", "stw-stuck", "crash",
     )  # fmt: skip
     assert set(RULES) == set(RULE_IDS) and all(RULES[r][0] for r in RULE_IDS)
 
@@ -90,7 +90,7 @@ def test_rule_table_has_every_rule_in_order() -> None:
 def test_any_import_order_registers_every_rule(first: str) -> None:
     code = f"import {first}\nfrom tui.analysis import findings as f\nprint(len(f.RULES), len(f.RULE_IDS))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.stdout.split() == ["12", "12"], out.stderr
+    assert out.stdout.split() == ["13", "13"], out.stderr
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["live", "report"])
@@ -279,9 +279,26 @@ def test_memory_limit_bound_with_a_known_limit() -> None:
 
 
 def test_memory_limit_bound_inferred_without_env() -> None:
+    # A flat goal 40 % over a flat live heap: GOGC=40 or a limit, no telling.
     f = only(limited(40, 56), "memory-limit-bound")
-    assert f is not None and f.severity == "info" and "probably" in f.message
+    assert f is not None and f.severity == "info" and "probably" not in f.message
+    assert "a low GOGC" in f.message and "or a memory limit" in f.message
     assert f.value == 56
+    # A flat goal over a live heap that moves: only a limit does that.
+    live = [38 + n % 4 * 3 for n in range(31)]
+    lines = [gc_line(n, n * 0.2, heap=(55, 56, live[n]), goal=56) for n in range(1, 31)]
+    f = only(model_of(lines), "memory-limit-bound")
+    assert f is not None and "probably a memory limit" in f.message
+
+
+def test_memory_limit_bound_drops_small_goals_one_by_one() -> None:
+    # One start-up cycle with a 4 MB goal no longer silences the window.
+    m = limited(40, 56)
+    m.env.gogc, m.env.gomemlimit_b = "100", 64 * MiB
+    small = model_of([gc_line(1, 0.0, heap=(4, 4, 3), goal=4)]
+                     + [gc_line(n, n * 0.2, heap=(55, 56, 40), goal=56) for n in range(2, 31)])
+    small.env.gogc, small.env.gomemlimit_b = "100", 64 * MiB
+    assert only(small, "memory-limit-bound") is not None
 
 
 @pytest.mark.parametrize(
@@ -377,6 +394,33 @@ def test_runqueue_backlog() -> None:
     f = only(model_of(lines), "runqueue-backlog")
     assert f is not None and f.value == 7
     assert "8 scheduler snapshots" in f.message and "2 Ps" in f.message
+
+
+def detail_line(t_ms: int, gcwaiting: int, stopwait: int) -> str:
+    """A scheddetail=1 SCHED line (Go 1.19), without its P/M/G lines."""
+    return (
+        f"SCHED {t_ms}ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0 idlethreads=1 "
+        f"runqueue=0 gcwaiting={gcwaiting} nmidlelocked=0 stopwait={stopwait} sysmonwait=0"
+    )
+
+
+def test_stw_stuck_when_every_snapshot_waits_and_no_cycle_ends() -> None:
+    lines = [detail_line(k * 100, 0, 0) for k in range(3)]
+    lines += [detail_line(300 + k * 100, 1, 1) for k in range(5)]
+    f = only(model_of(lines), "stw-stuck")
+    assert f is not None and f.severity == "critical" and "5 scheduler snapshots" in f.message
+    assert "still stuck at the end" in f.message
+
+
+def test_stw_stuck_stays_quiet_when_cycles_finish_between() -> None:
+    # A GC-heavy program: snapshots catch stops now and then, but gc lines
+    # finish between them, and isolated catches are not a run.
+    lines: list[str] = []
+    for k in range(8):
+        lines.append(detail_line(k * 100, 1, 1 if k % 2 else 0))
+        lines.append(gc_line(k + 1, k * 0.1 + 0.05))
+    lines += [detail_line(900, 1, 0), detail_line(1000, 0, 0), detail_line(1100, 1, 0)]
+    assert only(model_of(lines), "stw-stuck", full=True) is None
 
 
 @pytest.mark.parametrize(

@@ -37,9 +37,10 @@ def test_derived_metrics_by_hand() -> None:
     assert c.alloc_rate_mb_s[1] == pytest.approx(42.0)
     # Assist share: 3.0 / (3.0 + 6.0 + 1.0) = 0.3.
     assert c.assist_share[1] == pytest.approx(0.3)
-    # GC CPU this cycle, idle workers left out as the runtime does:
-    # (0.060 + 3.0 + 6.0 + 0.040) ms / (500 ms x 2 P) = 0.91 %.
-    assert c.gc_cpu[1] == pytest.approx(9.1 / 1000.0, rel=1e-4)
+    # GC CPU this cycle, idle workers left out as the runtime does, over
+    # the time from the end of gc 10 to the end of gc 11 (start + 3 phases):
+    # (0.060 + 3.0 + 6.0 + 0.040) ms / ((1512.05 - 1010.03) ms x 2 P) = 0.906 %.
+    assert c.gc_cpu[1] == pytest.approx(9.1 / (502.02 * 2), rel=1e-4)
     # STW: sweep termination + mark termination.
     assert c.cols.stw_ms[1] == pytest.approx(0.050, abs=1e-6)
     # Overshoot: 45 at end of mark vs 44 goal.

@@ -67,6 +67,7 @@ RULE_IDS: tuple[str, ...] = (
     "rss-heap-gap",
     "goroutines-growing",
     "runqueue-backlog",
+    "stw-stuck",
     "crash",
 )
 # id -> (title, function), filled by the rule modules as they are imported.

@@ -22,8 +22,12 @@ from typing import Any
 from parsers.columns import ERAS, FORCED, MISSING_U8, MISSING_U16, MISSING_U32
 from parsers.events import LINE_KINDS
 from tui.analysis.findings import Finding, evaluate
-from tui.model import Model
+from tui.analysis.intervals import Estimate, estimated_intervals
 from tui.analysis.thresholds import Thresholds
+from tui.model import Model
+from tui.model.arrays import floats, numpy
+from tui.model.cycles import CycleStore
+from tui.model.gccpu import EMPTY, MEASURABLE_MS, printed_check, span
 
 _FINDING_KEYS = ("id", "severity", "title", "message", "advice", "first_cycle", "last_cycle", "segment")
 # What each gc line shape means in Go releases (the era names the shape).
@@ -46,7 +50,10 @@ def summarize(
     store = model.cycles
     c = store.cols
     count = len(c)
-    interval = _Distribution(store.interval_s)
+    th = thresholds if thresholds is not None else Thresholds()
+    runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
+    estimated, estimates = estimated_intervals(store, runs, th.window_s)
+    interval = _Distribution(estimated)
     spans = math.fsum(v for v in store.interval_s if v == v)
     counted = interval.count
     lines = {kind: model.line_counts.get(kind, 0) for kind in LINE_KINDS}
@@ -54,7 +61,7 @@ def summarize(
     pause = _Distribution(c.stw_ms)
     flags = Counter(c.flags)
     last_printed = next((v for v in reversed(c.cpu_pct) if v != MISSING_U8), None)
-    findings = evaluate(model, thresholds if thresholds is not None else Thresholds())
+    findings = evaluate(model, th)
     return {
         "source": source if source is not None else (model.env.description or None),
         "trace_found": bool(lines["gc"] or lines["sched"]),
@@ -69,12 +76,18 @@ def summarize(
             "segments": len(model.segments),
         },
         "pause_ms": {"p50": pause.percentile(50), "p99": pause.percentile(99), "max": pause.max()},
-        "interval_s": {"p50": interval.percentile(50), "p99": interval.percentile(99)},
+        # Below the clock's 1 ms resolution, windows' intervals are their span
+        # over their cycles (tui.analysis.intervals); "estimated" lists them.
+        "interval_s": {"p50": _round_interval(interval.percentile(50, 6)),
+                       "p99": _round_interval(interval.percentile(99, 6)),
+                       "estimated": [{"cycles": e.cycles, "span_s": _round(e.span_s)} for e in estimates]},
         "cycles_per_min": _round(counted / spans * 60.0, 2) if counted and spans > 0 else None,
         "time_span_s": _round(spans, 3) if counted else None,
-        "gc_cpu_pct": {**_gc_cpu(store), "last_printed": last_printed},
+        "gc_cpu_pct": {**_gc_cpu(store, runs), "last_printed": last_printed},
         "heap_live_mb": _min_max_last(c.heap_live_mb),
-        "heap_goal_mb": _min_max_last(c.heap_goal_mb),
+        # "last" is the goal the last cycle was paced against; "next" the one
+        # the runtime set for the cycle after it, when GOGC is known.
+        "heap_goal_mb": {**_min_max_last(c.heap_goal_mb), "next": _next_goal(model)},
         "heap_peak_mb": _min_max_last(c.heap_end_mb)["max"],
         "goroutines": _goroutines(model),
         "sched": _sched(model),
@@ -88,28 +101,32 @@ def summarize(
 
 
 class _Distribution:
-    """Nearest-rank percentiles of a column, NaN and sentinels left out."""
+    """Nearest-rank percentiles of a column (an ``array`` or a numpy array),
+    NaN and sentinels left out; sorted once with numpy."""
 
-    def __init__(self, col: array) -> None:  # type: ignore[type-arg]
-        missing = MISSING_U32 if col.typecode == "I" else None
-        counts = Counter(col)
-        # Every NaN read from an array is a new object, hence its own key.
-        self.values = sorted((v, n) for v, n in counts.items() if v == v and v != missing)
-        self.count = sum(n for _, n in self.values)
+    def __init__(self, col: Any) -> None:
+        np = numpy()
+        values = floats(col) if isinstance(col, array) else np.asarray(col, dtype=np.float64)
+        self.values = np.sort(values[~np.isnan(values)])
+        self.count = len(self.values)
 
-    def percentile(self, q: float) -> float | None:
+    def percentile(self, q: float, digits: int = 3) -> float | None:
         if not self.count:
             return None
         rank = max(1, math.ceil(q / 100.0 * self.count))
-        seen = 0
-        for value, n in self.values:
-            seen += n
-            if seen >= rank:
-                return _round(value)
-        return _round(self.values[-1][0])  # pragma: no cover
+        return _round(self.values[min(rank, self.count) - 1], digits)
 
     def max(self) -> float | None:
-        return _round(self.values[-1][0]) if self.values else None
+        return _round(self.values[-1]) if self.count else None
+
+
+def _round_interval(value: float | None) -> float | None:
+    """Intervals read from the 1 ms clock are whole ms (3 decimals of a
+    second, float32 noise aside); only estimates need more digits."""
+    if value is None:
+        return None
+    ms = round(value, 3)
+    return ms if abs(value - ms) < 5e-6 else value
 
 
 def _round(value: float, digits: int = 3) -> float:
@@ -117,30 +134,27 @@ def _round(value: float, digits: int = 3) -> float:
     return round(float(value), digits)
 
 
-def _gc_cpu(store: Any) -> dict[str, float | None]:
-    """GC CPU over all CPU the intervals offered (interval x P), in percent.
+def _gc_cpu(store: CycleStore, runs: list[range]) -> dict[str, Any]:
+    """GC CPU of the whole log, in percent, as the runtime counts it.
 
-    Unlike the printed ``N%`` (cumulative since start, counting time before
-    the first cycle), this weighs each cycle by its own interval; the first
-    cycle of each run has no interval and is left out. ``overall`` leaves
-    idle mark workers out as the runtime's own figure does (they run only on
-    Ps that had nothing else to do); ``with_idle_mark`` counts them.
+    Each run's cycles' CPU over the CPU offered from process start (or, for
+    a log that begins mid-run, from its first cycle's end) to the end of its
+    last cycle (:mod:`tui.model.gccpu`, the function the findings and the
+    chart use too). ``overall`` leaves idle mark workers out, as the
+    runtime's own figure does; ``with_idle_mark`` counts them.
+    ``runtime_check`` compares the last run with its last printed ``N%``.
     """
-    c = store.cols
-    used = idle_used = offered = 0.0
-    rows = zip(store.interval_s, c.procs, c.sweep_term_cpu_ms, c.mark_assist_cpu_ms,
-               c.mark_bg_cpu_ms, c.mark_idle_cpu_ms, c.mark_term_cpu_ms)
-    for dt, p, sweep_term, assist, bg, idle, mark_term in rows:
-        cpu = sweep_term + assist + bg + mark_term
-        if dt == dt and dt > 0 and p and cpu == cpu and p != MISSING_U16:
-            used += cpu
-            idle_used += idle if idle == idle else 0.0
-            offered += dt * 1000.0 * p
-    if offered <= 0:
-        return {"overall": None, "with_idle_mark": None}
+    total = EMPTY
+    for rows in runs:
+        total = total + span(store, rows)
+    share, with_idle = total.share, total.share_with_idle
+    check = printed_check(store, runs[-1].start, runs[-1].stop) if runs else None
     return {
-        "overall": round(used / offered * 100.0, 2),
-        "with_idle_mark": round((used + idle_used) / offered * 100.0, 2),
+        "overall": None if share is None else round(share * 100.0, 2),
+        "with_idle_mark": None if with_idle is None else round(with_idle * 100.0, 2),
+        # The time the figure covers (process start, or first cycle, to last end).
+        "elapsed_ms": round(total.elapsed_ms, 3) if total.cycles else None,
+        "runtime_check": check,
     }
 
 
@@ -192,8 +206,9 @@ _LABEL = 14
 WIDTH = 100  # wrap findings here: readable in a wide terminal, and in a pager
 TERMS = (
     "STW pause: time every goroutine was stopped (sweep termination plus mark termination).",
-    "GC CPU: CPU the collector used over all CPU the intervals offered (interval x P),"
-    " not the cumulative N% the runtime prints.",
+    "GC CPU: CPU the collector used (idle mark workers left out, as the runtime does) over all"
+    " CPU the run offered (time since start x P), counted to the end of the last cycle: what"
+    " the runtime's own N% and GCCPUFraction measure.",
     "Live heap: heap still reachable when marking ended; heap goal: the size at which the"
     " next cycle should finish (GOGC, GOMEMLIMIT). MB are MiB as the runtime prints them.",
 )
@@ -214,7 +229,8 @@ def render_text(summary: dict[str, Any]) -> str:
     out += [_row("Format", eras or "SCHED lines only"), "", _row("Lines", line_text)]
     out += _cycle_rows(summary)
     g, sched = summary["goroutines"], summary["sched"]
-    out.append(_row("Goroutines", f"max {g['max']:,}   last {g['last']:,}" if g
+    out.append(_row("Goroutines", f"max {g['max']:,}   last {g['last']:,}   (the runtime's own"
+                    " goroutines included: a few more than runtime.NumGoroutine())" if g
                     else "unknown (schedtrace with scheddetail=1 counts them)"))
     if sched:
         out.append(_row("Scheduler", f"{sched['snapshots']:,} snapshots, GOMAXPROCS {sched['gomaxprocs']}, "
@@ -239,19 +255,40 @@ def _cycle_rows(summary: dict[str, Any]) -> list[str]:
              + (f"{runs} runs (restarts; the numbers cover all runs)" if runs > 1 else "1 run")),
         _row("STW pause", f"p50 {_ms(p['p50'])}   p99 {_ms(p['p99'])}   max {_ms(p['max'])}"),
         _row("GC interval", "unknown (these gc lines carry no timestamps)" if rate is None else
-             f"p50 {_s(iv['p50'])}   p99 {_s(iv['p99'])}   "
+             f"p50 {_interval(iv['p50'], iv['estimated'])}   p99 {_interval(iv['p99'], iv['estimated'])}   "
              f"{rate:,.0f} cycles/min over {_s(summary['time_span_s'])}"),
         _row("GC CPU", "unknown (needs timestamps and CPU times)" if cpu["overall"] is None else
-             f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"),
+             f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"
+             + ("" if cpu.get("elapsed_ms") is None or cpu["elapsed_ms"] >= MEASURABLE_MS else
+                f"; over only {cpu['elapsed_ms']:g} ms, which the 1 ms clock makes rough")),
     ]
     if printed is not None:
-        out.append(_row("", f"the runtime printed {printed}% (cumulative since start) at the last cycle"))
+        note = f"the runtime printed {printed}% (cumulative since start) at the last cycle"
+        check = cpu.get("runtime_check")
+        if check and not check["agrees"]:
+            note += (f"; gctui's {check['computed_pct']:g}% for the same span lies outside "
+                     f"[{check['printed_pct']}, {check['printed_pct'] + 1}) beyond the lines' rounding "
+                     "(gc lines missing, or a GOMAXPROCS change?)")
+        out.append(_row("", note))
     out += [
         _row("Live heap", _mml(summary["heap_live_mb"])),
-        _row("Heap goal", _mml(summary["heap_goal_mb"])),
+        _row("Heap goal", _mml(summary["heap_goal_mb"], "last cycle's")
+             + ("" if summary["heap_goal_mb"].get("next") is None
+                else f"   next {summary['heap_goal_mb']['next']:,} MB")),
         _row("Peak heap", "unknown" if peak is None else f"{peak:,} MB at the end of mark"),
     ]
     return out
+
+
+def _interval(value: float | None, estimated: list[dict[str, Any]]) -> str:
+    """An interval percentile; one estimated as span ÷ cycles says so."""
+    if value is None:
+        return "-"
+    for e in estimated:
+        est = Estimate(e["cycles"], e["span_s"])
+        if round(est.mean_ms / 1000.0, 6) == value:
+            return est.text()
+    return _s(value)
 
 
 def _row(label: str, text: str) -> str:
@@ -272,10 +309,29 @@ def _s(value: float | None) -> str:
     return f"{value / 3600:,.0f} h"
 
 
-def _mml(d: dict[str, int | None]) -> str:
+def _mml(d: dict[str, int | None], last: str = "last") -> str:
     if d["max"] is None or d["min"] is None or d["last"] is None:
         return "unknown"
-    return f"min {d['min']:,} MB   max {d['max']:,} MB   last {d['last']:,} MB"
+    return f"min {d['min']:,} MB   max {d['max']:,} MB   {last} {d['last']:,} MB"
+
+
+def _next_goal(model: Model) -> int | None:
+    """The heap goal after the last cycle, MB, when the settings are known:
+    Go 1.18+ sets it to live + (live + stacks + globals) x GOGC/100 (the
+    gctrace ``MB goal`` is the goal the printed cycle ran against, not this).
+    None with GOGC unknown or off, or a memory limit that may lower it."""
+    env, c = model.env, model.cycles.cols
+    if not len(c) or env.gogc is None or env.gomemlimit_b is not None:
+        return None
+    try:
+        gogc = float(env.gogc)
+    except ValueError:
+        return None
+    live = c.heap_live_mb[-1]
+    if live == MISSING_U32:
+        return None
+    roots = 0 if c.stacks_mb[-1] == MISSING_U32 else c.stacks_mb[-1] + c.globals_mb[-1]
+    return int(live + (live + roots) * gogc / 100.0)
 
 
 def _crashes(summary: dict[str, Any]) -> list[str]:

@@ -12,38 +12,33 @@ from __future__ import annotations
 
 import math
 
-from parsers.columns import FORCED, MISSING_U8, MISSING_U16, MISSING_U32
+from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
+from tui.analysis.intervals import window_interval
 from tui.analysis.windows import Worst, fmt_ms, median, plural
+from tui.model.arrays import floats, numpy
+from tui.model.gccpu import CPUSpan, span
 
 
-def window_cpu(scope: Scope, rows: range) -> tuple[float, float, float, float]:
-    """``(gc_cpu_ms, offered_cpu_ms, assist_ms, mark_ms)`` over a window.
+def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
+    """``(gc_cpu, assist_ms, mark_ms)`` over a window of cycles.
 
-    Only intervals inside the window count as offered CPU (the first
-    cycle's interval began before it, maybe an hour of calm before).
-    GC CPU leaves out idle-time marking, as the runtime's own figure does
-    ("omit it from the overall utilization since it's free", mgc.go): idle
-    mark workers only run on Ps that had nothing else to do. Offered CPU is
-    each cycle's interval times its P count; ``mark_ms`` (assist +
-    background + idle) is what the assist share is measured against.
+    ``gc_cpu`` is :func:`tui.model.gccpu.span`, the figure the report and
+    the chart give for the same span: the cycles' CPU (idle-time marking
+    left out, as the runtime's own figure does: "omit it from the overall
+    utilization since it's free", mgc.go) over P x the window's time, from
+    the end of the cycle before it (but at most one mean interval before
+    its first cycle: windows are chosen by start time) to the end of its
+    last. ``mark_ms`` (assist
+    + background + idle) is what the assist share is measured against.
     """
-    c, store = scope.model.cycles.cols, scope.model.cycles
-    gc = offered = assist = mark = 0.0
-    for i in rows:
-        a, bg, idle = c.mark_assist_cpu_ms[i], c.mark_bg_cpu_ms[i], c.mark_idle_cpu_ms[i]
-        if not math.isnan(a + bg + idle):
-            assist += a
-            mark += a + bg + idle
-        if i == rows[0]:
-            continue  # its interval began before the window
-        dt, procs = store.interval_s[i], c.procs[i]
-        total = c.sweep_term_cpu_ms[i] + a + bg + c.mark_term_cpu_ms[i]
-        if math.isnan(dt) or math.isnan(total) or not procs or procs == MISSING_U16:
-            continue
-        gc += total
-        offered += dt * 1000.0 * procs
-    return gc, offered, assist, mark
+    np = numpy()
+    c = scope.model.cycles.cols
+    lo, hi = rows[0], rows[-1] + 1
+    assist = floats(c.mark_assist_cpu_ms, lo, hi)
+    mark = assist + floats(c.mark_bg_cpu_ms, lo, hi) + floats(c.mark_idle_cpu_ms, lo, hi)
+    known = ~np.isnan(mark)
+    return span(scope.model.cycles, rows, window=True), float(assist[known].sum()), float(mark[known].sum())
 
 
 @rule("gc-frequent", "GC runs too often")
@@ -51,17 +46,23 @@ def gc_frequent(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
     for rows in scope.windows(th.window_s, th.window_cycles):
-        # Intervals that lie inside the window: the first cycle's began before it.
-        intervals = list(store.values("interval_s", range(rows.start + 1, rows.stop)))
-        if len(intervals) < th.gc_frequent_min_cycles:
+        if len(rows) < 2:
             continue
-        w.windows += 1
-        med = median(intervals) * 1000.0
+        # Intervals that lie inside the window: the first cycle's began before it.
+        med, count, estimate = window_interval(store, rows)
+        if count < th.gc_frequent_min_cycles:
+            continue
+        w.seen(rows, th.window_cycles)
         if med < th.gc_frequent_interval_ms:
-            w.offer(-med, (med, rows, len(intervals)))
+            w.offer(-med, (med, rows, count, estimate))
     if w.item is None:
         return None
-    med, rows, count = w.item
+    med, rows, count, estimate = w.item
+    if estimate is None:
+        every = f"{fmt_ms(med)} (median of {count} intervals, {cycles_text(scope, rows)})"
+    else:  # most intervals read 0 on the 1 ms clock: span over cycles
+        every = (f"{estimate.text()}, on average: the 1 ms clock cannot time them one by one "
+                 f"({cycles_text(scope, rows)})")
     rates = list(store.values("alloc_rate_mb_s", range(rows.start + 1, rows.stop)))
     alloc = f" while the program allocated {median(rates):.0f} MB/s" if rates else ""
     goals = list(store.values("heap_goal_mb", rows))
@@ -69,8 +70,7 @@ def gc_frequent(scope: Scope) -> Finding | None:
     return scope.finding(
         "gc-frequent",
         "warning",
-        f"A GC cycle started every {fmt_ms(med)} (median of {count} intervals, "
-        f"{cycles_text(scope, rows)}){alloc}{goal}, more often than every "
+        f"A GC cycle started every {every}{alloc}{goal}, more often than every "
         f"{fmt_ms(th.gc_frequent_interval_ms)}{w.note(scope.full, th.window_s)}.",
         "Every cycle has a fixed cost, and cycles this close mean the heap goal is small next "
         "to the allocation rate: raise GOGC (or set GOMEMLIMIT and raise GOGC with it), or "
@@ -88,12 +88,11 @@ def gc_cpu_high(scope: Scope) -> Finding | None:
     for rows in scope.windows(th.window_s, th.window_cycles):
         if len(rows) < th.window_min_cycles:
             continue
-        gc, offered, _, _ = window_cpu(scope, rows)
-        procs = scope.model.cycles.cols.procs[rows[-1]] or 1
-        if offered <= 0 or offered / procs < th.gc_cpu_high_min_s * 1000.0:
+        cpu, _, _ = window_cpu(scope, rows)
+        if cpu.share is None or cpu.elapsed_ms < th.gc_cpu_high_min_s * 1000.0:
             continue
-        w.windows += 1
-        pct = gc / offered * 100.0
+        w.seen(rows, th.window_cycles)
+        pct = cpu.share * 100.0
         if pct > th.gc_cpu_high_warning_pct:
             w.offer(pct, (pct, rows))
     if w.item is None:
@@ -159,11 +158,11 @@ def mark_assist_heavy(scope: Scope) -> Finding | None:
     for rows in scope.windows(th.window_s, th.window_cycles):
         if len(rows) < th.window_min_cycles:
             continue
-        gc, offered, assist, mark = window_cpu(scope, rows)
-        if mark <= 0 or offered <= 0:
+        span_cpu, assist, mark = window_cpu(scope, rows)
+        if mark <= 0 or span_cpu.share is None:
             continue
-        w.windows += 1
-        cpu, share = gc / offered * 100.0, assist / mark * 100.0
+        w.seen(rows, th.window_cycles)
+        cpu, share = span_cpu.share * 100.0, assist / mark * 100.0
         if share > th.mark_assist_heavy_pct and cpu >= th.mark_assist_heavy_min_gc_cpu_pct:
             w.offer(share, (share, cpu, rows))
     if w.item is None:
@@ -188,18 +187,14 @@ def mark_assist_heavy(scope: Scope) -> Finding | None:
 def heap_overshoot(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
+    np = numpy()
     for rows in scope.windows(th.window_s, th.window_cycles):
-        seen, over = 0, []
-        for i in rows:
-            mb = store.overshoot_mb(i)
-            if mb is None:
-                continue
-            seen += 1
-            if mb > th.heap_overshoot_min_mb:
-                over.append(i)
+        mb = store.overshoot_rows(rows.start, rows.stop)  # NaN: not printed
+        seen = int(np.count_nonzero(~np.isnan(mb)))
+        over = (np.flatnonzero(mb > th.heap_overshoot_min_mb) + rows.start).tolist()
         if seen < th.window_min_cycles:
             continue
-        w.windows += 1
+        w.seen(rows, th.window_cycles)
         share = len(over) / seen * 100.0
         if share > th.heap_overshoot_pct:
             w.offer(share, (share, rows, over, seen))

@@ -12,44 +12,52 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import replace
 from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
+from tui.model.arrays import floats, numpy, view
 
 
 @rule("live-heap-growing", "The live heap keeps growing")
 def live_heap_growing(scope: Scope) -> Finding | None:
     th, c = scope.th, scope.model.cycles.cols
     w = Worst()
+    warm = warm_up_end(scope)
     for rows in _leak_windows(scope):
-        idx = [i for i in rows if c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
+        idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
         if len(idx) < th.live_heap_growing_min_cycles:
             continue
         xs = [c.t_ms[i] / 1000.0 for i in idx]
         ys = [float(c.heap_live_mb[i]) for i in idx]
         if xs[-1] - xs[0] < th.live_heap_growing_min_s:
             continue
-        w.windows += 1
+        w.seen(rows, MAX_FIT_POINTS)
         slope, r2 = linear_fit(xs, ys)
         per_min = slope * 60.0
-        half = len(idx) // 2
-        still_rising = linear_fit(xs[half:], ys[half:])[0] > 0
         ups = up_share(ys) * 100.0
-        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct
-        if per_min > th.live_heap_growing_mb_per_min and steady and still_rising:
-            w.offer(per_min, (per_min, r2, idx))
+        parts = part_medians(xs, ys, th.live_heap_growing_parts)
+        rises = sum(b > a for a, b in zip(parts, parts[1:]))
+        # A line that fits, mostly rises, or a rise in every stretch.
+        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
+        # Every part but one rose, and by more than MiB truncation can fake.
+        several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
+        big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
+        if per_min > th.live_heap_growing_mb_per_min and steady and several and big:
+            w.offer(per_min, (per_min, r2, idx, rises, len(parts)))
     if w.item is None:
         return None
-    per_min, r2, idx = w.item
+    per_min, r2, idx, rises, parts = w.item
     first, last = c.heap_live_mb[idx[0]], c.heap_live_mb[idx[-1]]
     return scope.finding(
         "live-heap-growing",
         "warning",
         f"The live heap (what survives each collection) grew {per_min:.1f} MB/min over "
-        f"{len(idx)} cycles, {cycles_text(scope, idx)} (r² {r2:.2f}): {first} MB → {last} MB"
-        f"{w.note(scope.full, th.live_heap_growing_window_s)}.",
+        f"{len(idx)} cycles, {cycles_text(scope, idx)} (r² {r2:.2f}): {first} MB → {last} MB, "
+        f"rising in {rises} of {parts - 1} steps between stretches of the window"
+        f"{w.note(scope.full, th.live_heap_growing_window_s, _scales_text(th.live_heap_growing_window_s))}.",
         "Something keeps references alive: take two heap profiles some time apart and compare "
         "them (go tool pprof -sample_index=inuse_space -base old.pb.gz new.pb.gz, from "
         "http://HOST/debug/pprof/heap) and look for maps, caches, slices or goroutines that "
@@ -59,6 +67,45 @@ def live_heap_growing(scope: Scope) -> Finding | None:
     )
 
 
+def _scales_text(window_s: float) -> str:
+    """The report's fit windows: ``windows of 600, 60 or 20 s``."""
+    scales = [window_s, *(s for s in REPORT_LEAK_SCALES_S if s < window_s)]
+    return "windows of " + ", ".join(f"{s:g}" for s in scales[:-1]) + (" or " if len(scales) > 1 else "") + f"{scales[-1]:g} s"
+
+
+def part_medians(xs: list[float], ys: list[float], parts: int) -> list[float]:
+    """The median of ``ys`` in each of ``parts`` equal stretches of time
+    (stretches without a point are left out). A leak rises from stretch to
+    stretch; a warm-up ramp or a single step rises once."""
+    t0, t1 = xs[0], xs[-1]
+    width = (t1 - t0) / parts or 1.0
+    buckets: list[list[float]] = [[] for _ in range(parts)]
+    for x, y in zip(xs, ys):
+        buckets[min(parts - 1, int((x - t0) / width))].append(y)
+    return [median(b) for b in buckets if b]
+
+
+def warm_up_end(scope: Scope) -> int:
+    """First row after the run's warm-up: while a program builds its working
+    set, its live heap rises cycle after cycle from process start. The
+    warm-up is that first unbroken rise (ended by the first cycle that does
+    not rise), if it ended within ``live-heap-growing.warmup_s``; a log that
+    starts mid-run (its first cycle is not gc 1) has none."""
+    c, rows = scope.model.cycles.cols, scope.rows
+    if not len(rows) or c.n[rows.start] != 1:
+        return rows.start
+    limit = scope.th.live_heap_growing_warmup_s * 1000.0
+    prev = c.heap_live_mb[rows.start]
+    for i in range(rows.start + 1, rows.stop):
+        live, t = c.heap_live_mb[i], c.t_ms[i]
+        if t == MISSING_U32 or t > limit or live == MISSING_U32:
+            return rows.start
+        if live <= prev:
+            return i - 1  # the top of the ramp is the first steady value
+        prev = live
+    return rows.start
+
+
 # A report also looks at shorter stretches: a leak that ran for a minute and
 # stopped (the cache was dropped, the process restarted its worker) leaves the
 # whole run's second half flat, which a single long window would call healthy.
@@ -66,12 +113,22 @@ REPORT_LEAK_SCALES_S = (60.0, 20.0)
 
 
 def _leak_windows(scope: Scope) -> Iterator[range]:
+    """The fit windows: live, the newest; in a report, back to back at each
+    scale, and at the shorter scales also shifted by quarters of a window,
+    so a leak that straddles a boundary is seen whole in one of them."""
     th = scope.th
-    scales = [th.live_heap_growing_window_s]
-    if scope.full:
-        scales += [s for s in REPORT_LEAK_SCALES_S if s < th.live_heap_growing_window_s]
-    for seconds in scales:
-        yield from scope.windows(seconds, MAX_FIT_POINTS, sample=True)
+    yield from scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
+    if not scope.full:
+        return
+    t = scope.model.cycles.cols.t_ms
+    rows = scope.rows
+    for seconds in (s for s in REPORT_LEAK_SCALES_S if s < th.live_heap_growing_window_s):
+        for quarter in range(4):
+            if not len(rows) or t[rows.start] == MISSING_U32:
+                break
+            start = bisect.bisect_left(t, t[rows.start] + quarter * seconds * 250.0, rows.start, rows.stop)
+            shifted = replace(scope, rows=range(start, rows.stop))
+            yield from shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
 
 
 def configured_gogc(scope: Scope) -> float:
@@ -89,66 +146,97 @@ def configured_gogc(scope: Scope) -> float:
 def memory_limit_bound(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     c = store.cols
+    env = scope.model.env
     gogc = configured_gogc(scope)
-    limit_b = scope.model.env.gomemlimit_b
+    limit_b = env.gomemlimit_b
     gogc_text = "GOGC=off" if math.isinf(gogc) else f"GOGC={gogc:g}"
     w = Worst()
     for rows in scope.windows(th.window_s, th.window_cycles):
-        # A forced cycle's goal says nothing about what triggers cycles, and
-        # goals under a few MB are too truncated to give an effective GOGC.
-        eff, goals = [], []
-        for i in rows:
-            e = store.effective_gogc(i)
-            if e is not None and not c.flags[i] & FORCED:
-                eff.append(e)
-                goals.append(c.heap_goal_mb[i])
+        eff, goals, bases = _paced_cycles(scope, rows)
         if len(eff) < th.window_min_cycles:
             continue
-        w.windows += 1
-        big = min(goals) >= th.memory_limit_bound_min_goal_mb
+        w.seen(rows, th.window_cycles)
+        med = median(eff)
         if limit_b is not None:  # known: cycles whose goal GOGC alone cannot explain
             bound = sum(e < gogc * th.memory_limit_bound_gogc_ratio for e in eff)
             score = bound / len(eff) * 100.0
-            fires = big and score >= th.memory_limit_bound_share_pct
+            fires = score >= th.memory_limit_bound_share_pct
         else:  # inferred: a flat goal well below what GOGC would set (any, for off)
             spread = max(goals) - min(goals)
             flat = spread <= max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0)
-            score = -median(eff)
-            fires = big and flat and median(eff) < gogc * th.memory_limit_bound_infer_ratio
+            score = -med
+            fires = flat and med < gogc * th.memory_limit_bound_infer_ratio
         if fires:
-            w.offer(score, (rows, eff, goals))
+            # A goal at a constant share above the live heap is what a low GOGC
+            # sets too; MiB truncation moves the share by about 1 MB / base.
+            wobble = max(5.0, 200.0 * (1.0 + max(med, 0.0) / 100.0) / max(min(bases), 1.0))
+            constant = max(eff) - min(eff) <= wobble
+            w.offer(score, (rows, eff, goals, constant))
     if w.item is None:
         return None
-    rows, eff, goals = w.item
+    rows, eff, goals, constant = w.item
     goal = median(goals)
     where = cycles_text(scope, rows)
+    note = w.note(scope.full, th.window_s)
     if limit_b is not None:
         limit_mb = limit_b / (1 << 20)
         message = (
             f"With GOMEMLIMIT={limit_mb:.0f}MiB and {gogc_text}, the heap goal ({goal:.0f} MB, "
             f"{goal / limit_mb * 100:.0f}% of the limit) was set by the memory limit over "
-            f"{where}: effective GOGC {median(eff):.0f}%{w.note(scope.full, th.window_s)}."
+            f"{where}: effective GOGC {median(eff):.0f}%{note}."
         )
         severity = "warning"
+        advice = LIMIT_ADVICE
+    elif constant:
+        settings = gogc_text if env.gogc else "GOGC and GOMEMLIMIT unknown"
+        message = (
+            f"The heap goal held at {goal:.0f} MB over {where}, a steady {median(eff):.0f}% above "
+            f"the live heap ({settings}): a low GOGC (the GOGC variable or debug.SetGCPercent) "
+            f"or a memory limit (GOMEMLIMIT or debug.SetMemoryLimit) sets the goal{note}."
+        )
+        severity = "info"
+        advice = (
+            "Either way the GC runs with little headroom (check GC CPU). If GOGC is low, raise "
+            "it; if a memory limit binds, raise the limit or shrink the live heap (go tool pprof "
+            "-sample_index=inuse_space http://HOST/debug/pprof/heap). gctui run knows both "
+            "settings when it starts the program."
+        )
     else:
         message = (
             f"The heap goal held flat at {goal:.0f} MB over {where} while the effective GOGC "
-            f"(goal over live heap) was only {median(eff):.0f}% against {gogc_text}"
-            f"{'' if scope.model.env.gogc else ' (assumed)'}: probably a memory limit "
-            f"(GOMEMLIMIT or debug.SetMemoryLimit) sets the goal{w.note(scope.full, th.window_s)}."
+            f"(goal over live heap) moved around {median(eff):.0f}% against {gogc_text}"
+            f"{'' if env.gogc else ' (assumed)'}: probably a memory limit "
+            f"(GOMEMLIMIT or debug.SetMemoryLimit) sets the goal{note}."
         )
         severity = "info"
-    return scope.finding(
-        "memory-limit-bound",
-        severity,
-        message,
-        "The memory limit, not GOGC, decides when the GC runs: there is little headroom, and "
-        "if the live heap grows toward the limit the GC runs ever more often (check GC CPU). "
-        "Raise the limit, shrink the live heap (go tool pprof -sample_index=inuse_space "
-        "http://HOST/debug/pprof/heap), or set a GOGC so cycles are not all limit-driven.",
-        rows,
-        value=goal,
-    )
+        advice = LIMIT_ADVICE
+    return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
+
+
+LIMIT_ADVICE = (
+    "The memory limit, not GOGC, decides when the GC runs: there is little headroom, and "
+    "if the live heap grows toward the limit the GC runs ever more often (check GC CPU). "
+    "Raise the limit, shrink the live heap (go tool pprof -sample_index=inuse_space "
+    "http://HOST/debug/pprof/heap), or set a GOGC so cycles are not all limit-driven."
+)
+
+
+def _paced_cycles(scope: Scope, rows: range) -> tuple[list[float], list[int], list[float]]:
+    """``(effective GOGC, goal MB, live + roots MB)`` of the window's cycles
+    that say something about pacing: a forced cycle's goal says nothing about
+    what triggers cycles, and a goal under ``min_goal_mb`` is too truncated
+    to give an effective GOGC. Each such cycle is dropped on its own; one
+    small start-up goal must not silence a whole window."""
+    np = numpy()
+    store, th = scope.model.cycles, scope.th
+    c = store.cols
+    lo, hi = rows.start, rows.stop
+    eff = store.effective_gogc_rows(lo, hi)
+    goals = floats(c.heap_goal_mb, lo, hi)
+    forced = (view(c.flags, lo, hi) & FORCED) != 0
+    keep = ~np.isnan(eff) & ~forced & (goals >= th.memory_limit_bound_min_goal_mb)
+    bases = goals / (1.0 + eff / 100.0)
+    return eff[keep].tolist(), goals[keep].astype(int).tolist(), bases[keep].tolist()
 
 
 @rule("rss-heap-gap", "Memory outside the heap")

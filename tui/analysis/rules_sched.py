@@ -42,7 +42,7 @@ def goroutines_growing(scope: Scope) -> Finding | None:
             continue
         if ys[-1] - ys[0] < th.goroutines_growing_min_rise:
             continue
-        w.windows += 1
+        w.seen(rows, MAX_FIT_POINTS)
         slope, r2 = linear_fit(xs, ys)
         half = len(snaps) // 2
         ups = up_share(ys) * 100.0
@@ -118,6 +118,60 @@ def runqueue_backlog(scope: Scope) -> Finding | None:
         "a CPU profile (go tool pprof http://HOST/debug/pprof/profile), and bound the number "
         "of CPU-bound workers.",
         value=float(max(counts)),
+        t0_s=t0,
+        t1_s=t1,
+    )
+
+
+def _waiting(s: SchedSnapshot) -> bool:
+    """The world is being stopped: a stop-the-world asked every P to stop
+    (``gcwaiting``) and some have not yet (``stopwait``, Ps still running)."""
+    return bool(s.gcwaiting) or bool(s.stopwait)
+
+
+@rule("stw-stuck", "A stop-the-world never finishes")
+def stw_stuck(scope: Scope) -> Finding | None:
+    """Consecutive scheduler snapshots all caught a stop-the-world under way
+    (scheddetail's ``gcwaiting``/``stopwait``) and no gc line finished in
+    between. A normal stop lasts micro- to milliseconds, so even two
+    snapshots in a row catching one is rare; several mean the program is
+    frozen behind a goroutine that does not stop."""
+    th, sched = scope.th, scope.model.sched
+    rows = scope.sched_rows() if scope.full else next(scope.sched_windows(th.window_s, 100_000), range(0))
+    gc_lines = scope.model.cycles.cols.line_no
+    lo, hi = scope.rows.start, scope.rows.stop
+    best: list[SchedSnapshot] = []
+    run: list[SchedSnapshot] = []
+    for i in rows:
+        s = sched[i]
+        if not _waiting(s):
+            run = []
+            continue
+        if run:  # a gc line between two snapshots: the stop finished
+            at = bisect.bisect_right(gc_lines, run[-1].meta.line_no, lo, hi)
+            if at < hi and gc_lines[at] < s.meta.line_no:
+                run = []
+        run.append(s)
+        if len(run) > len(best):
+            best = list(run)
+    if len(best) < th.stw_stuck_snapshots:
+        return None
+    first, last = best[0], best[-1]
+    t0, t1 = first.t_ms / 1000.0, last.t_ms / 1000.0
+    ongoing = last is sched[rows[-1]] if len(rows) else False
+    stopwait = max(s.stopwait or 0 for s in best)
+    return scope.finding(
+        "stw-stuck",
+        "critical",
+        f"{len(best)} scheduler snapshots in a row ({t0:.1f}–{t1:.1f} s) caught the runtime "
+        f"stopping the world (gcwaiting=1, up to {plural(stopwait, 'P')} still running: stopwait) "
+        f"and no GC cycle finished in between{': it was still stuck at the end' if ongoing else ''}. "
+        "Every goroutine but the ones that will not stop is frozen.",
+        "A stop-the-world waits for every running goroutine to reach a safe point: look for a "
+        "tight loop without function calls (preempted asynchronously since Go 1.14, unless "
+        "GODEBUG=asyncpreemptoff=1 or the loop runs in cgo/assembly), and take a goroutine dump "
+        "(SIGQUIT, or GOTRACEBACK=all) to see which goroutine is running.",
+        value=t1 - t0,
         t0_s=t0,
         t1_s=t1,
     )

@@ -72,6 +72,15 @@ class Thresholds:
     live_heap_growing_min_cycles: int = _t(10, "the fit needs at least this many cycles")
     live_heap_growing_min_s: float = _t(3.0, "...spanning at least this long, seconds")
     live_heap_growing_window_s: float = _t(600.0, "how far back the fit looks, seconds")
+    live_heap_growing_parts: int = _t(
+        4, "the fit's window is cut into this many stretches; all but one must rise"
+    )
+    live_heap_growing_min_rise_mb: float = _t(
+        2.0, "...by more than this in all, MB (a 1 MB rise can be MiB truncation)"
+    )
+    live_heap_growing_warmup_s: float = _t(
+        30.0, "a rise from process start that ends within this is warm-up, left out, seconds"
+    )
 
     memory_limit_bound_gogc_ratio: float = _t(
         0.8,
@@ -90,7 +99,7 @@ class Thresholds:
         5.0, "...while the goal moves less than this share of itself (or 1 MB), %"
     )
     memory_limit_bound_min_goal_mb: int = _t(
-        8, "either way, only goals at least this big count (MiB truncation), MB"
+        8, "either way, cycles with a smaller goal are left out (MiB truncation), MB"
     )
 
     forced_gc_warning_per_min: float = _t(
@@ -113,6 +122,10 @@ class Thresholds:
     )
     runqueue_backlog_snapshots: int = _t(
         5, "...with no idle P, in at least this many consecutive snapshots"
+    )
+
+    stw_stuck_snapshots: int = _t(
+        3, "a stop-the-world seen in this many snapshots in a row, no gc line between, is stuck"
     )
 
     rss_heap_gap_ratio: float = _t(2.0, "warn when RSS is more than this many times the heap goal")
@@ -169,6 +182,7 @@ _PREFIXES = (
     "forced-gc",
     "goroutines-growing",
     "runqueue-backlog",
+    "stw-stuck",
     "rss-heap-gap",
 )
 

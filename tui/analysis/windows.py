@@ -86,27 +86,43 @@ class Worst:
     did (``note``), so one bad minute and a bad hour read differently.
     """
 
-    __slots__ = ("score", "item", "fired", "windows")
+    __slots__ = ("score", "item", "fired", "windows", "by_count", "max_rows")
 
     def __init__(self) -> None:
         self.score = -math.inf
         self.item: Any = None
         self.fired = 0
         self.windows = 0  # windows with enough data to judge
+        self.by_count = 0  # of those, windows cut at max_rows cycles, not by time
+        self.max_rows = 0
+
+    def seen(self, rows: Sequence[int], max_rows: int) -> None:
+        """Count a window with enough data to judge, and whether it was cut
+        by its cycle count (a storm) rather than by time."""
+        self.windows += 1
+        self.max_rows = max_rows
+        if isinstance(rows, range) and rows.step == 1 and len(rows) >= max_rows:
+            self.by_count += 1
 
     def offer(self, score: float, item: Any) -> None:
         self.fired += 1
         if score >= self.score:  # on a tie the newer window wins
             self.score, self.item = score, item
 
-    def note(self, full: bool, seconds: float) -> str:
-        """In a report, how many windows crossed the threshold; else nothing."""
+    def note(self, full: bool, seconds: float, what: str | None = None) -> str:
+        """In a report, how many windows crossed the threshold; else nothing.
+        ``what`` names the windows when neither time nor count alone does."""
         if not full or self.windows <= 1:
             return ""
-        return (
-            f" (the worst window; {self.fired} of {self.windows} {seconds:g}-second windows "
-            "crossed the threshold)"
-        )
+        if what is not None:
+            pass
+        elif self.by_count == self.windows:
+            what = f"windows of {self.max_rows:,} cycles"
+        elif self.by_count:
+            what = f"windows (of up to {seconds:g} s or {self.max_rows:,} cycles)"
+        else:
+            what = f"{seconds:g}-second windows"
+        return f" (the worst window; {self.fired} of {self.windows} {what} crossed the threshold)"
 
 
 def plural(count: int, word: str) -> str:

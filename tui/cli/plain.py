@@ -13,9 +13,11 @@ from typing import TextIO
 
 from tui.analysis.findings import FindingsEngine
 from tui.analysis.thresholds import Thresholds
+from tui.analysis.windows import windows
 from tui.cli.headless import run_headless
 from tui.ingest.runner import Runner
 from tui.model import Model
+from tui.model.gccpu import span
 
 
 class PlainView:
@@ -44,7 +46,7 @@ class PlainView:
                       file=sys.stderr, flush=True)
             if not len(model.cycles):
                 return
-        self.out.write(status_line(model) + "\n")
+        self.out.write(status_line(model, self.engine.thresholds) + "\n")
         for finding in self.engine.update(model):
             key = (finding.id, finding.segment)
             if key in self.seen or finding.severity == "info":
@@ -54,8 +56,9 @@ class PlainView:
         self.out.flush()
 
 
-def status_line(model: Model) -> str:
-    """One line on the newest state of the program."""
+def status_line(model: Model, thresholds: Thresholds | None = None) -> str:
+    """One line on the newest state of the program; GC CPU over the newest
+    findings window (the figure gc-cpu-high judges)."""
     store = model.cycles
     parts: list[str] = []
     if len(store):
@@ -67,18 +70,18 @@ def status_line(model: Model) -> str:
         if c.stw_ms is not None:
             parts.append(f"pause {c.stw_ms:.3g} ms")
         if c.heap_live_mb is not None and c.heap_goal_mb is not None:
-            parts.append(f"live {c.heap_live_mb} MB, goal {c.heap_goal_mb} MB")
-        # Over the last 50 cycles, each weighted by its interval.
-        window = range(max(0, i - 49), i + 1)
-        pairs = [(store.gc_cpu[j], store.interval_s[j]) for j in window]
-        span = sum(dt for cpu, dt in pairs if cpu == cpu and dt == dt)
-        if span > 0:
-            used = sum(cpu * dt for cpu, dt in pairs if cpu == cpu and dt == dt)
-            parts.append(f"GC CPU {100 * used / span:.1f}%")
+            parts.append(f"live {c.heap_live_mb} MB, last goal {c.heap_goal_mb} MB")
+        # The findings' newest window, measured as they measure it.
+        th = thresholds or Thresholds()
+        rows = next(windows(lambda j: store.cols.t_ms[j], range(*store.segment_range(store.cols.segment[i])),
+                            th.window_s, th.window_cycles, False, False), range(0))
+        share = span(store, rows, window=True).share if len(rows) > 1 else None
+        if share is not None:
+            parts.append(f"GC CPU {100 * share:.1f}%")
     else:
         parts.append("waiting for the first GC cycle")
     snap = model.latest_sched()
     if snap is not None and snap.goroutines is not None:
-        parts.append(f"{snap.goroutines} goroutines")
+        parts.append(f"{snap.goroutines} goroutines (runtime's included)")
     parts.append(f"{model.lines} lines")
     return "  ".join(parts)

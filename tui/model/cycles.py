@@ -9,12 +9,16 @@ because charts over a million cycles need them in bulk:
   (this cycle's heap at start minus the previous live heap) per second of
   that interval;
 * ``gc_cpu``: this cycle's GC CPU time (idle mark workers left out, as the
-  runtime does) over the CPU the interval offered (interval x P), as a
-  fraction: unlike the printed ``N%``, which is cumulative since start;
+  runtime does) over the CPU offered (x P) from the end of the previous
+  cycle to the end of this one, as a fraction (:mod:`tui.model.gccpu`);
+  NaN when that interval is under 10 ms, too short for the 1 ms clock.
+  Unlike the printed ``N%``, which is cumulative since start;
 * ``assist_share``: mutator assist CPU over all mark CPU (assist +
   background + idle workers).
 
-The rest is cheap enough to derive when asked (overshoot, effective GOGC).
+The rest is cheap enough to derive when asked (overshoot, effective GOGC),
+per row or vectorised over a range of rows. Vectorised code reads the
+``array`` columns through zero-copy numpy views (:mod:`tui.model.arrays`).
 A row costs 78 + 16 = 94 bytes. Segments (a restart, a second process in the
 same log) cut every derivation: a cycle after a boundary has no interval.
 """
@@ -24,10 +28,12 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from typing import Iterator
+from typing import Any, Iterator
 
-from parsers.columns import MISSING_U32, NAN, GCColumns
+from parsers.columns import MISSING_U32, GCColumns
 from parsers.events import GCCycle
+from tui.model.arrays import floats, numpy, view
+from tui.model.gccpu import per_cycle
 
 DERIVED = ("interval_s", "alloc_rate_mb_s", "gc_cpu", "assist_share")
 
@@ -52,60 +58,74 @@ class CycleStore:
 
     # -- insert ----------------------------------------------------------------
 
-    def append(self, cycle: GCCycle, segment: int) -> None:
-        """Add one cycle (the live path)."""
+    def append(self, cycle: GCCycle, segment: int, derive: bool = True) -> None:
+        """Add one cycle (the live path). A caller adding a batch passes
+        ``derive=False`` and calls :meth:`derive` once at the end: the
+        derivation is vectorised, so one call per batch is what is cheap."""
         self.cols.append(cycle, segment)
-        self._derive(len(self.cols) - 1, len(self.cols))
+        if derive:
+            self.derive()
 
     def extend(self, cols: GCColumns) -> None:
         """Add a batch of parsed rows (the bulk path)."""
-        start = len(self.cols)
         self.cols.extend(cols)
-        self._derive(start, len(self.cols))
+        self.derive()
+
+    def derive(self) -> None:
+        """Derive the columns of every row not derived yet."""
+        start, end = len(self.gc_cpu), len(self.cols)
+        if start < end:
+            self._derive(start, end)
 
     def _derive(self, start: int, end: int) -> None:
-        """Derived columns of rows ``[start, end)``. One pass with ``zip``
-        over column slices (each row's previous row rides along), which is
-        about twice as fast as indexing every column by row: this runs on
-        every cycle of a file read in bulk."""
+        """Derived columns of rows ``[start, end)``, vectorised over
+        zero-copy views of the raw columns (row ``start - 1`` rides along
+        as the first row's predecessor). GC CPU per cycle comes from
+        :mod:`tui.model.gccpu`, the same code every span figure uses."""
+        np = numpy()
         c = self.cols
-        lo = max(start - 1, 0)
-        # Row i's own values, and those of row i - 1 (None before the first row).
-        prev_t = [None] * (start == 0) + list(c.t_ms[lo : end - 1])
-        prev_seg = [None] * (start == 0) + list(c.segment[lo : end - 1])
-        prev_live = [None] * (start == 0) + list(c.heap_live_mb[lo : end - 1])
-        rows = zip(
-            c.t_ms[start:end], prev_t, c.segment[start:end], prev_seg, c.procs[start:end],
-            c.heap_start_mb[start:end], prev_live, c.sweep_term_cpu_ms[start:end],
-            c.mark_assist_cpu_ms[start:end], c.mark_bg_cpu_ms[start:end], c.mark_idle_cpu_ms[start:end],
-            c.mark_term_cpu_ms[start:end],
-        )
-        interval, rate, cpu, share = [], [], [], []
-        missing, nan, isnan = MISSING_U32, NAN, math.isnan
-        for t, t_prev, seg, seg_prev, p, h0, live_prev, st_cpu, assist, bg, idle, mt_cpu in rows:
-            mark_cpu = assist + bg + idle
-            share.append(assist / mark_cpu if mark_cpu > 0 else (0.0 if mark_cpu == 0 else nan))
-            if t_prev is None or seg != seg_prev or t == missing or t_prev == missing:
-                interval.append(nan)
-                rate.append(nan)
-                cpu.append(nan)
-                continue
-            dt = (t - t_prev) / 1000.0
-            interval.append(dt)
-            if dt > 0 and h0 != missing and live_prev != missing:
-                rate.append(max(h0 - live_prev, 0) / dt)
-            else:
-                rate.append(nan)
-            # Idle mark workers only ran on Ps with nothing else to do; the
-            # runtime leaves them out of its own GC CPU figure, and so do we.
-            total = st_cpu + assist + bg + mt_cpu
-            # Capped at 100%: the clock has 1 ms resolution, so a 2 ms interval
-            # can read as 1 ms and double the share.
-            cpu.append(min(total / (dt * 1000.0 * p), 1.0) if dt > 0 and p and not isnan(total) else nan)
-        self.interval_s.extend(interval)
-        self.alloc_rate_mb_s.extend(rate)
-        self.gc_cpu.extend(cpu)
-        self.assist_share.extend(share)
+        a = max(start - 1, 0)
+        seg = view(c.segment, a, end)
+        same = np.zeros(end - a, dtype=bool)
+        same[1:] = seg[1:] == seg[:-1]
+        t = floats(c.t_ms, a, end)
+        dt = np.full(end - a, np.nan)
+        dt[1:] = (t[1:] - t[:-1]) / 1000.0
+        dt[~same] = np.nan
+        live_prev = np.full(end - a, np.nan)
+        live_prev[1:] = floats(c.heap_live_mb, a, end - 1)
+        grown = np.maximum(floats(c.heap_start_mb, a, end) - live_prev, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(dt > 0, grown / dt, np.nan)
+            rate[np.isnan(grown)] = np.nan
+            assist = floats(c.mark_assist_cpu_ms, a, end)
+            mark = assist + floats(c.mark_bg_cpu_ms, a, end) + floats(c.mark_idle_cpu_ms, a, end)
+            share = np.where(mark > 0, assist / mark, np.where(mark == 0, 0.0, np.nan))
+        cut = start - a
+        for col, values in ((self.interval_s, dt[cut:]), (self.alloc_rate_mb_s, rate[cut:]),
+                            (self.assist_share, share[cut:]), (self.gc_cpu, per_cycle(self, start, end))):
+            col.frombytes(values.astype(np.float32).tobytes())
+
+    def overshoot_rows(self, lo: int, hi: int) -> Any:
+        """Heap at end of mark above the goal, MB, for rows ``[lo, hi)`` (NaN: unknown)."""
+        c = self.cols
+        return floats(c.heap_end_mb, lo, hi) - floats(c.heap_goal_mb, lo, hi)
+
+    def effective_gogc_rows(self, lo: int, hi: int) -> Any:
+        """The GOGC each goal of rows ``[lo, hi)`` implies (NaN: unknown), see
+        :meth:`effective_gogc`."""
+        np = numpy()
+        c = self.cols
+        a = max(lo - 1, 0)
+        seg = view(c.segment, a, hi)
+        prev_live = np.full(hi - a, np.nan)
+        prev_live[1:] = floats(c.heap_live_mb, a, hi - 1)
+        prev_live[1:][seg[1:] != seg[:-1]] = np.nan
+        prev_live[prev_live == 0] = np.nan
+        roots = np.nan_to_num(floats(c.stacks_mb, a, hi) + floats(c.globals_mb, a, hi))
+        base = prev_live + roots
+        out = (floats(c.heap_goal_mb, a, hi) - base) / base * 100.0
+        return out[lo - a:]
 
     # -- reading -----------------------------------------------------------------
 
@@ -125,18 +145,10 @@ class CycleStore:
 
         Go 1.18+ counts stacks and globals into the goal, so they are taken
         out first. A value far below the configured GOGC means something else
-        (a memory limit) set the goal.
+        (a memory limit, or a GOGC set low) set the goal.
         """
-        c = self.cols
-        if i == 0 or c.segment[i] != c.segment[i - 1]:
-            return None
-        goal, prev_live = c.heap_goal_mb[i], c.heap_live_mb[i - 1]
-        if goal == MISSING_U32 or prev_live in (MISSING_U32, 0):
-            return None
-        roots = 0
-        if c.stacks_mb[i] != MISSING_U32:
-            roots = c.stacks_mb[i] + c.globals_mb[i]
-        return (goal - prev_live - roots) / (prev_live + roots) * 100.0 if prev_live + roots else None
+        value = float(self.effective_gogc_rows(i, i + 1)[0])
+        return None if math.isnan(value) else value
 
     def index_of(self, n: int, segment: int | None = None) -> int | None:
         """Index of cycle number ``n`` (in ``segment``, default the last one)."""

@@ -117,7 +117,7 @@ class Model:
         for event in events:
             if isinstance(event, GCCycle):
                 self.raw_lines.append(len(self.cycles), event.meta.raw)
-                self.cycles.append(event, self.segment)
+                self.cycles.append(event, self.segment, derive=False)
             elif isinstance(event, SchedSnapshot):
                 self.sched.append(event)
                 self.sched_segment.append(self.segment)
@@ -139,6 +139,7 @@ class Model:
                 self.notes.append(event)
             elif isinstance(event, SchedDetail):
                 self.sched_detail.append(event)
+        self.cycles.derive()  # once per batch: the derivation is vectorised
         self.version += 1
 
     def _add_output(self, event: Output) -> None:

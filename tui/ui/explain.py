@@ -55,10 +55,13 @@ DERIVED_TEXT = {
     "stw": "total stop-the-world pause: sweep termination + mark termination",
     "interval": "time since the previous cycle started (this run only)",
     "alloc rate": "heap allocated between the previous cycle's end and this one's start, per second",
-    "GC CPU": "this cycle's GC CPU (idle workers left out) over the CPU its interval offered",
+    "GC CPU": "this cycle's GC CPU (idle workers left out) over the CPU offered since the previous"
+              " cycle ended; not shown under 10 ms, too short for the 1 ms clock (the chart's"
+              " column gives the share of a stretch of cycles)",
     "assist share": "share of mark CPU done by your goroutines as assists",
     "overshoot": "heap at end of mark above the goal (negative: under it)",
-    "effective GOGC": "the GOGC the goal implies; far below your GOGC means a memory limit set it",
+    "effective GOGC": "the GOGC the goal implies; far below your GOGC means a memory limit"
+                      " (or a GOGC set in code) set it",
 }
 
 
@@ -101,6 +104,8 @@ def derived_rows(store: CycleStore, i: int) -> list[DetailRow]:
     add("interval", float(store.interval_s[i]) * 1000.0, "{:.1f} ms")
     add("alloc rate", float(store.alloc_rate_mb_s[i]), "{:.1f} MB/s")
     add("GC CPU", float(store.gc_cpu[i]) * 100.0, "{:.1f} %")
+    if math.isnan(store.gc_cpu[i]) and not math.isnan(store.interval_s[i]):
+        rows.append(DetailRow("GC CPU", "too short", DERIVED_TEXT["GC CPU"], "derived"))
     add("assist share", float(store.assist_share[i]) * 100.0, "{:.0f} %")
     over = store.overshoot_mb(i)
     add("overshoot", None if over is None else float(over), "{:+.0f} MB")

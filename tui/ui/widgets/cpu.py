@@ -2,10 +2,13 @@
 
 The ``N%`` gctrace prints is cumulative since the program started, so it
 hides a storm behind an hour of calm. This chart shows each column's own
-share instead: the cycles' GC CPU (``gc_cpu``, idle mark workers left out as
-the runtime does) weighted by how long each interval lasted, so a column
-spanning many short cycles and one long one is not skewed by cycle count.
-Bars over the ``gc-cpu-high`` thresholds take the warning and error colours.
+share instead: the GC CPU of its cycles (idle mark workers left out, as the
+runtime does) over the CPU the column's stretch of time offered, from the
+end of the cycle before it to the end of its last (``tui.model.gccpu.spans``,
+the figure the report and the findings use). A column is a stretch of time,
+not an average of per-cycle shares: cycles in the same millisecond have no
+share of their own, but a stretch of them does. Bars over the
+``gc-cpu-high`` thresholds take the warning and error colours.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from tui.model.cycles import CycleStore
 from tui.ui import plot
-from tui.ui.buckets import Share, WeightedBuckets, column_of, merge_shares, regroup
+from tui.model.gccpu import spans
+from tui.ui.buckets import Share, bucket_bounds, column_of, merge_shares, regroup
 from tui.analysis.thresholds import Thresholds
 from tui.ui.view import View
 from tui.ui.widgets.bars import labelled_bars
@@ -63,7 +68,6 @@ class GCCPUChart(Widget):
         self._shares: list[Share] = []
         self._selected: int | None = None
         self._following = True
-        self._cache: WeightedBuckets | None = None
 
     @staticmethod
     def _bar_width(width: int, height: int) -> int:
@@ -79,10 +83,8 @@ class GCCPUChart(Widget):
         store = view.model.cycles
         stop = min(view.rows.stop, view.count)
         rows = range(min(view.rows.start, stop), stop)
-        if self._cache is None or self._cache.values is not store.gc_cpu:
-            self._cache = WeightedBuckets(store.gc_cpu, store.interval_s)
         width = self._bar_width(self.size.width, self.size.height) or 40
-        self._shares = self._cache.over(rows, width)
+        self._shares = column_shares(store, rows, width)
         sel = view.selected
         self._selected = sel if sel is not None and sel in rows else None
         self._following = view.following
@@ -143,3 +145,14 @@ class GCCPUChart(Widget):
         shares = regroup(self._shares, self._bar_width(self.size.width, self.size.height), merge_shares)
         if 0 <= offset.x < len(shares):
             self.post_message(CycleChosen(shares[offset.x].first))
+
+
+def column_shares(store: CycleStore, rows: range, width: int) -> list[Share]:
+    """Each chart column's GC CPU over its stretch of time; ``weight`` is the
+    CPU that stretch offered (ms x P), so merging columns stays exact."""
+    edges = bucket_bounds(rows.start, rows.stop, width)
+    out = []
+    for a, b, cpu in zip(edges, edges[1:], spans(store, edges)):
+        share = cpu.share
+        out.append(Share(a, b, math.nan if share is None else share, cpu.offered_ms))
+    return out
