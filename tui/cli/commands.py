@@ -79,7 +79,7 @@ def report(args: argparse.Namespace) -> int:
 
 @one_line_errors
 def export(args: argparse.Namespace) -> int:
-    """``gctui export SOURCE [--format jsonl|csv] [-o FILE]``."""
+    """``gctui export SOURCE [--format jsonl|csv|openmetrics] [-o FILE]``."""
     if args.output not in (None, "-"):
         _refuse_overwriting(args.source, args.output)
     model = load(args.source)  # before opening -o: a bad source leaves no empty file
@@ -99,6 +99,13 @@ def _write_export(model: Model, format: str, out: TextIO) -> None:
 
     if format == "csv":
         export_csv(model, out)  # numbers only: nothing a program wrote
+    elif format == "openmetrics":
+        from tui.analysis.findings import evaluate
+        from tui.cli.metrics import ModelCollector, openmetrics_text, registry_for
+
+        name = model.env.description or "log"
+        collector = ModelCollector(lambda: {name: model}, lambda _, m: evaluate(m, full=True))
+        out.write(openmetrics_text(registry_for(collector)))
     else:
         export_jsonl(model, terminal_stream(out, json=True))  # lossless: DEL and C1 \u-escaped
 

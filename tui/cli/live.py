@@ -15,12 +15,16 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli.commands import one_line_errors
 from tui.ingest.runner import Runner
 from tui.sanitize import terminal_stream
 from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from tui.cli.metrics import MetricsServer
 
 
 def _wants_app(args: argparse.Namespace, *, keys_from_tty: bool = False) -> bool:
@@ -42,8 +46,34 @@ def _isatty(stream: object) -> bool:
 
 
 def _session(runner: Runner, args: argparse.Namespace) -> int:
-    """Hand the runner to the front end the arguments ask for."""
+    """Hand the runner to the front end the arguments ask for, with
+    ``/metrics`` served beside it when asked."""
     thresholds = Thresholds.from_overrides(getattr(args, "threshold", []) or [])
+    server = _metrics(runner, args.metrics, thresholds) if getattr(args, "metrics", None) else None
+    try:
+        return _front_end(runner, args, thresholds)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _metrics(runner: Runner, address: str, thresholds: Thresholds) -> MetricsServer:
+    """Start ``/metrics`` on ``address`` over the runner's model; say where."""
+    from tui.analysis.findings import FindingsEngine
+    from tui.cli.metrics import MetricsServer, ModelCollector, registry_for
+
+    engine = FindingsEngine(thresholds)  # the live findings: what holds in the newest window
+    collector = ModelCollector(lambda: {runner.model.env.description or runner.source.description: runner.model},
+                               lambda _, model: engine.update(model), lock=runner.lock)
+    try:
+        server = MetricsServer(registry_for(collector), address)
+    except OSError as e:
+        raise SourceError(f"gctui: cannot serve --metrics on {address}: {e.strerror or e}") from None
+    print(f"gctui: Prometheus metrics at http://{server.address}/metrics", file=sys.stderr, flush=True)
+    return server
+
+
+def _front_end(runner: Runner, args: argparse.Namespace, thresholds: Thresholds) -> int:
     if _wants_app(args):
         from tui.ui.app import run_app
 

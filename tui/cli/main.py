@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(jsonl), or one CSV row per GC cycle with derived columns, ready for pandas (csv).",
     )
     export.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl")
+    export.add_argument("--format", choices=("jsonl", "csv", "openmetrics"), default="jsonl",
+                        help="default: jsonl; openmetrics: the log's metrics as Prometheus reads them")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     export.set_defaults(handler=_command("export"))
 
@@ -132,7 +133,19 @@ def _session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="with --report: the summary as JSON")
     parser.add_argument("--plain", action="store_true",
                         help="a plain-text live view instead of the terminal UI (the default off a terminal)")
+    parser.add_argument("--metrics", metavar="HOST:PORT", type=_metrics_address,
+                        help="serve Prometheus /metrics here while gctui runs (e.g. 127.0.0.1:9464)")
     _threshold_option(parser)
+
+
+def _metrics_address(text: str) -> str:
+    from tui.cli.metrics import parse_address
+
+    try:
+        parse_address(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix(f"--metrics {text}: ")) from None
+    return text
 
 
 def _positive_ms(text: str) -> int:
