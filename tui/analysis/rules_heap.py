@@ -270,18 +270,18 @@ def rss_heap_gap(scope: Scope) -> Finding | None:
             run = []
     if not best or len(best) < th.rss_heap_gap_samples:
         return None
-    rss, goal, t1 = best[-1]
+    rss_mb, goal_mb, t1 = best[-1]
     return scope.finding(
         "rss-heap-gap",
         "warning",
-        f"The process's resident memory (RSS) was {rss:.0f} MB, {rss / max(goal, 1):.1f}× the "
-        f"{goal:.0f} MB heap goal, in {len(best)} samples in a row: {rss - goal:.0f} MB that the "
+        f"The process's resident memory (RSS) was {rss_mb:.0f} MB, {rss_mb / max(goal_mb, 1):.1f}× the "
+        f"{goal_mb:.0f} MB heap goal, in {len(best)} samples in a row: {rss_mb - goal_mb:.0f} MB that the "
         f"Go heap does not account for.",
         "Look outside the heap: goroutine stacks, cgo and C libraries, mmap'd files, memory "
         "the runtime has not returned to the OS yet (the scavenger), fragmentation. Compare "
         "/debug/pprof/heap with runtime/metrics /memory/classes/..., and count goroutines; "
         "note GOMEMLIMIT counts all runtime memory but not C allocations.",
-        value=rss - goal,
+        value=rss_mb - goal_mb,
         t0_s=best[0][2],
         t1_s=t1,
     )

@@ -152,7 +152,7 @@ class Thresholds:
 
     def with_overrides(self, items: Iterable[str]) -> Thresholds:
         """A copy with ``NAME=VALUE`` overrides applied (see ``from_overrides``)."""
-        changes: dict[str, float | int] = {}
+        changes: dict[str, Any] = {}
         for item in items:
             attr, value = parse_override(item)
             changes[attr] = value
