@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from gorun import RUNTIME_ENV, run_workload
-from tui.ingest.loading import load
+from tui.ingest.runner import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
