@@ -76,6 +76,7 @@ def summarize(
         "heap_live_mb": _min_max_last(c.heap_live_mb),
         "heap_goal_mb": _min_max_last(c.heap_goal_mb),
         "heap_peak_mb": _min_max_last(c.heap_end_mb)["max"],
+        "mmu_10ms_pct": _mmu_10ms(store),
         "goroutines": _goroutines(model),
         "sched": _sched(model),
         "crashes": [
@@ -199,6 +200,14 @@ TERMS = (
 )
 
 
+def _mmu_10ms(store: Any) -> float | None:
+    """Share of the CPU the program's goroutines got in the worst 10 ms window (tui.analysis.mmu)."""
+    from tui.analysis.mmu import worst_window
+
+    value = worst_window(store, 10.0)
+    return None if value is None else round(value * 100.0, 1)
+
+
 def render_text(summary: dict[str, Any]) -> str:
     """The summary as aligned plain text for a terminal (no colour codes)."""
     out = [f"gctui report: {summary.get('source') or 'input'}"]
@@ -244,6 +253,9 @@ def _cycle_rows(summary: dict[str, Any]) -> list[str]:
         _row("GC CPU", "unknown (needs timestamps and CPU times)" if cpu["overall"] is None else
              f"{cpu['overall']:g}% of all CPU ({cpu['with_idle_mark']:g}% with idle mark workers)"),
     ]
+    if summary.get("mmu_10ms_pct") is not None:
+        out.append(_row("", f"worst 10 ms window: mutator got {summary['mmu_10ms_pct']:g}% "
+                            "(minimum mutator utilisation, from the gc phases)"))
     if printed is not None:
         out.append(_row("", f"the runtime printed {printed}% (cumulative since start) at the last cycle"))
     out += [
