@@ -89,6 +89,7 @@ def summarize(
         # the runtime set for the cycle after it, when GOGC is known.
         "heap_goal_mb": {**_min_max_last(c.heap_goal_mb), "next": _next_goal(model)},
         "heap_peak_mb": _min_max_last(c.heap_end_mb)["max"],
+        "mmu_10ms_pct": _mmu_10ms(store),
         "goroutines": _goroutines(model),
         "sched": _sched(model),
         "crashes": [
@@ -214,6 +215,14 @@ TERMS = (
 )
 
 
+def _mmu_10ms(store: Any) -> float | None:
+    """Share of the CPU the program's goroutines got in the worst 10 ms window (tui.analysis.mmu)."""
+    from tui.analysis.mmu import worst_window
+
+    value = worst_window(store, 10.0)
+    return None if value is None else round(value * 100.0, 1)
+
+
 def render_text(summary: dict[str, Any]) -> str:
     """The summary as aligned plain text for a terminal (no colour codes)."""
     out = [f"gctui report: {summary.get('source') or 'input'}"]
@@ -262,6 +271,9 @@ def _cycle_rows(summary: dict[str, Any]) -> list[str]:
              + ("" if cpu.get("elapsed_ms") is None or cpu["elapsed_ms"] >= MEASURABLE_MS else
                 f"; over only {cpu['elapsed_ms']:g} ms, which the 1 ms clock makes rough")),
     ]
+    if summary.get("mmu_10ms_pct") is not None:
+        out.append(_row("", f"worst 10 ms window: mutator got {summary['mmu_10ms_pct']:g}% "
+                            "(minimum mutator utilisation, from the gc phases)"))
     if printed is not None:
         note = f"the runtime printed {printed}% (cumulative since start) at the last cycle"
         check = cpu.get("runtime_check")

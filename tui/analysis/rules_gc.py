@@ -15,6 +15,7 @@ import math
 from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.intervals import window_interval
+from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural
 from tui.model.arrays import floats, numpy
 from tui.model.gccpu import CPUSpan, span
@@ -75,7 +76,8 @@ def gc_frequent(scope: Scope) -> Finding | None:
         "Every cycle has a fixed cost, and cycles this close mean the heap goal is small next "
         "to the allocation rate: raise GOGC (or set GOMEMLIMIT and raise GOGC with it), or "
         "allocate less: profile allocations (go tool pprof -sample_index=alloc_space "
-        "http://HOST/debug/pprof/heap) and reuse buffers (sync.Pool) on the hottest paths.",
+        "http://HOST/debug/pprof/heap) and reuse buffers (sync.Pool) on the hottest paths."
+        + advice_quote(scope.model, rows),
         rows,
         value=med,
     )
@@ -113,7 +115,7 @@ def gc_cpu_high(scope: Scope) -> Finding | None:
         "Make the collector's work smaller or rarer: raise GOGC or set GOMEMLIMIT so cycles "
         "come less often, allocate less (go tool pprof -sample_index=alloc_space "
         "http://HOST/debug/pprof/heap), and shrink pointer-heavy live data that every mark "
-        "phase must scan (-sample_index=inuse_space).",
+        "phase must scan (-sample_index=inuse_space)." + advice_quote(scope.model, rows),
         rows,
         value=pct,
     )

@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.set_defaults(handler=_command("compare"))
     _live_commands(sub)
     _escape_commands(sub)
+    _whatif_command(sub)
     return parser
 
 
@@ -227,6 +228,12 @@ def _escape_commands(sub: Any) -> None:
     add_parser(sub)
 
 
+def _whatif_command(sub: Any) -> None:
+    from tui.cli.whatif import add_parser
+
+    add_parser(sub)
+
+
 def _src_dir(text: str) -> str:
     import os
 
@@ -253,7 +260,7 @@ def _run_escape_options(run: argparse.ArgumentParser) -> None:
                      help="where the program serves net/http/pprof (host:port), to rank escape hints")
 
 
-_COMMANDS = ("report", "export", "compare", "run", "attach", "open", "demo", "escapes")
+_COMMANDS = ("report", "export", "compare", "run", "attach", "open", "demo", "escapes", "whatif")
 
 
 def _shorthand(argv: list[str]) -> list[str]:

@@ -1,0 +1,73 @@
+"""Predicted vs measured: gctui's what-if and MMU against real Go runs.
+
+Runs tests/go/pacer (fixed 8 MiB live heap, 160 MiB/s of garbage, 4 s,
+GOMAXPROCS=2) under each setting in tests/whatif_runs.SETTINGS, then from
+each base run predicts every other and prints the errors; then runs it
+with an execution trace and compares gctui's MMU (from gctrace alone) with
+``go tool trace``'s. Prints Markdown (the tables in tests/bench/WHATIF.md).
+
+    .venv/bin/python tests/bench/bench_whatif.py [--base GOGC=100 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from gorun import build_workload  # noqa: E402
+from whatif_runs import SETTINGS, cross_predict, error, run_pacer, trace_mmu  # noqa: E402
+from tui.analysis.mmu import mmu  # noqa: E402
+
+MMU_WINDOWS = [1.0, 10.0, 100.0, 1000.0]
+
+
+def _pct(p: float, m: float) -> str:
+    return f"{error(p, m) * 100:+.0f} %"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", action="append", help="base setting(s) (default: GOGC=100 and the GOGC=off limit run)")
+    parser.add_argument("--mmu", nargs="*", default=["GOGC=50", "GOGC=100", "GOGC=off GOMEMLIMIT=28MiB"])
+    args = parser.parse_args()
+    bases = args.base or ["GOGC=100", "GOGC=off GOMEMLIMIT=28MiB"]
+    go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+    print(f"{go}, {platform.machine()}, Python {platform.python_version()}\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        binary = build_workload("pacer", out)
+        runs = {label: run_pacer(binary, label, out) for label in SETTINGS}
+        for base in bases:
+            print(f"### Predicted from the {base} run\n")
+            print("| setting | cycles/min pred | meas | err | GC CPU % pred | meas | err "
+                  "| peak heap MB pred | meas | err | limit-driven pred | meas |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for label, p, m in cross_predict(runs, base):
+                print(f"| {label}{' (base)' if label == base else ''} | {p.cycles_per_min:.0f} | {m.cycles_per_min:.0f} "
+                      f"| {_pct(p.cycles_per_min, m.cycles_per_min)} | {p.gc_cpu_pct:.2f} | {m.gc_cpu_pct:.2f} "
+                      f"| {_pct(p.gc_cpu_pct, m.gc_cpu_pct)} | {p.peak_heap_mb:.1f} | {m.peak_heap_mb:.1f} "
+                      f"| {_pct(p.peak_heap_mb, m.peak_heap_mb)} | {p.limit_cycles:.0f} | {m.limit_cycles:.0f} |")
+            print()
+        print("### MMU: gctui (gctrace alone) vs go tool trace (execution trace of the same run)\n")
+        print("| setting | " + " | ".join(f"{w:g} ms gctui | trace" for w in MMU_WINDOWS) + " |")
+        print("|---|" + "---:|---:|" * len(MMU_WINDOWS))
+        for label in args.mmu:
+            run = run_pacer(binary, label, out, trace=True)
+            assert run.trace is not None
+            est = mmu(run.model.cycles, range(len(run.model.cycles)), MMU_WINDOWS)
+            ref = trace_mmu(run.trace, MMU_WINDOWS)
+            cells = " | ".join(f"{(e or 0) * 100:.0f} % | {r * 100:.0f} %" for e, r in zip(est, ref))
+            print(f"| {label} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+// Command pacer is the workload gctui's what-if model is checked against:
+// a fixed live heap and a steady allocation rate, the two things the GC
+// pacer's model takes as given, so that only GOGC and GOMEMLIMIT change
+// between runs.
+//
+// The live set is pointer-full (blocks of pointer slots), so every mark
+// phase scans it and the mark cost per cycle follows the live heap, as the
+// GC guide says. The garbage is pointer-free and allocated in small bursts
+// on a 2 ms ticker, so the allocation rate does not depend on how much CPU
+// the collector takes. With -trace FILE the program also writes a
+// runtime/trace execution trace from its first instruction to its last, so
+// `go tool trace` can give the minimum mutator utilisation of the same run.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/trace"
+	"time"
+)
+
+const (
+	garbageObject = 8 << 10              // bytes per garbage allocation
+	step          = 2 * time.Millisecond // allocate a burst, then wait
+)
+
+// block is one piece of the live set: 1 KiB of pointer slots the mark
+// phase must scan (nil, so they lead nowhere: the cost is the scan).
+type block [128]*byte
+
+var (
+	live []*block // the fixed live set, held until exit
+	sink []byte   // a global store keeps the garbage on the heap
+)
+
+func main() {
+	duration := flag.Duration("duration", 4*time.Second, "how long to allocate")
+	liveMiB := flag.Int("live", 8, "live heap to hold, MiB")
+	rateMiB := flag.Int("rate", 160, "garbage to allocate per second, MiB")
+	traceFile := flag.String("trace", "", "write a runtime/trace execution trace here")
+	memStats := flag.Bool("memstats", false, "print where the runtime's memory went at exit")
+	flag.Parse()
+
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pacer:", err)
+			os.Exit(1)
+		}
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintln(os.Stderr, "pacer:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			trace.Stop()
+			f.Close()
+		}()
+	}
+
+	for i := 0; i < *liveMiB<<20/len(block{})/8; i++ {
+		live = append(live, new(block))
+	}
+	perStep := float64(int64(*rateMiB)<<20) * step.Seconds() / garbageObject
+
+	start := time.Now()
+	ticker := time.NewTicker(step)
+	defer ticker.Stop()
+	allocated := 0
+	for time.Since(start) < *duration {
+		// Allocate what the elapsed time is owed, so a late tick (a busy
+		// machine) does not lower the rate.
+		owed := int(perStep * float64(time.Since(start)) / float64(step))
+		for ; allocated < owed; allocated++ {
+			sink = make([]byte, garbageObject)
+		}
+		<-ticker.C
+	}
+	if *memStats {
+		// What a memory limit counts besides heap objects: the runtime's
+		// own structures, which gctrace does not print.
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Printf("pacer: MiB sys=%.1f heap_inuse=%.1f heap_alloc=%.1f heap_idle=%.1f released=%.1f stack=%.1f mspan=%.1f gc=%.1f other=%.1f\n",
+			mib(m.Sys), mib(m.HeapInuse), mib(m.HeapAlloc), mib(m.HeapIdle), mib(m.HeapReleased),
+			mib(m.StackSys), mib(m.MSpanSys), mib(m.GCSys), mib(m.OtherSys))
+	}
+	fmt.Printf("pacer: done, live set %d MiB\n", len(live)*len(block{})*8>>20)
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }

@@ -1,0 +1,139 @@
+"""The what-if model and the MMU estimate on real logs (no Go needed).
+
+The numbers come from Go 1.19 runtime output in /work/shared/samples (copied
+files named below); the checks that compare against other Go settings and
+against `go tool trace` are in test_whatif_go.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tui.analysis.mmu import WINDOWS_MS, mmu, worst_window
+from tui.analysis.whatif import Refusal, Setting, calibrate, goal_mb, predict
+from tui.analysis.whatif_report import advice_quote, summarize
+from tui.cli.main import main
+from tui.ingest.runner import load
+
+SAMPLES = Path("/work/shared/samples")
+GO119 = SAMPLES / "go1.19"
+STEADY = GO119 / "gctrace1_schedtrace200.stderr.txt"
+LIMITED = GO119 / "gomemlimit64_gctrace1_gcpacertrace1.stderr.txt"
+every_sample = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".txt", ".log"))
+needs_samples = pytest.mark.skipif(not STEADY.exists(), reason="the shared samples are not on this machine")
+
+
+def test_goal_follows_the_gc_guide() -> None:
+    # live 10, roots 2: GOGC=100 gives 10 + 12; a 20 MiB limit with 5 MB
+    # non-heap leaves 20 - 5 - 1 (Go 1.19's headroom) = 14.
+    assert goal_mb(10, 2, Setting(100), 5) == (22, False)
+    assert goal_mb(10, 2, Setting(100, 20), 5) == (14, True)
+    assert goal_mb(10, 2, Setting(None), 5)[0] == math.inf
+    assert goal_mb(0.5, 0, Setting(100), 5) == (4.0, False)  # the 4 MB heap minimum
+
+
+@needs_samples
+def test_predicting_the_observed_setting_gives_back_what_was_observed() -> None:
+    cal = calibrate(load(str(STEADY)))
+    same = predict(cal, Setting(100))
+    assert same.cycles_per_min == pytest.approx(cal.observed.cycles_per_min, rel=0.10)
+    assert same.gc_cpu_pct == pytest.approx(cal.observed.gc_cpu_pct, rel=0.10)
+
+
+@needs_samples
+def test_higher_gogc_means_fewer_cycles_and_a_bigger_heap() -> None:
+    cal = calibrate(load(str(STEADY)))
+    outcomes = [predict(cal, Setting(g)) for g in (50, 100, 200, 400)]
+    assert [o.cycles for o in outcomes] == sorted((o.cycles for o in outcomes), reverse=True)
+    assert [o.peak_heap_mb for o in outcomes] == sorted(o.peak_heap_mb for o in outcomes)
+    assert outcomes[0].cycles / outcomes[1].cycles == pytest.approx(2, rel=0.25)
+
+
+@needs_samples
+def test_a_limit_below_the_live_heap_is_refused_not_extrapolated() -> None:
+    cal = calibrate(load(str(STEADY)))
+    with pytest.raises(Refusal, match="live heap"):
+        predict(cal, Setting(None, cal.live_max_mb))
+
+
+@needs_samples
+def test_a_limit_run_measures_its_own_non_heap_memory() -> None:
+    model = load(str(LIMITED))
+    model.env.gomemlimit_b = 64 << 20
+    cal = calibrate(model)
+    assert cal.nonheap_measured and 5 < cal.nonheap_mb < 20
+    assert cal.observed.limit_cycles > 0
+
+
+@needs_samples
+@pytest.mark.parametrize("path", every_sample, ids=lambda p: p.name)
+def test_whatif_on_every_sample_is_a_table_or_one_line(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["whatif", str(path), "--gogc", "200", "--json"])
+    out, err = capsys.readouterr()
+    if code == 0:
+        summary = json.loads(out)
+        assert summary["predicted"]["setting"] == "GOGC=200"
+        assert len(summary["sensitivity"]) == 5
+    else:
+        assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("gctui: whatif: ")
+
+
+@needs_samples
+def test_pre_118_logs_say_why() -> None:
+    with pytest.raises(Refusal, match="before Go 1.18"):
+        summarize(load(str(SAMPLES / "public" / "001-davecheney-gcvis-go15-stderr.log")), Setting(200))
+
+
+@needs_samples
+def test_text_table_and_the_advice_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["whatif", str(STEADY), "--gogc", "200", "--memlimit", "256MiB"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].startswith("observed") and "GOGC=off GOMEMLIMIT=256MiB" in out
+    assert "Assumes" in out
+    quote = advice_quote(load(str(STEADY)))
+    assert quote.startswith(" By gctui's what-if model, GOGC=200 would cut GC CPU from 9%")
+
+
+def test_bad_settings_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--gogc", "-5"], ["--gogc", "100", "--memlimit", "lots"], ["--gogc", "off"]):
+        with pytest.raises(SystemExit) if argv[1] != "off" else _nothing():
+            code = main(["whatif", str(STEADY), *argv])
+            assert code == 2
+    assert capsys.readouterr().out == ""
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@needs_samples
+def test_mmu_is_a_falling_curve_of_shares() -> None:
+    model = load(str(STEADY))
+    curve = mmu(model.cycles, range(len(model.cycles)))
+    present = [v for v in curve if v is not None]
+    assert len(present) >= 10 and all(0 <= v <= 1 for v in present)
+    assert present == sorted(present)  # longer windows average more mutator time in
+    assert curve[WINDOWS_MS.index(10)] == worst_window(model.cycles, 10)
+
+
+@needs_samples
+def test_report_quotes_the_worst_10ms_window(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(STEADY), "--json"]) == 0
+    value = json.loads(capsys.readouterr().out)["mmu_10ms_pct"]
+    assert 0 < value < 100
+    assert main(["report", str(STEADY)]) == 0
+    assert f"worst 10 ms window: mutator got {value:g}%" in capsys.readouterr().out
+
+
+@needs_samples
+def test_no_mmu_without_clock_phases() -> None:
+    model = load(str(SAMPLES / "public" / "005-golang-go-issue-12228-go142.log"))
+    assert worst_window(model.cycles) is None

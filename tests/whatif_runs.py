@@ -1,0 +1,136 @@
+"""Real runs of tests/go/pacer for the what-if and MMU checks (no pytest in here).
+
+Shared by tests/test_whatif_go.py and tests/bench/bench_whatif.py: run the
+workload under a GC setting, load its gctrace into a Model, and ask
+``go tool trace`` (Go 1.19: its ``/mmuPlot`` JSON endpoint, the data behind
+the MMU page, served on loopback) for the execution trace's own MMU.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from gorun import run_workload
+from tui.analysis.whatif import Outcome, Setting, calibrate, predict
+from tui.ingest.runner import load
+from tui.model import Model
+
+# One workload, several settings: 8 MiB pointer-full live heap, 160 MiB/s of
+# garbage, 4 s, 2 Ps. The limits sit below what GOGC=100 (about 17 MB of
+# heap) would use, so the limit sets the goal.
+PACER_ARGS = ("-duration", "4s", "-live", "8", "-rate", "160")
+SETTINGS: dict[str, tuple[str, str | None]] = {
+    "GOGC=50": ("50", None),
+    "GOGC=100": ("100", None),
+    "GOGC=200": ("200", None),
+    "GOGC=400": ("400", None),
+    "GOGC=100 GOMEMLIMIT=24MiB": ("100", "24MiB"),
+    "GOGC=off GOMEMLIMIT=28MiB": ("off", "28MiB"),
+}
+# utilFlags as the MMU page asks by default: system view, STW, background
+# workers and mark assists (not sweeping).
+MMU_FLAGS = "system|stw|background|assist"
+
+
+@dataclass
+class Run:
+    """One run: the setting, the model of its gctrace, and its trace file if any."""
+
+    label: str
+    setting: Setting
+    model: Model
+    trace: Path | None
+
+
+def to_setting(gogc: str, memlimit: str | None) -> Setting:
+    limit = float(memlimit.removesuffix("MiB")) if memlimit else None
+    return Setting(None if gogc == "off" else float(gogc), limit)
+
+
+def run_pacer(binary: Path, label: str, out_dir: Path, *, trace: bool = False) -> Run:
+    """Run the pacer workload under the setting named ``label`` (a key of SETTINGS)."""
+    gogc, memlimit = SETTINGS[label]
+    trace_path = out_dir / (re.sub(r"\W+", "_", label) + ".trace") if trace else None
+    args = PACER_ARGS + (("-trace", str(trace_path)) if trace_path else ())
+    result = run_workload(binary, args, gogc=gogc, gomemlimit=memlimit, gomaxprocs=2, timeout=60)
+    if result.returncode != 0:
+        raise RuntimeError(f"pacer {label} exited {result.returncode}: {result.stderr_text[-500:]}")
+    log = out_dir / (re.sub(r"\W+", "_", label) + ".log")
+    log.write_bytes(result.stderr)
+    model = load(str(log))
+    model.env.gogc = gogc
+    model.env.gomemlimit_b = int(memlimit.removesuffix("MiB")) << 20 if memlimit else None
+    return Run(label, to_setting(gogc, memlimit), model, trace_path)
+
+
+def steady_rows(model: Model) -> range:
+    """The cycles after the live set is built (the first 5 are the build-up)."""
+    return range(min(5, len(model.cycles)), len(model.cycles))
+
+
+def cross_predict(runs: dict[str, Run], base: str) -> list[tuple[str, Outcome, Outcome]]:
+    """From the run ``base``, the prediction for every other run next to what that run measured."""
+    cal = calibrate(runs[base].model, steady_rows(runs[base].model))
+    out = []
+    for label, run in runs.items():
+        measured = calibrate(run.model, steady_rows(run.model)).observed
+        out.append((label, predict(cal, run.setting), measured))
+    return out
+
+
+def error(predicted: float, measured: float) -> float:
+    """Relative error, predicted against measured."""
+    return (predicted - measured) / measured if measured else math.inf
+
+
+def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: float = 120) -> list[float]:
+    """The execution trace's MMU at each window, from ``go tool trace``'s /mmuPlot.
+
+    The endpoint returns 100 (window ns, MMU) points on a log scale; a window
+    between two is read off the line between them in log(window).
+    """
+    env = dict(os.environ, BROWSER="true")  # browser.Open runs $BROWSER: a no-op
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([go, "tool", "trace", "-http=127.0.0.1:0", str(trace)],
+                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+        try:
+            base = _wait_for_address(err, proc, timeout)
+            with urllib.request.urlopen(f"{base}/mmuPlot?flags={MMU_FLAGS}", timeout=timeout) as resp:
+                curve = json.load(resp)["curve"]
+        finally:
+            proc.kill()
+            proc.wait()
+    xs = [math.log(p[0]) for p in curve]
+    out = []
+    for w in windows_ms:
+        lx = math.log(w * 1e6)
+        k = next((i for i, x in enumerate(xs) if x >= lx), len(xs) - 1)
+        if k == 0 or xs[k] == xs[k - 1]:
+            out.append(curve[k][1])
+            continue
+        frac = (lx - xs[k - 1]) / (xs[k] - xs[k - 1])
+        out.append(curve[k - 1][1] + frac * (curve[k][1] - curve[k - 1][1]))
+    return out
+
+
+def _wait_for_address(err: "tempfile._TemporaryFileWrapper[bytes]", proc: subprocess.Popen[bytes], timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        err.seek(0)
+        m = re.search(rb"listening on (http://127\.0\.0\.1:\d+)", err.read())
+        if m:
+            return m.group(1).decode()
+        if proc.poll() is not None:
+            err.seek(0)
+            raise RuntimeError(f"go tool trace exited: {err.read().decode(errors='replace')[-500:]}")
+        time.sleep(0.1)
+    raise TimeoutError("go tool trace did not start serving")

@@ -1,0 +1,151 @@
+"""Minimum mutator utilisation (MMU) from gctrace's clock and CPU phases.
+
+MMU(w) is the smallest share of the CPU the program's own goroutines got
+in any window of length w: the latency-minded view of GC cost. The Go
+toolchain computes it from execution traces (``go tool trace``'s MMU page,
+internal/trace/gc.go); gctrace has enough for a good estimate:
+
+* both stop-the-world phases (sweep termination, mark termination) take
+  every P: utilisation 0;
+* during concurrent mark, the GC holds ``(assist + background) CPU ms``
+  out of ``mark wall ms x P``: the dedicated and fractional workers (the
+  25 % the pacer budgets) plus mark assists, and never less than one P for
+  the whole phase (see :func:`phases`). Idle-time workers are left out, as
+  internal/trace leaves out "GC (idle)": they only ran on Ps the program
+  did not want;
+* between cycles the program has every P: utilisation 1.
+
+The estimate spreads a mark phase's GC work evenly over the phase, so for
+windows shorter than a mark phase it reads high (the trace sees the bursts);
+for windows that hold whole cycles it is the same integral. Time is the
+gctrace ``@T`` stamp, whole ms.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from typing import Sequence
+
+import numpy as np
+
+from parsers.columns import MISSING_U32
+from tui.model.cycles import CycleStore
+
+# 1 ms .. 10 s, about three points a decade: what the TUI chart shows.
+WINDOWS_MS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+# Cycles per slice: bounds the memory (a few arrays of 4 floats a cycle) on
+# a log of millions of cycles.
+CHUNK = 100_000
+
+
+def phases(store: CycleStore, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoints (ms) and the utilisation from each one to the next, for rows ``[lo, hi)``.
+
+    Four breakpoints a cycle: its start, mark start, mark end, end; the
+    utilisation after the last is 1 (the program runs) until the next cycle.
+    """
+    c = store.cols
+    t0 = np.asarray(c.t_ms[lo:hi], dtype=np.float64)
+    sweep = np.nan_to_num(np.asarray(c.stw_sweep_term_ms[lo:hi], dtype=np.float64))
+    mark = np.nan_to_num(np.asarray(c.mark_ms[lo:hi], dtype=np.float64))
+    term = np.nan_to_num(np.asarray(c.stw_mark_term_ms[lo:hi], dtype=np.float64))
+    gc_cpu = np.nan_to_num(
+        np.asarray(c.mark_assist_cpu_ms[lo:hi], dtype=np.float64) + np.asarray(c.mark_bg_cpu_ms[lo:hi], dtype=np.float64)
+    )
+    procs = np.asarray(c.procs[lo:hi], dtype=np.float64)
+    procs[(procs == 0) | (procs == 0xFFFF)] = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # At least one P for the whole mark: the worker that finds the work
+        # done holds its P through gcMarkDone's barrier, which the trace
+        # counts as GC and gctrace's worker time (recorded before it) does not.
+        share = np.where(mark > 0, np.maximum(1.0 / procs, gc_cpu / (mark * procs)), 0.0)
+    share = np.clip(share, 0.0, 1.0)
+    # A 1 ms clock can start a cycle before the previous one's printed end:
+    # start it at that end instead, so phases never overlap.
+    ends = t0 + sweep + mark + term
+    if len(t0) > 1:
+        t0[1:] = np.maximum(t0[1:], np.maximum.accumulate(ends)[:-1])
+    s1 = t0 + sweep
+    s2 = s1 + mark
+    s3 = s2 + term
+    x = np.stack([t0, s1, s2, s3], axis=1).ravel()
+    util = np.stack([np.zeros_like(t0), 1.0 - share, np.zeros_like(t0), np.ones_like(t0)], axis=1).ravel()
+    return x, util
+
+
+def _integral(x: np.ndarray, util: np.ndarray) -> np.ndarray:
+    """Mutator time (ms x utilisation) from ``x[0]`` to each breakpoint."""
+    f = np.zeros_like(x)
+    np.cumsum(util[:-1] * np.diff(x), out=f[1:])
+    return f
+
+
+def mmu(store: CycleStore, rows: range, windows_ms: Sequence[float] = WINDOWS_MS) -> list[float | None]:
+    """MMU (0..1) of ``rows`` (one segment's cycles) for each window; None for
+    a window longer than the span the cycles cover.
+
+    The worst window of a piecewise-constant utilisation starts or ends at a
+    breakpoint, so those are the only windows tried.
+    """
+    out: list[float | None] = [None] * len(windows_ms)
+    if len(rows) == 0 or not has_phases(store, rows):
+        return out
+    t = store.cols.t_ms
+    x_all_start = float(t[rows.start])
+    last_x, _ = phases(store, rows.stop - 1, rows.stop)
+    domain_end = float(last_x[-1])
+    valid = [w for w in windows_ms if 0 < w <= domain_end - x_all_start]
+    if not valid:
+        return out
+    margin = max(valid) + 1.0
+    best = {w: math.inf for w in valid}
+    for lo in range(rows.start, rows.stop, CHUNK):
+        hi = min(lo + CHUNK, rows.stop)
+        # Enough cycles either side that every window tried lies inside.
+        elo = bisect_left(t, t[lo] - margin, rows.start, lo)
+        ehi = bisect_right(t, t[hi - 1] + margin * 2, hi, rows.stop)
+        x, util = phases(store, elo, ehi)
+        f = _integral(x, util)
+        own = x[(lo - elo) * 4 : (hi - elo) * 4]
+        for w in valid:
+            starts = np.concatenate([own, own - w])
+            starts = starts[(starts >= x_all_start) & (starts <= domain_end - w)]
+            if not len(starts):
+                continue
+            mean = (np.interp(starts + w, x, f) - np.interp(starts, x, f)) / w
+            best[w] = min(best[w], float(mean.min()))
+    for k, w in enumerate(windows_ms):
+        if w in best and math.isfinite(best[w]):
+            out[k] = min(max(best[w], 0.0), 1.0)
+    return out
+
+
+def has_phases(store: CycleStore, rows: range) -> bool:
+    """Whether the rows carry timestamps and clock phases (Go 1.5+ gc lines)."""
+    c = store.cols
+    first, last = rows.start, rows.stop - 1
+    return all(c.t_ms[i] != MISSING_U32 and c.mark_ms[i] == c.mark_ms[i] for i in (first, last))
+
+
+def worst_window(store: CycleStore, window_ms: float = 10.0) -> float | None:
+    """MMU at ``window_ms`` over every segment (the worst of them), 0..1."""
+    c = store.cols
+    if not len(c):
+        return None
+    values = []
+    for segment in _segments(store):
+        value = mmu(store, range(*store.segment_range(segment)), (window_ms,))[0]
+        if value is not None:
+            values.append(value)
+    return min(values) if values else None
+
+
+def _segments(store: CycleStore) -> list[int]:
+    """The segments present (they rise along the store), found by bisecting, not scanning."""
+    seg = store.cols.segment
+    out, i = [], 0
+    while i < len(seg):
+        out.append(seg[i])
+        i = bisect_right(seg, seg[i], i)
+    return out

@@ -1,0 +1,301 @@
+"""What-if: the observed workload replayed under another GOGC or memory limit.
+
+The model is the Go 1.18+ pacer as the GC guide (go.dev/doc/gc-guide)
+describes it, fed with what gctrace already holds, cycle by cycle:
+
+* the heap goal is ``live + (live + stacks + globals) * GOGC/100`` (at
+  least the 4 MB heap minimum, scaled by GOGC), and with a memory limit at
+  most ``limit - non-heap memory - 1 MB``: Go 1.19's ``memoryLimitHeapGoal``
+  (runtime/mgcpacer.go) keeps 1 MB of headroom;
+* the allocation is the observed one: between two observed mark ends the
+  program allocated ``heap_end - previous heap_live`` MB, whatever the
+  setting, so a setting that gives each cycle more runway spreads the same
+  bytes over fewer cycles;
+* a cycle's GC CPU (idle-time marking left out, as the runtime and gctui's
+  own GC CPU do) follows the live heap and roots it must scan: one cost per
+  MB, calibrated from the observed cycles.
+
+Calibration also measures how much of the runway the observed cycles used
+(the trigger fires before the goal; allocation during mark overshoots it),
+and the replay keeps that ratio. Predictions never leave the live heaps the
+log shows: a limit too small for them is refused, not extrapolated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from parsers.columns import ERAS, FORCED, MISSING_U16, MISSING_U32
+from tui.model import Model
+from tui.model.cycles import CycleStore
+
+HEAP_MINIMUM_MB = 4.0  # runtime: defaultHeapMinimum, for GOGC=100
+LIMIT_HEADROOM_MB = 1.0  # runtime: memoryLimitHeapGoalHeadroom (Go 1.19)
+# Runtime memory besides heap objects and stacks, when no limit-bound cycle
+# lets it be measured: mostly GC metadata (MemStats.GCSys: a 64 MB heap
+# arena's bitmap and span tables, 7.7 MiB in tests/go/pacer), span
+# structures and buffers. Go 1.19 amd64 logs put it at 8 to 16 MB
+# (the GOMEMLIMIT samples and the pacer runs, tests/bench/WHATIF.md).
+DEFAULT_OVERHEAD_MB = 9.0
+MIN_CYCLES = 4
+ASSUMPTIONS = (
+    "Assumes the observed allocation, live heap, stacks and globals stay as they were, "
+    "the Go 1.18+ pacer (goal = live + (live+stacks+globals)*GOGC/100, capped at the "
+    "limit minus non-heap memory), and mark CPU proportional to live heap + roots."
+)
+
+
+class Refusal(Exception):
+    """The log (or the setting asked for) is outside what the model can say: one line why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A GC configuration: ``gogc`` None is GOGC=off; ``memlimit_mb`` None is no limit."""
+
+    gogc: float | None
+    memlimit_mb: float | None = None
+
+    def label(self) -> str:
+        gogc = "GOGC=off" if self.gogc is None else f"GOGC={self.gogc:g}"
+        if self.memlimit_mb is None:
+            return gogc
+        return f"{gogc} GOMEMLIMIT={self.memlimit_mb:.0f}MiB"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Cycles per minute, GC CPU (% of the CPU offered, idle marking left out),
+    the peak heap (MB at end of mark; observed: its 99th percentile) and peak total memory (heap plus non-heap
+    runtime memory, what a memory limit counts), over the observed span."""
+
+    label: str
+    cycles: float
+    cycles_per_min: float
+    gc_cpu_pct: float
+    peak_heap_mb: float
+    peak_total_mb: float
+    limit_cycles: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One observed inter-cycle interval: what any setting would have faced."""
+
+    dt_s: float
+    live_mb: float  # live heap after the previous cycle's mark
+    roots_mb: float  # stacks + globals
+    alloc_mb: float  # allocated from the previous mark end to this one
+    forced: bool  # runtime.GC() and friends: happens whatever the setting
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """What the observed cycles say about the workload and the runtime."""
+
+    rows: range
+    intervals: tuple[Interval, ...]
+    procs: int
+    span_s: float
+    cpu_ms_per_mb: float  # GC CPU per cycle per MB of live heap + roots
+    runway_used: float  # allocation per cycle over (goal - live)
+    nonheap_mb: float  # runtime memory besides heap objects (stacks included)
+    nonheap_measured: bool  # from limit-bound cycles, not the default
+    live_min_mb: float
+    live_max_mb: float
+    observed: Outcome
+    setting: Setting | None  # as the program was started, when known
+
+
+def calibrate(model: Model, rows: range | None = None) -> Calibration:
+    """Read the workload off ``rows`` (default: the last segment's cycles).
+
+    Raises :class:`Refusal` when the log cannot support a prediction.
+    """
+    store = model.cycles
+    c = store.cols
+    if not len(c):
+        raise Refusal("no gc lines in this log: nothing to replay")
+    if rows is None:
+        rows = range(*store.segment_range(c.segment[-1]))
+    era = ERAS[(c.flags[rows[0]] >> 2) & 3] if len(rows) else "go1.18"
+    if era != "go1.18":
+        raise Refusal(
+            f"these gc lines are in the {era} format (before Go 1.18: no stacks and globals): "
+            "the what-if model is the Go 1.18+ pacer"
+        )
+    intervals: list[Interval] = []
+    used: list[float] = []  # allocation per cycle over the runway, per cycle
+    nonheap: list[float] = []  # non-heap MB, from cycles whose goal the limit set
+    cpu_ms = scanned_mb = offered_ms = 0.0
+    limit_mb = model.env.gomemlimit_b / (1 << 20) if model.env.gomemlimit_b else None
+    for i in rows[1:]:
+        if c.segment[i] != c.segment[i - 1]:
+            continue
+        dt = store.interval_s[i]
+        live, end, goal = c.heap_live_mb[i - 1], c.heap_end_mb[i], c.heap_goal_mb[i]
+        stacks, globals_, procs = c.stacks_mb[i], c.globals_mb[i], c.procs[i]
+        if MISSING_U32 in (live, end, goal, stacks, globals_) or procs in (0, MISSING_U16) or not dt >= 0:
+            continue
+        roots = float(stacks + globals_)
+        # gctrace truncates MB: the middle of the printed MB is the best guess.
+        live_f, end_f, goal_f = live + 0.5, end + 0.5, goal + 0.5
+        forced = bool(c.flags[i] & FORCED)
+        gc = c.sweep_term_cpu_ms[i] + c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i] + c.mark_term_cpu_ms[i]
+        if math.isnan(gc):
+            continue
+        intervals.append(Interval(dt, live_f, roots, max(end_f - live_f, 0.0), forced))
+        cpu_ms += gc
+        scanned_mb += live_f + roots
+        offered_ms += dt * 1000.0 * procs
+        # Only runways well above the MB truncation say how much of one is used.
+        if not forced and goal - live >= max(2.0, 0.1 * live):
+            used.append((end_f - live_f) / (goal_f - live_f))
+        # A goal the limit set says what else the runtime holds; one floored
+        # at the live heap (the limit already exceeded) says nothing.
+        if limit_mb is not None and live + 1 < goal < _gogc_goal(live, roots, _env_gogc(model)) - 1:
+            nonheap.append(limit_mb - LIMIT_HEADROOM_MB - goal_f)
+    if len(intervals) < MIN_CYCLES - 1 or offered_ms <= 0:
+        raise Refusal(
+            f"only {len(intervals) + 1} cycles with a live heap, goal, stacks and CPU times: "
+            f"the what-if needs at least {MIN_CYCLES}"
+        )
+    if scanned_mb <= 0:
+        raise Refusal("no live heap in these cycles: nothing to calibrate the mark cost on")
+    span = sum(iv.dt_s for iv in intervals)
+    procs = c.procs[rows[-1]]
+    roots_max = max(iv.roots_mb for iv in intervals)
+    measured = bool(nonheap)
+    nonheap_mb = _median(nonheap) if measured else roots_max + DEFAULT_OVERHEAD_MB
+    # The 99th percentile, not the maximum: one cycle a loaded machine
+    # descheduled mid-mark should not set the peak every setting is judged by.
+    ends = sorted(c.heap_end_mb[i] for i in rows if c.heap_end_mb[i] != MISSING_U32)
+    peak_heap = ends[min(len(ends) - 1, math.ceil(0.99 * len(ends)) - 1)] + 0.5
+    observed = Outcome(
+        label="observed",
+        cycles=float(len(intervals)),
+        cycles_per_min=len(intervals) / span * 60.0 if span > 0 else math.inf,
+        gc_cpu_pct=cpu_ms / offered_ms * 100.0,
+        peak_heap_mb=peak_heap,
+        peak_total_mb=peak_heap + nonheap_mb,
+        limit_cycles=float(len(nonheap)),
+    )
+    return Calibration(
+        rows=rows,
+        intervals=tuple(intervals),
+        procs=procs,
+        span_s=span,
+        cpu_ms_per_mb=cpu_ms / scanned_mb,
+        runway_used=_median(used) if used else 1.0,
+        nonheap_mb=nonheap_mb,
+        nonheap_measured=measured,
+        live_min_mb=min(iv.live_mb for iv in intervals),
+        live_max_mb=max(iv.live_mb for iv in intervals),
+        observed=observed,
+        setting=_env_setting(model),
+    )
+
+
+def predict(cal: Calibration, setting: Setting) -> Outcome:
+    """The observed workload replayed under ``setting``.
+
+    Each observed interval's allocation is cut into cycles of the runway the
+    new goal leaves (fractions of a cycle carry over, as the runtime's heap
+    would); each predicted cycle costs the calibrated CPU for the live heap
+    and roots of its interval. Raises :class:`Refusal` for a limit the
+    observed live heap does not fit in.
+    """
+    limit_goal_floor = cal.live_max_mb + HEAP_MINIMUM_MB * 0.25
+    if setting.memlimit_mb is not None:
+        room = setting.memlimit_mb - cal.nonheap_mb - LIMIT_HEADROOM_MB
+        if room < limit_goal_floor:
+            raise Refusal(
+                f"GOMEMLIMIT={setting.memlimit_mb:.0f}MiB leaves about {room:.0f} MB for the heap, "
+                f"not above the {cal.live_max_mb:.0f} MB live heap this log shows: the runtime "
+                "would collect back to back, a regime the log never saw"
+            )
+    cycles = cpu_ms = limit_cycles = 0.0
+    peak_heap = 0.0
+    carried = 0.0  # MB allocated toward the next cycle
+    offered_ms = cal.span_s * 1000.0 * cal.procs
+    for iv in cal.intervals:
+        if iv.forced:  # a forced cycle collects whatever was allocated so far
+            peak_heap = max(peak_heap, iv.live_mb + carried + iv.alloc_mb)
+            cycles += 1
+            cpu_ms += cal.cpu_ms_per_mb * (iv.live_mb + iv.roots_mb)
+            carried = 0.0
+            continue
+        goal, by_limit = goal_mb(iv.live_mb, iv.roots_mb, setting, cal.nonheap_mb)
+        runway = (goal - iv.live_mb) * cal.runway_used
+        if math.isinf(runway):
+            carried += iv.alloc_mb
+            peak_heap = max(peak_heap, iv.live_mb + carried)
+            continue
+        runway = max(runway, 0.05)  # a runway of zero is refused above; this guards rounding
+        n = (carried + iv.alloc_mb) / runway
+        whole = math.floor(n)
+        carried = (n - whole) * runway
+        paced = iv.alloc_mb / runway  # the carried part was counted where it was allocated
+        cycles += paced
+        cpu_ms += paced * cal.cpu_ms_per_mb * (iv.live_mb + iv.roots_mb)
+        limit_cycles += paced if by_limit else 0.0
+        # The heap reaches the end of mark of a full runway, or only what this
+        # interval allocated when it did not finish one.
+        peak_heap = max(peak_heap, iv.live_mb + (runway if whole else carried))
+    return Outcome(
+        label=setting.label(),
+        cycles=cycles,
+        cycles_per_min=cycles / cal.span_s * 60.0 if cal.span_s > 0 else math.inf,
+        gc_cpu_pct=cpu_ms / offered_ms * 100.0 if offered_ms > 0 else 0.0,
+        peak_heap_mb=peak_heap,
+        peak_total_mb=peak_heap + cal.nonheap_mb,
+        limit_cycles=limit_cycles,
+    )
+
+
+def goal_mb(live: float, roots: float, setting: Setting, nonheap_mb: float) -> tuple[float, bool]:
+    """The heap goal for a live heap and roots, and whether the limit set it."""
+    goal = _gogc_goal(live, roots, setting.gogc)
+    if setting.memlimit_mb is not None:
+        capped = setting.memlimit_mb - nonheap_mb - LIMIT_HEADROOM_MB
+        if capped < goal:
+            return capped, True
+    return goal, False
+
+
+def _gogc_goal(live: float, roots: float, gogc: float | None) -> float:
+    if gogc is None:
+        return math.inf
+    return max(live + (live + roots) * gogc / 100.0, HEAP_MINIMUM_MB * gogc / 100.0)
+
+
+def _env_gogc(model: Model) -> float | None:
+    text = (model.env.gogc or "100").strip().lower()
+    if text == "off":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return 100.0
+
+
+def _env_setting(model: Model) -> Setting | None:
+    env = model.env
+    if env.gogc is None and env.gomemlimit_b is None:
+        return None
+    limit = env.gomemlimit_b / (1 << 20) if env.gomemlimit_b else None
+    return Setting(_env_gogc(model), limit)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0
+
+
+def store_rows(store: CycleStore, segment: int | None = None) -> range:
+    """The rows of a segment (default the last): the whole run the what-if replays."""
+    if not len(store):
+        return range(0)
+    return range(*store.segment_range(store.cols.segment[-1] if segment is None else segment))

@@ -1,0 +1,128 @@
+"""The what-if as people read it: a JSON-ready summary, a text table, a sentence.
+
+:mod:`tui.analysis.whatif` does the modelling; this module picks the
+settings worth showing (the one asked for, then the sensitivity table over
+GOGC = 50, 100, 200, 400 and GOGC=off with a limit), lays them out next to
+what was observed, and gives the findings one sentence to quote
+(:func:`advice_quote`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from tui.analysis.whatif import ASSUMPTIONS, Calibration, Outcome, Refusal, Setting, calibrate, predict
+from tui.model import Model
+
+SENSITIVITY_GOGC = (50.0, 100.0, 200.0, 400.0)
+
+
+def sensitivity_settings(cal: Calibration, memlimit_mb: float | None) -> list[Setting]:
+    """GOGC = 50..400 (with the limit asked for, if any), then GOGC=off under
+    a limit: the one asked for, the program's own, or else the observed peak
+    total memory (what the process needed anyway)."""
+    limit = memlimit_mb
+    if limit is None and cal.setting is not None:
+        limit = cal.setting.memlimit_mb
+    settings = [Setting(g, memlimit_mb) for g in SENSITIVITY_GOGC]
+    settings.append(Setting(None, limit if limit is not None else math.ceil(cal.observed.peak_total_mb)))
+    return settings
+
+
+def _row(cal: Calibration, setting: Setting) -> dict[str, Any]:
+    try:
+        outcome = predict(cal, setting)
+    except Refusal as r:
+        return {"setting": setting.label(), "refused": str(r)}
+    return _outcome(outcome)
+
+
+def _outcome(o: Outcome) -> dict[str, Any]:
+    d = asdict(o)
+    d["setting"] = d.pop("label")
+    for key, value in d.items():
+        if isinstance(value, float):
+            d[key] = round(value, 2) if math.isfinite(value) else None
+    return d
+
+
+def summarize(model: Model, setting: Setting, rows: range | None = None) -> dict[str, Any]:
+    """The what-if for ``setting`` over ``rows`` (default the last run), as a
+    JSON-ready dict. Raises :class:`Refusal` when the log cannot support it."""
+    cal = calibrate(model, rows)
+    return {
+        "assumptions": ASSUMPTIONS,
+        "calibration": {
+            "cycles": len(cal.intervals) + 1,
+            "span_s": round(cal.span_s, 3),
+            "procs": cal.procs,
+            "live_heap_mb": [cal.live_min_mb, cal.live_max_mb],
+            "gc_cpu_ms_per_live_mb": round(cal.cpu_ms_per_mb, 4),
+            "runway_used": round(cal.runway_used, 3),
+            "nonheap_mb": round(cal.nonheap_mb, 1),
+            "nonheap_measured": cal.nonheap_measured,
+            "setting": cal.setting.label() if cal.setting else None,
+        },
+        "observed": _outcome(cal.observed),
+        "predicted": _row(cal, setting),
+        "sensitivity": [_row(cal, s) for s in sensitivity_settings(cal, setting.memlimit_mb)],
+    }
+
+
+_COLUMNS = (
+    ("setting", "{}", 34),
+    ("cycles_per_min", "{:.0f}", 11),
+    ("gc_cpu_pct", "{:.1f} %", 10),
+    ("peak_heap_mb", "{:.0f} MB", 11),
+    ("peak_total_mb", "{:.0f} MB", 11),
+    ("limit_cycles", "{:.0f}", 13),
+)
+
+
+def render_text(summary: dict[str, Any]) -> str:
+    """The summary as a table for a terminal."""
+    head = ("setting", "cycles/min", "GC CPU", "peak heap", "peak total", "limit-driven")
+    lines = ["  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, (_, _, w)) in enumerate(zip(head, _COLUMNS)))]
+    rows = [summary["observed"], summary["predicted"], {"setting": ""}, *summary["sensitivity"]]
+    for row in rows:
+        if row.get("refused"):
+            lines.append(f"{row['setting']:<34}  refused: {row['refused']}")
+            continue
+        cells = []
+        for key, fmt, width in _COLUMNS:
+            value = row.get(key)
+            text = "" if value is None else fmt.format(value)
+            cells.append(text.ljust(width) if key == "setting" else text.rjust(width))
+        lines.append("  ".join(cells).rstrip())
+    cal = summary["calibration"]
+    nonheap = "measured at the limit" if cal["nonheap_measured"] else "assumed"
+    lines.append("")
+    lines.append(
+        f"Calibrated on {cal['cycles']} cycles over {cal['span_s']:.1f} s, {cal['procs']} P, live heap "
+        f"{cal['live_heap_mb'][0]:.0f}-{cal['live_heap_mb'][1]:.0f} MB: "
+        f"{cal['gc_cpu_ms_per_live_mb']:.3f} ms GC CPU per MB of live heap + roots, "
+        f"{cal['nonheap_mb']:.0f} MB non-heap memory ({nonheap})."
+    )
+    lines.append(summary["assumptions"])
+    return "\n".join(lines) + "\n"
+
+
+def advice_quote(model: Model, rows: range | None = None, gogc: float | None = None) -> str:
+    """One sentence (with a leading space) for a finding's advice: what a higher
+    GOGC would do here, from the what-if. Empty when the log cannot support a prediction (the
+    advice then stands without numbers)."""
+    try:
+        cal = calibrate(model, rows)
+        current = cal.setting.gogc if cal.setting and cal.setting.gogc else 100.0
+        target = gogc if gogc is not None else current * 2
+        limit = cal.setting.memlimit_mb if cal.setting else None
+        o, p = cal.observed, predict(cal, Setting(target, limit))
+    except Refusal:
+        return ""
+    return (
+        f" By gctui's what-if model, GOGC={target:g} would cut GC CPU from {o.gc_cpu_pct:.0f}% to about "
+        f"{p.gc_cpu_pct:.0f}% and raise the peak heap from {o.peak_heap_mb:.0f} to {p.peak_heap_mb:.0f} MB "
+        f"(gctui whatif LOG --gogc {target:g})."
+    )
