@@ -60,6 +60,8 @@ class Ending:
         self.signum: int | None = None  # what ended the session: a signal, or SIGHUP for a hangup
         self.begun = threading.Event()
         self._tty = _terminal() if tty_fd is None else tty_fd
+        if self._tty is not None and hung_up(self._tty):
+            self._tty = None  # dead before we came (nohup, a test run): only a hangup *now* ends the session
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._previous: dict[int, object] = {}
@@ -79,7 +81,10 @@ class Ending:
         restored unless an ending began; then a second signal is ignored, so
         a SIGHUP following a SIGTERM cannot cut the report short."""
         self._closed.set()
-        os.write(self._wake_w, b"x")
+        try:
+            os.write(self._wake_w, b"x")
+        except BlockingIOError:
+            pass  # full of wake-ups already
         self._thread.join(1.0)
         if self._deadline is not None:
             self._deadline.cancel()
@@ -157,6 +162,16 @@ def kill_descendants() -> None:
         except (OSError, psutil.Error):
             pass
     psutil.wait_procs(family, timeout=KILL_WAIT_S)
+
+
+def hung_up(fd: int) -> bool:
+    """Whether the terminal on ``fd`` hung up (or ``fd`` is no longer open)."""
+    poller = select.poll()
+    poller.register(fd, 0)
+    try:
+        return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in poller.poll(0))
+    except OSError:
+        return True
 
 
 def _terminal() -> int | None:

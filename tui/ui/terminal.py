@@ -22,25 +22,16 @@ the key reader quietly then. Noticing the hangup and quitting is
 from __future__ import annotations
 
 import os
-import select
 import termios
 from typing import IO, Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
+from tui.ingest.ending import hung_up
+
 # Leave the alternate screen, show the cursor, stop mouse reports and focus
 # events, pop the Kitty keyboard mode: what Textual undoes on a clean exit.
 LEAVE = "\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1004l\x1b[?2004l"
-
-
-def hung_up(fd: int) -> bool:
-    """Whether the terminal on ``fd`` hung up (or ``fd`` is no longer open)."""
-    poller = select.poll()
-    poller.register(fd, 0)
-    try:
-        return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in poller.poll(0))
-    except OSError:
-        return True
 
 
 class _Writes:
