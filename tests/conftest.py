@@ -34,3 +34,17 @@ def go_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
         return built[name]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def big_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated log big enough that `gctui open` loads it in worker
+    processes, shows its tail first, and runs a findings scan of seconds
+    (160 MiB: three 64 MiB ranges; written once per test run, in ~4 s)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("big-log") / "big.log"
+    gen = Path(__file__).parent / "bench" / "gen_log.py"
+    subprocess.run([sys.executable, str(gen), str(out), "--size", "160M"], check=True, capture_output=True)
+    return out

@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"
@@ -42,13 +43,36 @@ def _wait_for(session: str, text: str, timeout: float = 20.0) -> str:
 
 @pytest.fixture
 def tmux_session():  # type: ignore[no-untyped-def]
+    """A session name; at teardown the session is killed, as closing the
+    terminal would, and every process it ran must be gone 3 s later. Twice a
+    gctui left behind here spun on a dead terminal for most of an hour."""
     if shutil.which("tmux") is None:
         if os.environ.get("CI"):
             pytest.fail("CI is set but tmux is missing (.ci/run installs it)", pytrace=False)
         pytest.skip("tmux is not installed")
     name = f"gctui-test-{uuid.uuid4().hex[:8]}"
     yield name
+    tree: list[psutil.Process] = []
+    pane = subprocess.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"],
+                          capture_output=True, text=True)
+    if pane.returncode == 0 and pane.stdout.strip().isdigit():
+        try:
+            root = psutil.Process(int(pane.stdout))
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            pass
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    _, alive = psutil.wait_procs(tree, timeout=3)
+    left = []
+    for proc in alive:
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                left.append(f"{proc.pid}: {' '.join(proc.cmdline())}")
+                proc.kill()
+        except psutil.Error:
+            pass
+    if left:
+        pytest.fail(f"kill-session left {left} running", pytrace=False)
 
 
 def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_path: Path) -> None:
@@ -99,3 +123,14 @@ def test_a_pipe_brings_the_log_and_the_terminal_brings_the_keys(tmux_session: st
     screen = _wait_for(tmux_session, "gc 1 ")
     assert "paused" in screen
     _tmux("send-keys", "-t", tmux_session, "q")
+
+
+def test_kill_session_ends_the_app(tmux_session: str) -> None:
+    """The way the leaked copies were made: the app open on a finished file,
+    its terminal killed under it. The fixture's teardown kills the session
+    and fails if anything of it is still running 3 s later."""
+    command = ["env", "-u", "COLUMNS", "-u", "LINES", sys.executable, "-m", "tui", "open", "--no-follow",
+               str(SAMPLE)]
+    _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
+          "-e", "TERM=xterm-256color", " ".join(f"'{c}'" for c in command))
+    _wait_for(tmux_session, "gc 307")

@@ -189,11 +189,15 @@ def evaluate(
     full: bool = True,
     segment: int | None = None,
     rules: Sequence[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[Finding]:
     """Run every rule (or ``rules``) and return findings, worst and newest first.
 
     ``full=True`` (a report): every segment (or just ``segment``), whole.
     ``full=False`` (live): the current segment's newest window only.
+    ``stop``: asked between rules; when it says yes the scan gives up and
+    returns what it found so far (a full scan of a million cycles takes
+    seconds, and a user who quits must not wait for it).
     """
     th = thresholds or Thresholds()
     if segment is not None:
@@ -206,6 +210,8 @@ def evaluate(
     for seg in segments:
         scope = Scope(model, th, seg, full, range(*model.cycles.segment_range(seg)))
         for rule_id in rules or RULE_IDS:
+            if stop is not None and stop():
+                return sort_findings(out)
             found = RULES[rule_id][1](scope)
             if found is not None:
                 out.append(found)

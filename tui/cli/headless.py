@@ -1,16 +1,16 @@
 """The runner without a screen: ``--jsonl``, ``--report``, ``--plain``.
 
 The runner reads in its own thread; this thread waits for it, ticks the
-plain view once a second, and turns Ctrl-C, SIGTERM and SIGHUP into a clean
-stop: the source is told to stop (a program is killed, with its process
-group), what was already read is parsed to the end, the ``end`` record and
-the report are written, and the exit status is 0.
+plain view once a second, and turns Ctrl-C, SIGTERM, SIGHUP and a closed
+terminal (:mod:`tui.ingest.ending`) into a clean stop: the source is told to
+stop (a program is killed, with its process group), what was already read is
+parsed to the end, the ``end`` record and the report are written, and the
+exit status is 0.
 """
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import threading
 from typing import Any, Callable, TextIO
@@ -18,6 +18,7 @@ from typing import Any, Callable, TextIO
 from tui.analysis.report import render_text, summarize
 from tui.analysis.thresholds import Thresholds
 from tui.cli.jsonl import JsonlWriter
+from tui.ingest.ending import Ending
 from tui.ingest.runner import Runner
 from tui.model import Model
 from tui.sources.base import Item, Notice
@@ -54,25 +55,24 @@ def run_headless(runner: Runner, *, jsonl: bool = False, report: bool = False, a
         writer = JsonlWriter(runner, out, lambda e: runner.close())
         runner.subscribe(writer)
     thread = threading.Thread(target=runner.run, name="gctui-source", daemon=True)
-    previous = _install_signals(runner.close)
-    try:
-        thread.start()
-        while not runner.done.wait(TICK_S if on_tick is not None else 0.25):
-            if on_tick is not None:
-                with runner.lock:
-                    on_tick(runner.model)
-    finally:
-        _restore_signals(previous)
-        runner.close()
-        thread.join(timeout=10)
-    if runner.failure is not None:
-        raise runner.failure  # the source could not run: its error, nothing else
-    if writer is not None and writer.failed is not None:
-        print(f"gctui: cannot write the output: {writer.failed.strerror or writer.failed}", file=err)
-        return 2  # as every output error (tui.cli.streams)
-    if report:
-        _print_report(runner, thresholds or Thresholds(), as_json, out)
-    out.flush()
+    with Ending(runner.close):
+        try:
+            thread.start()
+            while not runner.done.wait(TICK_S if on_tick is not None else 0.25):
+                if on_tick is not None:
+                    with runner.lock:
+                        on_tick(runner.model)
+        finally:
+            runner.close()
+            thread.join(timeout=10)
+        if runner.failure is not None:
+            raise runner.failure  # the source could not run: its error, nothing else
+        if writer is not None and writer.failed is not None:
+            print(f"gctui: cannot write the output: {writer.failed.strerror or writer.failed}", file=err)
+            return 2  # as every output error (tui.cli.streams)
+        if report:
+            _print_report(runner, thresholds or Thresholds(), as_json, out)
+        out.flush()
     return 0
 
 
@@ -87,18 +87,3 @@ def _print_report(runner: Runner, thresholds: Thresholds, as_json: bool, out: Te
         out.write(render_text(summary) + "\n")
         if ended is not None:
             out.write(f"Ended          {ended.reason}\n")
-
-
-def _install_signals(stop: Callable[[], None]) -> dict[int, Any]:
-    """Ctrl-C, SIGTERM and a closed terminal stop the input cleanly."""
-    previous: dict[int, Any] = {}
-    if threading.current_thread() is not threading.main_thread():
-        return previous
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        previous[sig] = signal.signal(sig, lambda *_: stop())
-    return previous
-
-
-def _restore_signals(previous: dict[int, Any]) -> None:
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)

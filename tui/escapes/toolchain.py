@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.sources.children import die_with_gctui
 from tui.sources.godebug import strip_trace
 
 JSON_SINCE = (1, 16)  # -json=0,DIR exists since Go 1.15; 1.16 is where it settled
@@ -163,7 +164,8 @@ def _run(cmd: list[str], workdir: str, stop: threading.Event, timeout_s: float) 
     """Run the go command to its end, or kill its group on stop or timeout."""
     try:
         proc = subprocess.Popen(cmd, cwd=workdir, env=build_env(workdir), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=die_with_gctui())
     except OSError as err:
         raise NoToolchain(f"cannot run {cmd[0]}: {err.strerror or err}") from None
     deadline = time.monotonic() + timeout_s

@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from parsers.events import Event
 from tui.ingest.feed import Feeder
@@ -35,6 +35,9 @@ from tui.ingest.inputs import Input
 from tui.ingest.linefile import LineIndex
 from tui.model import Model, SegmentInfo
 from tui.sources.base import Chunk, Ended, Item, Notice, Source
+
+if TYPE_CHECKING:
+    from tui.ingest.wholefile import WholeFile
 
 IDLE_S = 0.5
 TICK_S = 0.1
@@ -127,10 +130,16 @@ class Runner:
     def _load(self, log: Input) -> Source:
         """A regular file: newest cycles first (for a screen), the whole file
         on every core, then a reader that follows from where the load stopped."""
-        from tui.ingest.wholefile import WholeFile
+        from tui.ingest.wholefile import LoadStopped, WholeFile
 
         assert log.fd is not None
-        whole = WholeFile(log.fd, log.name)
+        whole = WholeFile(log.fd, log.name, stop=self.stop)
+        try:
+            return self._load_whole(log, whole)
+        except LoadStopped:
+            raise _Stopped from None
+
+    def _load_whole(self, log: Input, whole: WholeFile) -> Source:
         self.line_index = whole.index
         if whole.end_offset:
             self.loading = 0.0
@@ -275,6 +284,10 @@ def load(name: str) -> Model:
     return runner.model
 
 
+class _Stopped(Exception):
+    """The user quit (or the terminal closed) while a file was loading."""
+
+
 class _Placeholder:
     """The source of a file until its load hands over to the follower."""
 
@@ -283,7 +296,3 @@ class _Placeholder:
 
     def run(self, emit: object, stop: threading.Event) -> None:  # pragma: no cover - replaced before run
         raise AssertionError("a file input is loaded before it is read")
-
-
-class _Stopped(Exception):
-    """The user quit while a file was loading."""

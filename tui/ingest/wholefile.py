@@ -24,6 +24,13 @@ from the parse: nothing reads the file twice.
 A big file can also be read tail first (:meth:`WholeFile.tail`): the last
 few MiB, from a seam, for a first screen in a fraction of a second while the
 rest loads.
+
+A load stops within :data:`STOP_S` of ``stop`` being set (the user quit, the
+terminal closed): the reading thread never waits on a worker without looking
+at ``stop``, and on the way out the workers still parsing are terminated, not
+waited for (a 64 MiB range takes seconds). Workers are also tied to the
+forkserver that started them (``PR_SET_PDEATHSIG``): if gctui is killed
+outright, the forkserver sees its pipe close and exits, and they go with it.
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import threading
 from array import array
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -42,6 +50,7 @@ from parsers.stream import Parser
 from tui.ingest.linefile import LineIndex
 from tui.ingest.seams import find_seams, seam_in
 from tui.ingest.stitch import pack, paused_gc, shift_lines, stitch, unpack
+from tui.sources.children import die_with_parent
 
 CHUNK = 4 << 20  # bytes per read while parsing
 INDEX_STEP = 1 << 20  # a line start is noted about this often, for LineIndex
@@ -49,6 +58,7 @@ PART_BYTES = 64 << 20  # one range: a step of progress a user can watch
 MIN_SPLIT = 32 << 20  # below this a file is parsed here, with no process started
 TAIL_BYTES = 6 << 20  # what a first screen of a big file is parsed from
 BIG_FILE = 64 << 20  # above this, a front end that shows a screen reads the tail first
+STOP_S = 0.1  # how often a load waiting on its workers looks at ``stop``
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
 
@@ -62,12 +72,18 @@ class RangeResult:
     before: array = field(default_factory=lambda: array("Q"))  # type: ignore[type-arg]
 
 
+class LoadStopped(Exception):
+    """``stop`` was set while the file was loading."""
+
+
 class WholeFile:
     """One regular file, open on ``fd``, read up to its last whole line."""
 
     def __init__(self, fd: int, path: str, *, workers: int | None = None,
-                 part_bytes: int = PART_BYTES, min_split: int = MIN_SPLIT) -> None:
+                 part_bytes: int = PART_BYTES, min_split: int = MIN_SPLIT,
+                 stop: threading.Event | None = None) -> None:
         self.fd = fd
+        self.stop = stop or threading.Event()
         self.path = path
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.part_bytes = part_bytes
@@ -116,11 +132,15 @@ class WholeFile:
             "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
         result: BulkResult | None = None
         lines_before = 0
-        with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(total)) as spool, \
-                ProcessPoolExecutor(min(self.workers, len(ranges)), mp_context=context) as pool:
+        with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(total)) as spool:
+            pool = ProcessPoolExecutor(min(self.workers, len(ranges)), mp_context=context,
+                                       initializer=die_with_parent)
             futures: list[Future[str]] = [pool.submit(_parse_to_file, names, a, b, spool) for a, b in ranges]
             try:
                 for (start, end), future in zip(ranges, futures):
+                    while not wait([future], STOP_S, FIRST_COMPLETED).done:
+                        if self.stop.is_set():
+                            raise LoadStopped
                     with open(future.result(), "rb") as f, paused_gc():
                         part: RangeResult = pickle.load(f)
                     os.unlink(f.name)
@@ -135,9 +155,9 @@ class WholeFile:
                     if progress is not None:
                         progress(end, total)
             except BaseException:
-                for future in futures:
-                    future.cancel()
+                _abandon(pool)
                 raise
+            pool.shutdown()
         assert result is not None
         return result
 
@@ -145,7 +165,11 @@ class WholeFile:
         self.index.add(part.starts, part.before, lines_before, part.result.lines, part.end)
 
     def _blocks(self, start: int, end: int) -> Iterator[tuple[int, bytes]]:
-        return read_range(self.fd, start, end)
+        """Blocks read here, in this thread: a stop is seen after each."""
+        for block in read_range(self.fd, start, end):
+            if self.stop.is_set():
+                raise LoadStopped
+            yield block
 
     def _last_line_end(self, size: int) -> int:
         """The end of the last whole line: a line still being written is
@@ -208,6 +232,19 @@ def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None
     if pack_for is not None:
         part.result.records = pack(part.result.records)  # type: ignore[assignment]
     return part
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: pending ranges cancelled, the workers still
+    parsing terminated (the executor has no public way before Python 3.14),
+    and the pool's own thread left to notice and clean up."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(1.0)
 
 
 def _parse_to_file(names: tuple[str, ...], start: int, end: int, spool: str) -> str:

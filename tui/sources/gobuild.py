@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.sources.children import die_with_gctui
+
 # Build flags of `go run`/`go build` that take a separate value argument
 # (go help build, Go 1.19 to 1.23). Every other flag is boolean, or carries
 # its value after '=' in the same argument (-buildvcs=false, -race=true).
@@ -160,6 +162,7 @@ def build(
         env=dict(env),
         cwd=cwd,
         start_new_session=True,
+        preexec_fn=die_with_gctui(),
     )
     while True:
         try:

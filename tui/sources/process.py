@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tui.sources.base import Chunk, Emit, Ended, EnvUpdate, Notice, SourceError
+from tui.sources.children import die_with_gctui
 from tui.sources.gobuild import GoRun, GoRunError, build, first_lines, is_go_run, parse_go_run
 from tui.sources.godebug import gctrace_off, merge_godebug, runtime_settings, strip_trace
 from tui.sources.pipes import PipeReader, TraceSniffer
@@ -104,7 +105,8 @@ class ProcessSource:
     ``env`` is the environment the child starts from (default os.environ);
     its GODEBUG is the user's, merged with the tracing gctui needs. ``cwd``
     is where the command (and a ``go run`` build) runs. ``grace_s`` is how
-    long a stopped program has between SIGTERM and SIGKILL;
+    long a stopped program has between SIGTERM and SIGKILL (short: a closed
+    terminal or a SIGTERM must end gctui, and so the program, within 3 s);
     ``no_trace_timeout_s`` how long to wait for a first trace line before
     suggesting the program is not Go; ``sample_interval_s`` how often psutil
     looks at the process.
@@ -121,7 +123,7 @@ class ProcessSource:
         stdin_path: str | None = None,
         env: Mapping[str, str] | None = None,
         cwd: str | None = None,
-        grace_s: float = 3.0,
+        grace_s: float = 1.5,
         no_trace_timeout_s: float = 5.0,
         sample_interval_s: float = 1.0,
     ) -> None:
@@ -226,6 +228,7 @@ class ProcessSource:
                 env=self.child_env,
                 cwd=self.cwd,
                 start_new_session=True,  # its own process group, no terminal
+                preexec_fn=die_with_gctui(),  # and it dies if gctui is killed outright
             )
         except FileNotFoundError:
             raise SourceError(f"gctui: no such command: {argv[0]}") from None

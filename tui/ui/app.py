@@ -8,12 +8,13 @@ error is shown on screen and in a notification, never as a traceback.
 
 from __future__ import annotations
 
-import asyncio
-import signal
-from typing import Iterable
+from typing import Iterable, Type
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -24,7 +25,9 @@ from tui.analysis.live_findings import LiveFindings
 from tui.ui.screens.main import MainScreen
 from tui.ingest.runner import Runner
 from tui.analysis.thresholds import Thresholds
+from tui.ingest.ending import Ending
 from tui.sanitize import visible
+from tui.ui.terminal import TerminalDriver, give_back, saved_terminal
 
 
 class GCTuiApp(App[int]):
@@ -55,12 +58,16 @@ class GCTuiApp(App[int]):
         if not self.session.started:
             self.run_source()
         self.set_interval(0.5, self._check_scan)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):  # stop the child and restore the terminal
-            try:
-                loop.add_signal_handler(sig, self.action_quit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+
+    class EndRequested(Message):
+        """A signal or a closed terminal (:mod:`tui.ingest.ending`): quit."""
+
+    def on_gctui_app_end_requested(self, message: EndRequested) -> None:
+        self.action_quit()
+
+    def get_driver_class(self) -> Type[Driver]:
+        driver = super().get_driver_class()
+        return TerminalDriver if driver is LinuxDriver else driver
 
     @work(thread=True, exclusive=True, group="source", exit_on_error=False)
     def run_source(self) -> None:
@@ -71,8 +78,9 @@ class GCTuiApp(App[int]):
         """Every window of every run: the findings a report would show."""
         session = self.session
         with session.lock:  # a live model is still growing: scan a still picture
-            found = evaluate(session.model, self.thresholds, full=True)
-        self.call_from_thread(self._full_findings, found, at_end)
+            found = evaluate(session.model, self.thresholds, full=True, stop=session.stop.is_set)
+        if not session.stop.is_set():  # a scan cut short by a quit is not shown
+            self.call_from_thread(self._full_findings, found, at_end)
 
     def _full_findings(self, found: list, at_end: bool) -> None:  # type: ignore[type-arg]
         with self.session.lock:
@@ -148,15 +156,23 @@ def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]
 
 def run_app(session: Runner, *, thresholds: Thresholds | None = None, full_scan: bool = False,
             src_dir: str | None = None, http: str | None = None) -> int:
-    """Run the app until the user quits; stop the source and wait for it briefly."""
+    """Run the app until the user quits, a signal comes or the terminal
+    closes (:mod:`tui.ingest.ending`); stop the source and wait for it briefly."""
     app = GCTuiApp(session, thresholds=thresholds, full_scan=full_scan, src_dir=src_dir, http=http)
+
+    def end() -> None:  # from the ending's thread: nothing here may wait for the event loop
+        session.close()
+        app.post_message(GCTuiApp.EndRequested())
+
     # A big file is parsed by worker processes. Multiprocessing's resource
     # tracker is started on first use with the stderr descriptor, which
     # Textual replaces by one without a file number: start it now.
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-    app.run()
-    session.close()
-    session.done.wait(5.0)  # the source stops its child process before we go
+    modes = saved_terminal()
+    with Ending(end, restore=lambda: give_back(modes)):
+        app.run()
+        session.close()
+        session.done.wait(5.0)  # the source stops its child process before we go
     return app.return_code or 0
