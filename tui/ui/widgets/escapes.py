@@ -58,6 +58,8 @@ class _Outcome:
 class EscapePanel(Vertical):
     """The escape hints of the watched program's package."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     COMPONENT_CLASSES = {"escapes--heap", "escapes--stack", "escapes--subject", "escapes--muted",
                          "escapes--share", "escapes--heading", "escapes--lineno", "escapes--current",
                          "escapes--caret", "escapes--error"}

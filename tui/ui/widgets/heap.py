@@ -41,6 +41,8 @@ LIMIT_SCALE = 2.0  # a limit more than this many times the heap is named, not dr
 class HeapChart(Widget):
     """Heap goal, heap at GC start, at mark end and live, over the view's rows."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     HeapChart { height: 10; }
     HeapChart > .heap-chart--goal { color: $text-warning; }

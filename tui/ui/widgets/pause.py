@@ -30,6 +30,8 @@ LABEL_WIDTH = 15  # "p99≈ 123.4ms" and a gap
 class PauseChart(Widget):
     """STW pause per cycle (``stw_ms``), one column per cycle or bucket."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     PauseChart { height: 4; }
     PauseChart > .pause-chart--bar { color: $primary; }

@@ -51,6 +51,8 @@ def pack(items: list[Text], width: int) -> list[Text]:
 class SchedPanel(Widget):
     """Goroutines over time, wait reasons, threads, idle Ps and run queues."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     SchedPanel { height: 1fr; }
     SchedPanel > .sched-panel--bar { color: $text-secondary; }
