@@ -27,6 +27,8 @@ class RunPicker(ModalScreen[int | None]):
                            border: round $accent; background: $panel; padding: 0 1; }
     RunPicker Label { color: $text-muted; }
     RunPicker OptionList { height: auto; max-height: 20; width: auto; }
+    /* The theme's cursor is light text on bright blue (3.8:1): the table's cursor instead. */
+    RunPicker OptionList:focus > .option-list--option-highlighted { color: $foreground; background: $accent 40%; }
     """
 
     def __init__(self, runs: list[RunSummary], current: int | None) -> None:

@@ -118,8 +118,11 @@ class CycleTable(ScrollView, can_focus=False):
     CycleTable { height: 1fr; overflow-x: hidden; }
     CycleTable > .cycle-table--header { text-style: bold; color: $text-accent; }
     CycleTable > .cycle-table--cursor { background: $accent 40%; text-style: bold; }
-    CycleTable > .cycle-table--long { color: $error; text-style: bold; }
-    CycleTable > .cycle-table--forced { color: $text-warning; }
+    CycleTable > .cycle-table--long { color: $text-error; text-style: bold; }
+    CycleTable > .cycle-table--forced { color: $warning; }
+    CycleTable:light > .cycle-table--header { color: $text-primary; }
+    CycleTable:light > .cycle-table--forced { color: $foreground; background: $warning 40%; }
+    CycleTable:light > .cycle-table--run { color: $text-primary; }
     CycleTable > .cycle-table--run { color: $text-accent; text-style: bold; }
     """
 

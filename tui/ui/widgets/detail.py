@@ -26,7 +26,8 @@ class CycleDetail(VerticalScroll, can_focus=False):
 
     ALLOW_MAXIMIZE = True
     DEFAULT_CSS = """
-    CycleDetail { border: round $primary 50%; border-title-color: $text-accent; }
+    CycleDetail { border: round $primary 50%; border-title-color: $text-accent; border-subtitle-color: $text-primary; }
+    CycleDetail:light { border-title-color: $text-primary; }
     CycleDetail > Static { width: 1fr; }
     """
 

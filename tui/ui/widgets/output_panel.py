@@ -47,8 +47,9 @@ class OutputPanel(ScrollView, can_focus=False):
     COMPONENT_CLASSES = {"output--crash", "output--malformed", "output--match", "output--current",
                          "output--stderr", "output--empty", "output--marker"}
     DEFAULT_CSS = """
-    OutputPanel > .output--crash { color: $error; }
+    OutputPanel > .output--crash { color: $text-error; }
     OutputPanel > .output--malformed { color: $warning; text-style: italic; }
+    OutputPanel:light > .output--malformed { color: $foreground; background: $warning 30%; }
     OutputPanel > .output--match { background: $warning 40%; }
     OutputPanel > .output--current { background: $accent 40%; }
     OutputPanel > .output--stderr { color: $text-muted; }

@@ -57,6 +57,7 @@ class SchedPanel(Widget):
     SchedPanel { height: 1fr; }
     SchedPanel > .sched-panel--bar { color: $text-secondary; }
     SchedPanel > .sched-panel--queue { color: $warning; }
+    SchedPanel:light > .sched-panel--queue { color: $foreground; background: $warning 40%; }
     SchedPanel > .sched-panel--selected { background: $foreground 20%; }
     SchedPanel > .sched-panel--label { color: $text-muted; }
     SchedPanel > .sched-panel--title { text-style: bold; }
