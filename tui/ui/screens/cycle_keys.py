@@ -74,7 +74,7 @@ class CycleKeys(GCScreen):
                 self.notify(f"There is no {value.strip()} in this log.", severity="warning", markup=False)
             self._after_move()
 
-        self.app.push_screen(Prompt("Jump to: 50 = gc 50 · 2/50 = run 2's gc 50 · @2m30s = that time",
+        self.app.push_screen(Prompt("Jump to cycle: 50, 2/50 (run 2's gc 50) or @2m30s (the cycle at that time)",
                                     "50, 2/50 or @2m30s"), done)
 
     def action_runs(self) -> None:

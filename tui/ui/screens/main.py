@@ -132,7 +132,7 @@ class MainScreen(CycleKeys, PanelKeys):
         self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.model.segments))
         for notice in notices:  # what a source wants the user to read (a rotation, a hint)
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
-            self.notify(notice.text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
+            self.notify(notice.text, severity=severity, timeout=4, markup=False)  # type: ignore[arg-type]
         self._show_waiting(count)
         if self._escapes_started and pid != self._escapes_pid:
             self._connect_profile()

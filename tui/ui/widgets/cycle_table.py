@@ -182,7 +182,8 @@ class CycleTable(ScrollView, can_focus=False):
         top = round(self.scroll_offset.y)
         body = max(1, self.scrollable_content_region.height - 1)
         if y - 1 < top:
-            self.scroll_to(y=y - 1, animate=False, immediate=True)
+            above = y - 2 if y >= 2 and self.store_row(y - 2) is None else y - 1  # its run's separator too
+            self.scroll_to(y=above, animate=False, immediate=True)
         elif y > top + body:
             self.scroll_to(y=y - body, animate=False, immediate=True)
 

@@ -132,7 +132,7 @@ class PauseChart(Widget):
             line.append_text(stat("max", top, ""))
             return [line]
         lines = [
-            Text("STW pause, chart", style=self.get_component_rich_style("pause-chart--title")),
+            Text("STW in chart", style=self.get_component_rich_style("pause-chart--title")),
             stat("p50", p50),
             stat("p99", p99),
             stat("max", top, ""),  # from every row's bucket: always exact
