@@ -30,13 +30,18 @@ SHOTS: dict[str, tuple[tuple[str, ...], str]] = {
     "output.svg": (("3",), "panel 3: the program's own output"),
     "escapes.svg": (("4",), "panel 4: escape hints for the demo program's source"),
     "help.svg": (("question_mark",), "the help screen"),
+    "light.svg": ((), "the main screen in the light theme"),
+    "maximised.svg": (("3", "m"), "the output panel maximised (m; m or Escape restores)"),
 }
+THEMES = {"light.svg": "textual-light"}
 
 
 async def shoot(name: str, keys: tuple[str, ...]) -> None:
     session = Runner(FileSource(str(bundled_capture()), follow=False), kind="file")
     session.model.env.description = "gctui demo capture (story.log.gz)"
     app = GCTuiApp(session, src_dir=str(DEMO_SRC))
+    if name in THEMES:
+        app.theme = THEMES[name]
     async with app.run_test(size=SIZE) as pilot:
         session.done.wait(20)
         await pilot.pause(0.8)

@@ -79,3 +79,50 @@ def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
 def test_main_screen_as_its_own_timer_draws_it(snap_compare: Any) -> None:
     """No forced redraw: the picture the user gets from the app's own tick."""
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=drawn_by_its_own_tick)
+
+
+def two_runs_app() -> GCTuiApp:
+    from test_app_screen import TWO_RUNS
+
+    session = Runner(FileSource(str(TWO_RUNS), follow=False), kind="file")
+    session.model.env.description = "two_runs.stderr.txt"
+    return GCTuiApp(session)
+
+
+def _settle_then(keys: tuple[str, ...], theme: str | None = None) -> Any:
+    async def run_before(pilot: Any) -> None:
+        if theme:
+            pilot.app.theme = theme
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        for screen in pilot.app.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.redraw(True)
+        await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 55)], ids=["80x24", "200x55"])
+def test_main_screen_at_the_small_and_the_large_size(snap_compare: Any, size: tuple[int, int]) -> None:
+    """At 80x24 help, quit and one-line small charts; at 200x55 whole explanations."""
+    assert snap_compare(demo_app(), terminal_size=size, run_before=_settle_then(()))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 55)], ids=["80x24", "120x40", "200x55"])
+def test_maximised_output_panel(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(), terminal_size=size, run_before=_settle_then(("3", "m")))
+
+
+def test_light_theme(snap_compare: Any) -> None:
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=_settle_then((), theme="textual-light"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 55)], ids=["80x24", "120x40", "200x55"])
+def test_a_log_with_two_runs(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The restart's separator row in the table, 'run 2 · gc N' in the detail."""
+    keys = ("colon", "2", "slash", "1", "enter")  # run 2's gc 1: the separator just above it
+    assert snap_compare(two_runs_app(), terminal_size=size, run_before=_settle_then(keys))

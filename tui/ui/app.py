@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Iterable, Type
 
+from dataclasses import replace
+
 from textual import work
+from textual.binding import Binding
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
@@ -122,7 +125,7 @@ class GCTuiApp(App[int]):
                     if not binding.description:  # type: ignore[union-attr]
                         continue
                     yield SystemCommand(binding.description + where,  # type: ignore[union-attr]
-                                        f"key: {binding.key}",  # type: ignore[union-attr]
+                                        "key: " + _keys_shown(self, binding),  # type: ignore[arg-type]
                                         _runner(target, binding.action))  # type: ignore[union-attr]
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -139,6 +142,13 @@ class GCTuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self.session.close()
+
+
+def _keys_shown(app: App[int], binding: Binding) -> str:
+    """``? or f1``, not ``question_mark,f1``: each key as the footer shows it."""
+    keys = binding.key.split(",")
+    return " or ".join(app.get_key_display(replace(binding, key=key, key_display=binding.key_display if not i
+                                                   else None)) for i, key in enumerate(keys))
 
 
 def _runner(target: DOMNode, action: str):  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.model.cycles import CycleStore
+from tui.ui.runs import JumpTarget
 
 
 @dataclass
@@ -78,6 +79,31 @@ class Cursor:
         segments += [s for s in range(last, -1, -1) if s not in segments]
         for seg in segments:
             i = store.index_of(n, seg)
+            if i is not None and i < count:
+                self.following = False
+                self.select(i, count)
+                return i
+        return None
+
+    def jump_to(self, store: CycleStore, target: JumpTarget, count: int) -> int | None:
+        """Select what the jump prompt asked for: a cycle number or the cycle
+        nearest a time, in the given run (1-based) or else the selected run
+        first, then the newest run that has it. Returns the row, or None."""
+        if count == 0:
+            return None
+        last = store.cols.segment[count - 1]
+        if target.run is not None:
+            segments = [target.run - 1] if target.run - 1 <= last else []
+        else:
+            segments = [] if self.selected is None else [store.cols.segment[self.selected]]
+            segments += [s for s in range(last, -1, -1) if s not in segments]
+        for seg in segments:
+            if target.n is not None:
+                i = store.index_of(target.n, seg)
+            elif target.at_s is not None:
+                i = store.nearest(target.at_s, seg)
+            else:
+                i = None
             if i is not None and i < count:
                 self.following = False
                 self.select(i, count)

@@ -89,6 +89,7 @@ class HelpScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; background: $background 50%; }
+    HelpScreen MarkdownH1, HelpScreen MarkdownH2 { color: $text-primary; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 110; height: 90%;
         border: round $accent; background: $panel; padding: 0 1; }
     """

@@ -14,69 +14,41 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from tui.escapes.locate import SourceQuery
 from tui.sanitize import visible
+from tui.ui.screens.cycle_keys import CycleKeys
+from tui.ui.screens.keys import MAIN_BINDINGS
+from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, PanelKeys
 from tui.ui.selection import Cursor
 from tui.ui.view import View
 from tui.ui.widgets.cpu import GCCPUChart
 from tui.ui.widgets.cycle_table import CycleTable
 from tui.ui.widgets.detail import CycleDetail
 from tui.ui.widgets.escapes import EscapePanel
-from tui.ui.widgets.findings_panel import ALLOCATION_PRESSURE, FindingChosen, FindingsPanel
+from tui.ui.widgets.findings_panel import FindingChosen, FindingsPanel
 from tui.ui.widgets.goroutines import GoroutineChart
 from tui.ui.widgets.heap import HeapChart
 from tui.ui.widgets.messages import CycleChosen
-from tui.ui.widgets.output_panel import OutputPanel
+from tui.ui.widgets.output_panel import OutputLineChosen, OutputPanel
 from tui.ui.widgets.pause import PauseChart
 from tui.ui.widgets.sched_panel import SchedPanel
 from tui.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
-    from tui.ui.app import GCTuiApp
     from tui.ingest.runner import Runner
 
 REFRESH_S = 0.1
-PANELS = ("findings", "sched", "output", "escapes")
-PANEL_TITLES = ("1 findings", "2 scheduler", "3 output", "4 escapes")
 MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
 # The widgets that draw a View (each has show(view)).
 VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(CycleKeys, PanelKeys):
     """Everything at once; keys move the selected cycle and switch panels."""
 
-    BINDINGS = [
-        Binding("j,down", "move(1)", "Next cycle", id="cycle.next", show=False),
-        Binding("k,up", "move(-1)", "Previous cycle", id="cycle.previous", show=False),
-        Binding("g,home", "first", "First cycle", id="cycle.first", show=False),
-        Binding("G,end", "last", "Last cycle", id="cycle.last", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="cycle.page_down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="cycle.page_up", show=False),
-        Binding("f", "follow", "Follow", id="cycle.follow"),
-        Binding("colon", "jump", "Jump to gc N", id="cycle.jump"),
-        Binding("n", "finding(1)", "Next finding", id="finding.next"),
-        Binding("p", "finding(-1)", "Prev finding", id="finding.previous"),
-        Binding("slash", "search", "Search output", id="output.search"),
-        Binding("1", "panel(0)", "Findings", id="panel.findings", show=False),
-        Binding("2", "panel(1)", "Scheduler", id="panel.scheduler", show=False),
-        Binding("3", "panel(2)", "Output", id="panel.output", show=False),
-        Binding("4,e", "escapes", "Escape hints", id="panel.escapes", show=False),
-        Binding("w", "worst", "Worst pause", id="cycle.worst"),
-        Binding("z", "zoom", "Zoom out/in", id="chart.zoom"),
-        Binding("right_curly_bracket", "scroll('#detail', 1)", "Scroll detail down", id="detail.down", show=False),
-        Binding("left_curly_bracket", "scroll('#detail', -1)", "Scroll detail up", id="detail.up", show=False),
-        Binding("right_square_bracket", "scroll('#panels', 1)", "Scroll panel down", id="panel.down",
-                show=False),
-        Binding("left_square_bracket", "scroll('#panels', -1)", "Scroll panel up", id="panel.up", show=False),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     # Keys belong to the screen: nothing (an escape-hint filter box, say)
     # takes focus until the user asks for it.
@@ -84,15 +56,9 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cursor = Cursor()
         self._drawn: tuple[object, ...] | None = None
-        self._last_search = ""
         self._generation = 0
         self._notices_shown = 0
-
-    @property
-    def gapp(self) -> GCTuiApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -118,7 +84,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._views = [self.query_one(wid) for wid in VIEW_WIDGETS]  # looked up once, drawn every tick
-        self._escapes_started = False
         if self.gapp.src_dir or self.gapp.session.kind in ("process", "attach", "demo"):
             self._start_escapes()  # a program is known: analyse it now, in a worker
         self._show_tabs()
@@ -129,7 +94,7 @@ class MainScreen(Screen[None]):
         width, height = self.size
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(small, "-too-small")
-        self.set_class(width < 110, "-narrow")
+        self.set_class(width >= 180, "-wide")
         self.set_class(height < 32, "-short")
         if small:
             self.query_one("#too-small", Static).update(
@@ -164,10 +129,10 @@ class MainScreen(Screen[None]):
             session.lock.release()
         if findings is None:
             return
-        self.query_one(FindingsPanel).set_findings(findings, earlier)
+        self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.model.segments))
         for notice in notices:  # what a source wants the user to read (a rotation, a hint)
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
-            self.notify(notice.text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
+            self.notify(notice.text, severity=severity, timeout=4, markup=False)  # type: ignore[arg-type]
         self._show_waiting(count)
         if self._escapes_started and pid != self._escapes_pid:
             self._connect_profile()
@@ -223,168 +188,18 @@ class MainScreen(Screen[None]):
         waiting.update(Text(visible(text)))  # notices and errors quote compiler output
 
     def _show_tabs(self) -> None:
+        """The panel tabs, and while a search is on, where it stands (``/gc: 3/17``)."""
         current = self.query_one(ContentSwitcher).current or "findings"
-        parts = []
+        line = Text(no_wrap=True, overflow="ellipsis")
         for name, title in zip(PANELS, PANEL_TITLES):
-            parts.append(f"[reverse] {title} [/]" if name == current else f" {title} ")
-        self.query_one("#panel-tabs", Static).update("".join(parts))
-
-    # -- actions ----------------------------------------------------------------------
-
-    def _count(self) -> int:
-        return len(self.gapp.session.model.cycles.assist_share)
-
-    def _after_move(self) -> None:
-        self.redraw(True)
-
-    def action_move(self, delta: int) -> None:
-        self.cursor.following = False
-        self.cursor.move(delta, self._count())
-        self._after_move()
-
-    def action_page(self, direction: int) -> None:
-        rows = self.query_one(CycleTable).page_rows()
-        self.action_move(direction * rows)
-
-    def action_first(self) -> None:
-        self.cursor.following = False
-        self.cursor.first(self._count())
-        self._after_move()
-
-    def action_last(self) -> None:
-        self.cursor.last(self._count())
-        self._after_move()
-
-    def action_follow(self) -> None:
-        on = self.cursor.toggle_follow(self._count())
-        self.notify("Following the newest cycle." if on else "Paused: the selection stays put.", timeout=2)
-        self._after_move()
-
-    def action_worst(self) -> None:
-        """Select the longest stop-the-world pause of the selected run."""
-        session = self.gapp.session
-        with session.lock:
-            store = session.model.cycles
-            count = self._count()
-            if not count:
-                return
-            sel = count - 1 if self.cursor.selected is None else self.cursor.selected
-            lo, hi = store.segment_range(store.cols.segment[sel])
-            pauses = store.cols.stw_ms[lo:min(hi, count)]
-            worst = max((v for v in pauses if v == v), default=None)
-            if worst is None:
-                return
-            index = lo + pauses.index(worst)
-        self.cursor.following = False
-        self.cursor.select(index, count)
-        self._after_move()
-
-    def action_scroll(self, selector: str, direction: int) -> None:
-        """Page the cycle detail or the lower panel without the mouse."""
-        target = self.query_one(selector)
-        if selector == "#panels":
-            current = self.query_one(ContentSwitcher).current
-            target = self.query_one(f"#{current}")
-        target.scroll_relative(y=direction * max(1, target.size.height - 2), animate=False)
-
-    def action_zoom(self) -> None:
-        self.cursor.zoomed_out = not self.cursor.zoomed_out
-        self._after_move()
-
-    def action_jump(self) -> None:
-        from tui.ui.screens.prompt import Prompt
-
-        def done(value: str | None) -> None:
-            if not value:
-                return
-            try:
-                n = int(value)
-            except ValueError:
-                self.notify(f"Not a cycle number: {value}", severity="warning", markup=False)
-                return
-            with self.gapp.session.lock:
-                found = self.cursor.jump(self.gapp.session.model.cycles, n, self._count())
-            if found is None:
-                self.notify(f"There is no gc {n} in this log.", severity="warning")
-            self._after_move()
-
-        self.app.push_screen(Prompt("Jump to cycle (gc N):", "a cycle number", numeric=True), done)
-
-    def action_search(self) -> None:
-        from tui.ui.screens.prompt import Prompt
-
-        def done(value: str | None) -> None:
-            if value is None:
-                return
-            self._last_search = value
-            self.action_panel(2)
-            output = self.query_one(OutputPanel)
-            found = output.search(value)
-            if value and found is None:
-                self.notify(f"No output line holds {value!r}.", severity="warning", markup=False)
-
-        self.app.push_screen(Prompt("Search the program's output (Enter again for the next match):",
-                                    "text", self._last_search), done)
-
-    def action_panel(self, index: int) -> None:
-        self.query_one(ContentSwitcher).current = PANELS[index]
-        self._show_tabs()
-        if PANELS[index] == "escapes":
-            self._start_escapes()
-        elif self.focused is not None:
-            self.set_focus(None)  # keys go back to the screen when the escape list hides
-
-    def _start_escapes(self) -> None:
-        """Point the escape panel at the program's source (and its pprof)."""
-        if self._escapes_started:
-            return
-        self._escapes_started = True
-        app = self.gapp
-        panel = self.query_one(EscapePanel)
-        panel.set_source(SourceQuery.for_source(app.session.source, app.src_dir))
-        self._escapes_pid: int | None = None
-        self._connect_profile()
-
-    def _connect_profile(self) -> None:
-        """Rank hints by the program's allocation profile: at --http, or at
-        the loopback ports of its PID, which a launched program only has once
-        it started (so this is tried again when the PID arrives)."""
-        app = self.gapp
-        http = app.http or getattr(app.session.source, "http_base", None)
-        pid = app.session.model.env.pid
-        if (http or pid) and pid != self._escapes_pid:
-            self._escapes_pid = pid
-            self.query_one(EscapePanel).set_http(http, pid=pid)
-
-    def action_escapes(self) -> None:
-        """Panel 4; coming from an allocation finding, its top hint selected."""
-        self.action_panel(3)
-        panel = self.query_one(FindingsPanel)
-        chosen = panel.findings[panel.chosen] if panel.chosen is not None else None
-        if chosen is not None and chosen.id in ALLOCATION_PRESSURE:
-            self.query_one(EscapePanel).focus_top(chosen.id)
-
-    def action_finding(self, delta: int) -> None:
-        panel = self.query_one(FindingsPanel)
-        if not panel.findings:
-            self.notify("No findings.", timeout=2)
-            return
-        current = panel.chosen
-        index = (0 if delta > 0 else len(panel.findings) - 1) if current is None else current + delta
-        self._choose_finding(index)
-
-    def _choose_finding(self, index: int) -> None:
-        self.action_panel(0)
-        finding = self.query_one(FindingsPanel).choose(index)
-        if finding is not None and finding.first_index is not None:
-            self.cursor.following = False
-            self.cursor.select(finding.first_index, self._count())
-        self._after_move()
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.BINDINGS))  # type: ignore[arg-type]
+            line.append(f" {title} ", "reverse" if name == current else "")
+        output = self.query_one(OutputPanel)
+        if output.pattern:
+            at, total = output.position()
+            line.append(f"  /{visible(output.pattern)}: ", "bold")
+            line.append(f"{at}/{total}" if total else "no match", "bold")
+            line.append("  n/N Esc", "italic")
+        self.query_one("#panel-tabs", Static).update(line)
 
     # -- mouse ------------------------------------------------------------------------
 
@@ -395,3 +210,7 @@ class MainScreen(Screen[None]):
 
     def on_finding_chosen(self, message: FindingChosen) -> None:
         self._choose_finding(message.index)
+
+    def on_output_line_chosen(self, message: OutputLineChosen) -> None:
+        self.query_one(OutputPanel).choose(message.entry)
+        self.select_near_entry(message.entry)

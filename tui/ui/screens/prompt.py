@@ -18,8 +18,9 @@ class Prompt(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
     DEFAULT_CSS = """
     Prompt { align: center middle; background: $background 40%; }
-    Prompt > Vertical { width: 60; height: auto; border: round $accent; background: $panel; padding: 0 1; }
-    Prompt Label { color: $text-muted; }
+    Prompt > Vertical { width: 90%; max-width: 84; height: auto; border: round $accent; background: $panel;
+                        padding: 0 1; }
+    Prompt Label { width: 100%; }  /* the whole question, wrapped if it must be, never cut */
     """
 
     def __init__(self, title: str, placeholder: str = "", value: str = "", *, numeric: bool = False) -> None:

@@ -41,6 +41,9 @@ class GCCPUChart(Widget):
     GCCPUChart > .gc-cpu-chart--bar { color: $primary; }
     GCCPUChart > .gc-cpu-chart--high { color: $warning; }
     GCCPUChart > .gc-cpu-chart--critical { color: $error; }
+    GCCPUChart > .gc-cpu-chart--high-text { color: $text-warning; text-style: bold; }
+    GCCPUChart > .gc-cpu-chart--critical-text { color: $text-error; text-style: bold; }
+    GCCPUChart:light > .gc-cpu-chart--high-text { color: $foreground; background: $warning 50%; }
     GCCPUChart > .gc-cpu-chart--selected { background: $foreground 20%; }
     GCCPUChart > .gc-cpu-chart--label { color: $text-muted; }
     GCCPUChart > .gc-cpu-chart--title { text-style: bold; }
@@ -50,6 +53,8 @@ class GCCPUChart(Widget):
         "gc-cpu-chart--bar",
         "gc-cpu-chart--high",
         "gc-cpu-chart--critical",
+        "gc-cpu-chart--high-text",
+        "gc-cpu-chart--critical-text",
         "gc-cpu-chart--selected",
         "gc-cpu-chart--label",
         "gc-cpu-chart--title",
@@ -94,10 +99,11 @@ class GCCPUChart(Widget):
         """The colour of a share: warning and error past the gc-cpu-high thresholds
         (the findings' own comparison), else the bar colour (or plain text)."""
         th = self.thresholds
+        text = "" if bar else "-text"  # a number must stay readable where a bar only needs a hue
         if share * 100 > th.gc_cpu_high_critical_pct:
-            return self.get_component_rich_style("gc-cpu-chart--critical")
+            return self.get_component_rich_style("gc-cpu-chart--critical" + text)
         if share * 100 > th.gc_cpu_high_warning_pct:
-            return self.get_component_rich_style("gc-cpu-chart--high")
+            return self.get_component_rich_style("gc-cpu-chart--high" + text)
         return self.get_component_rich_style("gc-cpu-chart--bar") if bar else Style()
 
     def _label(self, shares: list[Share], sel_col: int | None, width: int) -> Text:

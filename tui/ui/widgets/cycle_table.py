@@ -4,11 +4,16 @@ A million cycles cost nothing until they scroll into view; each visible row
 is formatted from the columns on demand (``render_line``), so a redraw is
 O(height) whatever the store holds. Columns that do not fit are dropped,
 least useful first, so the table reads at 80 columns as at 200.
+
+Where the program restarted (its cycle numbers start over) a separator row
+says so, so ``gc 171`` followed by ``gc 1`` never reads as a glitch: visual
+rows are store rows shifted by the separators above them.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -19,7 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from parsers.columns import FORCED, MISSING_U32
+from tui.model import Model
 from tui.model.cycles import CycleStore
+from tui.ui.runs import hms
 from tui.ui.view import View
 from tui.ui.widgets.messages import CycleChosen
 
@@ -28,6 +35,17 @@ def _ms(v: float) -> str:
     if math.isnan(v):
         return "-"
     return f"{v:.3f}" if v < 10 else f"{v:.1f}" if v < 1000 else f"{v:.0f}"
+
+
+def clock(t_s: float) -> str:
+    """A cycle's start for the table: ``47.806s``, ``2m30.5s``, ``65h45m``
+    (a bare ``236734`` seconds reads as nothing)."""
+    if t_s < 60:
+        return f"{t_s:.3f}s"
+    if t_s < 3600:
+        minutes, secs = divmod(t_s, 60)
+        return f"{int(minutes)}m{secs:04.1f}s"
+    return hms(t_s)
 
 
 def _mb(v: int) -> str:
@@ -40,7 +58,7 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
         return str(c.n[i])
     if name == "t":
         t = c.t_ms[i]
-        return "-" if t == MISSING_U32 else f"{t / 1000:.3f}" if t < 100_000 else f"{t / 1000:.0f}"
+        return "-" if t == MISSING_U32 else clock(t / 1000)
     if name == "interval":
         v = store.interval_s[i] * 1000
         return "-" if math.isnan(v) else f"{v:.1f}" if v < 1000 else f"{v:.0f}"
@@ -66,8 +84,8 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
 # (name, header, width, priority: lower is dropped last), in display order.
 COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("n", "gc", 6, 0),
-    ("t", "@s", 7, 3),
-    ("interval", "intvl", 6, 4),
+    ("t", "at", 8, 3),
+    ("interval", "intvl ms", 8, 4),
     ("stw", "STW ms", 6, 0),
     ("mark", "mark", 5, 5),
     ("assist", "asst", 4, 6),
@@ -92,14 +110,20 @@ def fit_columns(width: int) -> tuple[tuple[str, str, int], ...]:
 class CycleTable(ScrollView, can_focus=False):
     """The cycle table. The app moves the selection; the table keeps it in view."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     COMPONENT_CLASSES = {"cycle-table--header", "cycle-table--cursor", "cycle-table--long",
-                         "cycle-table--forced"}
+                         "cycle-table--forced", "cycle-table--run"}
     DEFAULT_CSS = """
     CycleTable { height: 1fr; overflow-x: hidden; }
     CycleTable > .cycle-table--header { text-style: bold; color: $text-accent; }
     CycleTable > .cycle-table--cursor { background: $accent 40%; text-style: bold; }
-    CycleTable > .cycle-table--long { color: $error; text-style: bold; }
+    CycleTable > .cycle-table--long { color: $text-error; text-style: bold; }
     CycleTable > .cycle-table--forced { color: $warning; }
+    CycleTable:light > .cycle-table--header { color: $text-primary; }
+    CycleTable:light > .cycle-table--forced { color: $foreground; background: $warning 40%; }
+    CycleTable:light > .cycle-table--run { color: $text-primary; }
+    CycleTable > .cycle-table--run { color: $text-accent; text-style: bold; }
     """
 
     def __init__(self, *, long_pause_ms: float = 10.0, **kwargs: object) -> None:
@@ -109,12 +133,17 @@ class CycleTable(ScrollView, can_focus=False):
         self.selected: int | None = None
         self.long_pause_ms = long_pause_ms
         self._styles: dict[str, Style] | None = None
+        self.model: Model | None = None
+        self.breaks: list[int] = []  # visual body rows of the run separators, rising
+        self._break_key: tuple[object, ...] = ()
 
     def show(self, view: View) -> None:
+        self.model = view.model
         self.store = view.model.cycles
         self.count = view.count
         self.selected = view.selected
-        self.virtual_size = Size(self.size.width, self.count + 1)
+        self._find_breaks()
+        self.virtual_size = Size(self.size.width, self.count + len(self.breaks) + 1)
         if self.selected is not None:
             self._keep_in_view(self.selected)
             # Again once the new virtual size is laid out: a scroll asked for
@@ -123,12 +152,38 @@ class CycleTable(ScrollView, can_focus=False):
             self.call_after_refresh(self._keep_in_view, self.selected)
         self.refresh()
 
+    def _find_breaks(self) -> None:
+        """Where each run after the first starts, as visual rows (one separator each)."""
+        store, count = self.store, self.count
+        last = store.cols.segment[count - 1] if store is not None and count else 0
+        key = (id(store), count if last else 0, last)
+        if key == self._break_key or store is None:
+            return
+        self._break_key = key
+        starts = [store.segment_range(seg)[0] for seg in range(1, last + 1)]
+        self.breaks = [start + j for j, start in enumerate(starts) if start < count]
+
+    def visual_row(self, index: int) -> int:
+        """The body row (0 = first under the header) that shows store row ``index``."""
+        j = 0
+        while j < len(self.breaks) and self.breaks[j] - j <= index:
+            j += 1
+        return index + j
+
+    def store_row(self, row: int) -> int | None:
+        """The store row at body row ``row``; None for a run separator."""
+        j = bisect_left(self.breaks, row)
+        if j < len(self.breaks) and self.breaks[j] == row:
+            return None
+        return row - bisect_right(self.breaks, row)
+
     def _keep_in_view(self, index: int) -> None:
-        y = index + 1  # the header takes the first line
+        y = self.visual_row(index) + 1  # the header takes the first line
         top = round(self.scroll_offset.y)
         body = max(1, self.scrollable_content_region.height - 1)
         if y - 1 < top:
-            self.scroll_to(y=y - 1, animate=False, immediate=True)
+            above = y - 2 if y >= 2 and self.store_row(y - 2) is None else y - 1  # its run's separator too
+            self.scroll_to(y=above, animate=False, immediate=True)
         elif y > top + body:
             self.scroll_to(y=y - body, animate=False, immediate=True)
 
@@ -150,9 +205,11 @@ class CycleTable(ScrollView, can_focus=False):
         columns = fit_columns(width)
         if y == 0:
             return self._row_strip([(h, n) for n, h, _ in columns], columns, self._style("cycle-table--header"), width)
-        index = round(self.scroll_offset.y) + y - 1
         store = self.store
-        if store is None or index >= self.count:
+        index = self.store_row(round(self.scroll_offset.y) + y - 1)
+        if index is None and store is not None:
+            return self._separator(round(self.scroll_offset.y) + y - 1, width)
+        if store is None or index is None or index >= self.count:
             return Strip.blank(width, self.rich_style)
         cells = [(_cell(store, name, index), name) for name, _, _ in columns]
         base = self.rich_style
@@ -183,10 +240,21 @@ class CycleTable(ScrollView, can_focus=False):
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments).crop(0, width)
 
+    def _separator(self, row: int, width: int) -> Strip:
+        """``── run 2 · restart at line 323 ──``: where the cycle numbers start over."""
+        segment = self.breaks.index(row) + 1
+        text = f"── run {segment + 1}"
+        model = self.model
+        if model is not None and segment < len(model.segments):
+            info = model.segments[segment]
+            text += f" · {info.reason} at line {info.line_no:,}"
+        text = (text + " ").ljust(width, "─")
+        return Strip([Segment(text, self.rich_style + self._style("cycle-table--run"))]).crop(0, width)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)  # the border above the header is not a row
         if offset is None or offset.y <= 0:
             return
-        index = round(self.scroll_offset.y) + offset.y - 1
-        if 0 <= index < self.count:
+        index = self.store_row(round(self.scroll_offset.y) + offset.y - 1)
+        if index is not None and 0 <= index < self.count:
             self.post_message(CycleChosen(index))

@@ -8,12 +8,15 @@ labelled as such.
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.ui.explain import DetailRow, cycle_rows, derived_rows, reconstruct_line
+from tui.ui.runs import cycle_label
 from tui.ui.view import View
 from tui.ui.widgets.text import safe_text
 
@@ -21,8 +24,10 @@ from tui.ui.widgets.text import safe_text
 class CycleDetail(VerticalScroll, can_focus=False):
     """A scrollable panel with the selected cycle's fields."""
 
+    ALLOW_MAXIMIZE = True
     DEFAULT_CSS = """
-    CycleDetail { border: round $primary 50%; border-title-color: $text-accent; }
+    CycleDetail { border: round $primary 50%; border-title-color: $text-accent; border-subtitle-color: $text-primary; }
+    CycleDetail:light { border-title-color: $text-primary; }
     CycleDetail > Static { width: 1fr; }
     """
 
@@ -43,13 +48,13 @@ class CycleDetail(VerticalScroll, can_focus=False):
                 self.query_one("#detail-body", Static).update(Text("No cycle yet.", style="dim"))
             return
         key = (i, view.count if i >= view.count - 2 else 0, self.scrollable_content_region.width,
-               self.size.height)  # explanations are cut to the width; a resize redoes them
+               self.size.height)  # explanations wrap at the width; a resize redoes them
         if key == self._key:
             return
         self._key = key
         store = view.model.cycles
         cycle = store.cycle(i)
-        self.border_title = f"gc {cycle.n}"
+        self.border_title = cycle_label(view.model, i)
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
         raw = view.raw_line(i) if view.raw_line is not None else view.model.raw_lines.get(i)
         self.query_one("#detail-body", Static).update(
@@ -58,22 +63,30 @@ class CycleDetail(VerticalScroll, can_focus=False):
 
 
 def _rows(rows: list[DetailRow], width: int) -> Text:
-    """Label, value, explanation: one line each, the explanation cut to fit.
+    """Label, value, explanation: one line each while the explanation fits,
+    else wrapped under its own column, so a sentence is never cut (an
+    explanation is the one place a new user learns what a field means).
     Plain ``Text`` lines, not a ``rich.table.Table``: a table measures every
     cell on every frame, which made this panel the slowest thing on screen."""
     label_w = max((len(r.label) for r in rows), default=0)
     value_w = max((len(r.value) for r in rows), default=0)
-    room = max(0, width - label_w - value_w - 2)
+    indent = label_w + value_w + 2
+    room = width - indent
+    if room < 24:  # too narrow for a column of prose: the sentence goes under the row
+        indent, room = 2, max(8, width - 2)
     out = Text(no_wrap=True, overflow="ellipsis")
     for i, row in enumerate(rows):
         if i:
             out.append("\n")
         out.append(row.label.ljust(label_w), "bold")
         out.append(" " + row.value.rjust(value_w) + " ")
-        explanation = row.explanation
-        if len(explanation) > room:
-            explanation = explanation[: max(0, room - 1)] + "…" if room else ""
-        out.append(explanation, "dim")
+        lines = textwrap.wrap(row.explanation, room) or [""]
+        if indent == 2:
+            out.append("\n" + " " * indent)
+        out.append(lines[0], "dim")
+        for line in lines[1:]:
+            out.append("\n" + " " * indent)
+            out.append(line, "dim")
     return out
 
 

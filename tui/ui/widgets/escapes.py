@@ -58,13 +58,15 @@ class _Outcome:
 class EscapePanel(Vertical):
     """The escape hints of the watched program's package."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     COMPONENT_CLASSES = {"escapes--heap", "escapes--stack", "escapes--subject", "escapes--muted",
                          "escapes--share", "escapes--heading", "escapes--lineno", "escapes--current",
                          "escapes--caret", "escapes--error"}
     DEFAULT_CSS = """
     EscapePanel { height: 1fr; }
     EscapePanel > #escapes-status { height: auto; max-height: 3; color: $text-muted; padding: 0 1; }
-    EscapePanel > #escapes-status.-error { color: $error; }
+    EscapePanel > #escapes-status.-error { color: $text-error; }
     EscapePanel > #escapes-filters { height: 1; }
     EscapePanel #escapes-kind { width: auto; padding: 0 1; color: $text-muted; }
     EscapePanel #escapes-path { width: 1fr; }
@@ -75,15 +77,17 @@ class EscapePanel(Vertical):
     EscapePanel.-wide #escapes-detail-scroll { border-top: none; border-left: solid $primary 30%; }
     EscapePanel #escapes-detail { padding: 0 1; }
     EscapePanel > .escapes--heap { color: $warning; text-style: bold; }
+    EscapePanel:light > .escapes--heap { color: $foreground; background: $warning 40%; }
+    EscapePanel Input > .input--placeholder { color: $foreground 70%; }
     EscapePanel > .escapes--stack { color: $success; text-style: bold; }
     EscapePanel > .escapes--subject { text-style: bold; }
     EscapePanel > .escapes--muted { color: $text-muted; }
-    EscapePanel > .escapes--share { color: $error; text-style: bold; }
+    EscapePanel > .escapes--share { color: $text-error; text-style: bold; }
     EscapePanel > .escapes--heading { color: $primary; text-style: bold; }
     EscapePanel > .escapes--lineno { color: $text-muted; }
     EscapePanel > .escapes--current { background: $boost; text-style: bold; }
     EscapePanel > .escapes--caret { color: $accent; text-style: bold; }
-    EscapePanel > .escapes--error { color: $error; }
+    EscapePanel > .escapes--error { color: $text-error; }
     """
     BINDINGS = [
         Binding("o", "open_editor", "Open in $EDITOR", id="escapes.open"),

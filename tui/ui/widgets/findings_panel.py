@@ -46,6 +46,7 @@ class _Entry(Static):
 class FindingsPanel(VerticalScroll, can_focus=False):
     """The list of findings with the chosen one opened."""
 
+    ALLOW_MAXIMIZE = True
     DEFAULT_CSS = """
     FindingsPanel > _Entry { padding: 0 1; margin-bottom: 1; }
     FindingsPanel > _Entry.-chosen { background: $accent 25%; }
@@ -60,17 +61,19 @@ class FindingsPanel(VerticalScroll, can_focus=False):
         self.findings: list[Finding] = []
         self.chosen: int | None = None
         self.earlier: set[int] = set()
+        self.runs = 1  # with more than one, every cycle span says its run
         self.empty_text = "No findings yet: the GC looks healthy so far."
 
-    def set_findings(self, findings: list[Finding], earlier: set[int] | None = None) -> None:
+    def set_findings(self, findings: list[Finding], earlier: set[int] | None = None, *, runs: int = 1) -> None:
         """Show a new list (``earlier``: indices no longer active live).
 
         A live finding's numbers change every tick; what the user chose is
         kept by rule and run, and the list is only rebuilt when what it says
         changed."""
         earlier = earlier or set()
-        if findings == self.findings and earlier == self.earlier and self.children:
+        if findings == self.findings and earlier == self.earlier and runs == self.runs and self.children:
             return
+        self.runs = runs
         keep = self.findings[self.chosen] if self.chosen is not None and self.chosen < len(self.findings) else None
         self.findings, self.earlier = findings, earlier
         keys = [(f.id, f.segment) for f in findings]
@@ -107,7 +110,8 @@ class FindingsPanel(VerticalScroll, can_focus=False):
         # as its characters, never as escapes the terminal would act on.
         text.append(visible(f.title), style="bold")
         if f.first_cycle is not None:
-            span = f"gc {f.first_cycle}" + (f"–{f.last_cycle}" if f.last_cycle not in (None, f.first_cycle) else "")
+            run = f"run {f.segment + 1} · " if self.runs > 1 and f.segment is not None else ""
+            span = f"{run}gc {f.first_cycle}" + (f"–{f.last_cycle}" if f.last_cycle not in (None, f.first_cycle) else "")
             text.append(f"  {span}", style="dim")
         if i in self.earlier:
             text.append("  (earlier)", style="dim italic")

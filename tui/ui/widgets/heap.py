@@ -41,13 +41,15 @@ LIMIT_SCALE = 2.0  # a limit more than this many times the heap is named, not dr
 class HeapChart(Widget):
     """Heap goal, heap at GC start, at mark end and live, over the view's rows."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     HeapChart { height: 10; }
     HeapChart > .heap-chart--goal { color: $text-warning; }
     HeapChart > .heap-chart--start { color: $text-primary; }
-    HeapChart > .heap-chart--end { color: $text-secondary; }
+    HeapChart > .heap-chart--end { color: $text-error; }
     HeapChart > .heap-chart--live { color: $text-success; }
-    HeapChart > .heap-chart--limit { color: $text-error; }
+    HeapChart > .heap-chart--limit { color: $foreground; }  /* red is the mark-end line; the limit is dashed */
     HeapChart > .heap-chart--selected { background: $foreground 20%; }
     HeapChart > .heap-chart--axis { color: $text-muted; }
     """
@@ -111,7 +113,10 @@ class HeapChart(Widget):
         wide = width >= 52
         out = Text(no_wrap=True, overflow="crop", end="")
         for i, (_, label, short, _cls) in enumerate(SERIES):
-            out.append("━ " + (label if wide else short), style=self._style(i))
+            # The mark in the series' colour, the name in the text colour:
+            # orange and green names would be unreadable on the light theme.
+            out.append("━ ", style=self._style(i))
+            out.append(label if wide else short)
             out.append(" ")
         if self._limit_mb is not None:
             mark = "┄ limit " if limit_drawn else "limit ↑ "

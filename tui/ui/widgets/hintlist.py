@@ -36,9 +36,10 @@ class HintList(ScrollView, can_focus=True):
     HintList > .hint-list--file { color: $primary; text-style: bold; }
     HintList > .hint-list--function { color: $secondary; }
     HintList > .hint-list--heap { color: $warning; }
+    HintList:light > .hint-list--heap { color: $foreground; background: $warning 40%; }
     HintList > .hint-list--stack { color: $success; }
     HintList > .hint-list--where { color: $text-muted; }
-    HintList > .hint-list--share { color: $error; text-style: bold; }
+    HintList > .hint-list--share { color: $text-error; text-style: bold; }
     HintList > .hint-list--cursor { background: $block-cursor-blurred-background; }
     HintList:focus > .hint-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     HintList > .hint-list--empty { color: $text-muted; text-style: italic; }

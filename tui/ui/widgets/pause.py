@@ -30,11 +30,16 @@ LABEL_WIDTH = 15  # "p99≈ 123.4ms" and a gap
 class PauseChart(Widget):
     """STW pause per cycle (``stw_ms``), one column per cycle or bucket."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     PauseChart { height: 4; }
     PauseChart > .pause-chart--bar { color: $primary; }
     PauseChart > .pause-chart--long { color: $warning; }
     PauseChart > .pause-chart--critical { color: $error; }
+    PauseChart > .pause-chart--long-text { color: $text-warning; text-style: bold; }
+    PauseChart > .pause-chart--critical-text { color: $text-error; text-style: bold; }
+    PauseChart:light > .pause-chart--long-text { color: $foreground; background: $warning 50%; }
     PauseChart > .pause-chart--selected { background: $foreground 20%; }
     PauseChart > .pause-chart--label { color: $text-muted; }
     PauseChart > .pause-chart--title { text-style: bold; }
@@ -44,6 +49,8 @@ class PauseChart(Widget):
         "pause-chart--bar",
         "pause-chart--long",
         "pause-chart--critical",
+        "pause-chart--long-text",
+        "pause-chart--critical-text",
         "pause-chart--selected",
         "pause-chart--label",
         "pause-chart--title",
@@ -101,10 +108,11 @@ class PauseChart(Widget):
         """The colour of a pause: warning and error past the stw-long thresholds
         (the findings' own comparison), else the bar colour (or plain text)."""
         th = self.thresholds
+        text = "" if bar else "-text"  # a number must stay readable where a bar only needs a hue
         if ms > th.stw_long_critical_ms:
-            return self.get_component_rich_style("pause-chart--critical")
+            return self.get_component_rich_style("pause-chart--critical" + text)
         if ms > th.stw_long_ms:
-            return self.get_component_rich_style("pause-chart--long")
+            return self.get_component_rich_style("pause-chart--long" + text)
         return self.get_component_rich_style("pause-chart--bar") if bar else Style()
 
     def _labels(self, height: int) -> list[Text]:
@@ -124,7 +132,7 @@ class PauseChart(Widget):
             line.append_text(stat("max", top, ""))
             return [line]
         lines = [
-            Text("STW pause", style=self.get_component_rich_style("pause-chart--title")),
+            Text("STW in chart", style=self.get_component_rich_style("pause-chart--title")),
             stat("p50", p50),
             stat("p99", p99),
             stat("max", top, ""),  # from every row's bucket: always exact

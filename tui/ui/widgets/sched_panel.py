@@ -51,10 +51,13 @@ def pack(items: list[Text], width: int) -> list[Text]:
 class SchedPanel(Widget):
     """Goroutines over time, wait reasons, threads, idle Ps and run queues."""
 
+    ALLOW_MAXIMIZE = True  # `m` fills the screen with it
+
     DEFAULT_CSS = """
     SchedPanel { height: 1fr; }
     SchedPanel > .sched-panel--bar { color: $text-secondary; }
     SchedPanel > .sched-panel--queue { color: $warning; }
+    SchedPanel:light > .sched-panel--queue { color: $foreground; background: $warning 40%; }
     SchedPanel > .sched-panel--selected { background: $foreground 20%; }
     SchedPanel > .sched-panel--label { color: $text-muted; }
     SchedPanel > .sched-panel--title { text-style: bold; }

@@ -18,13 +18,20 @@ from tui.sanitize import visible
 class StatusBar(Widget):
     """Header: watched program, settings, state, counts."""
 
-    COMPONENT_CLASSES = {"status--name", "status--state", "status--ended", "status--paused"}
+    COMPONENT_CLASSES = {"status--name", "status--state", "status--ended", "status--paused", "status--dim"}
+    # The light theme's green and orange are too pale for text on its panel
+    # (1.1:1 to 1.3:1): there the state is dark text on a tint of its colour.
     DEFAULT_CSS = """
     StatusBar { height: 2; background: $panel; padding: 0 1; }
     StatusBar > .status--name { text-style: bold; color: $text-accent; }
     StatusBar > .status--state { text-style: bold; color: $success; }
     StatusBar > .status--ended { text-style: bold; color: $warning; }
     StatusBar > .status--paused { text-style: bold; color: $warning; }
+    StatusBar > .status--dim { color: $foreground 75%; }
+    StatusBar:light > .status--name { color: $text-primary; }
+    StatusBar:light > .status--state { color: $foreground; background: $success 35%; }
+    StatusBar:light > .status--ended { color: $foreground; background: $warning 50%; }
+    StatusBar:light > .status--paused { color: $foreground; background: $warning 50%; }
     """
 
     def __init__(self, **kwargs: object) -> None:
@@ -35,6 +42,7 @@ class StatusBar(Widget):
         model = view.model
         env = model.env
         name = self.get_component_rich_style("status--name")
+        dim = self.get_component_rich_style("status--dim")
         first = Text.assemble(("gctui ", name), visible(env.description or "?"))
         settings = []
         if env.pid:
@@ -51,24 +59,24 @@ class StatusBar(Widget):
         if env.gomemlimit_b:
             settings.append(f"GOMEMLIMIT {format_bytes(env.gomemlimit_b)}")
         if settings:
-            first.append("  ·  " + "  ".join(settings), style="dim")
+            first.append("  ·  " + "  ".join(settings), style=dim)
         ended = state.startswith(("ended", "failed"))
         state_style = self.get_component_rich_style("status--ended" if ended else "status--state")
         second = Text.assemble((state, state_style))
         if not view.following and view.count:
             second.append("  paused", self.get_component_rich_style("status--paused"))
-            second.append(" (f follows)", style="dim")
+            second.append(" (f follows)", style=dim)
         elif view.count and not ended:
-            second.append("  following", style="dim")
+            second.append("  following", style=dim)
         second.append(f"   {view.count:,} cycles")
         segments = len(model.segments)
         if segments > 1:
             second.append(f" in {segments} runs")
         second.append(f"   {model.lines:,} lines")
         if lines_per_s >= 0.5 and not ended:
-            second.append(f" ({lines_per_s:,.0f}/s)", style="dim")
+            second.append(f" ({lines_per_s:,.0f}/s)", style=dim)
         if model.malformed:
-            second.append(f"   {len(model.malformed)} unparsed", style="dim")
+            second.append(f"   {len(model.malformed)} unparsed", style=dim)
         self._lines = (first, second)
         self.refresh()
 
