@@ -43,6 +43,19 @@ async def test_live_heap_growing_to_the_leaking_line_in_two_keys(go_build, monke
         await until(pilot, lambda: panel.analysis is not None and panel.ranking is not None,
                     "the compiler's analysis and the first profile")
         assert panel.analysis is not None and panel.ranking is not None
+        # The heap profile samples one allocation per 512 KiB: until the leak
+        # has grown past the hot site's live garbage in a fetched profile, the
+        # profile itself (not gctui) puts another line first. Wait for that.
+        leak_line = _line_of("// leak site")
+
+        def leak_leads() -> bool:
+            sites = panel.sites
+            if sites is None or not sites.inuse_by_line:
+                return False
+            top = max(sites.inuse_by_line.items(), key=lambda kv: kv[1])[0]
+            return top[1] == leak_line
+
+        await until(pilot, leak_leads, "a profile in which the leak holds the most bytes", timeout=40)
 
         # Key 1: n until the leak finding is chosen (it is the first or close).
         presses = 0
