@@ -32,6 +32,10 @@ SHOTS: dict[str, tuple[tuple[str, ...], str]] = {
     "help.svg": (("question_mark",), "the help screen"),
     "light.svg": ((), "the main screen in the light theme"),
     "maximised.svg": (("3", "m"), "the output panel maximised (m; m or Escape restores)"),
+    "ranges.svg": (("colon", "1", "0", "enter", "v", *("j" * 20), "v",
+                    "colon", "5", "0", "0", "enter", "v", *("j" * 20), "v"),
+                   "two ranges compared: gc 10-30 (the leak) against gc 500-520 (the storm)"),
+    "zoomed.svg": (("z",), "the whole run on a time axis: pause whiskers and heap envelopes"),
 }
 THEMES = {"light.svg": "textual-light"}
 
@@ -50,6 +54,7 @@ async def shoot(name: str, keys: tuple[str, ...]) -> None:
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
+            await pilot.pause()  # a prompt must be up before it is typed into
         if name == "escapes.svg":  # the compiler runs in a worker
             for _ in range(100):
                 await pilot.pause(0.2)

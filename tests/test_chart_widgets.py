@@ -105,10 +105,10 @@ async def test_pause_chart_percentiles_and_selected_column(gc_sched: Model) -> N
         await pilot.pause()
         lines = lines_of(chart)
         values = list(gc_sched.cycles.values("stw_ms", rows))
-        assert lines[0].endswith("STW in chart")  # the stats cover what the chart shows
-        assert lines[1][46:].split() == ["p50", plot.fmt_ms(percentile(values, 50))]  # type: ignore[arg-type]
-        assert lines[2][46:].split() == ["p99", plot.fmt_ms(percentile(values, 99))]  # type: ignore[arg-type]
-        assert lines[3][46:].split() == ["max", plot.fmt_ms(max(values))]
+        assert lines[0].endswith("STW 45 cycles")  # the stats say what they cover
+        assert lines[1][46:].split() == ["p50", plot.fmt_stw(percentile(values, 50))]  # type: ignore[arg-type]
+        assert lines[2][46:].split() == ["p99", plot.fmt_stw(percentile(values, 99))]  # type: ignore[arg-type]
+        assert lines[3][46:].split() == ["max", plot.fmt_stw(max(values))]
         assert " " not in lines[3][:45]  # one bar per cycle, none missing
         selected_bg = chart.get_component_rich_style("pause-chart--selected").bgcolor
         x, y = chart.region.x, chart.region.y
@@ -163,7 +163,7 @@ async def test_heap_chart_legend_axis_limit_and_selection(limited: Model) -> Non
         rows = last_rows(limited, chart.capacity)
         assert len(rows) == 128  # two cycles per cell across 64 cells
         selected = rows.start + 40
-        chart.show(view(limited, rows, selected=selected, following=False))
+        chart.show(dataclasses.replace(view(limited, rows, selected=selected, following=False), heap_from_zero=True))
         await pilot.pause()
         lines = lines_of(chart)
         assert len(lines) == 10

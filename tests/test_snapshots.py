@@ -54,8 +54,14 @@ async def drawn_by_its_own_tick(pilot: Any) -> None:
         ("4",),
         ("colon", "5", "0", "0", "enter"),
         ("question_mark",),
+        ("z",),  # the whole run: pauses as mean bars with whiskers, heap as envelopes
+        ("t",),  # cycle numbers on the x-axis
+        ("0",),  # the heap from zero
+        # Two ranges compared: gc 10–30 against gc 500–520.
+        ("colon", "1", "0", "enter", "v", *("j" * 20), "v", "colon", "5", "0", "0", "enter", "v", *("j" * 20), "v"),
     ],
-    ids=["main", "findings", "scheduler", "output", "escapes", "jump-500", "help"],
+    ids=["main", "findings", "scheduler", "output", "escapes", "jump-500", "help", "zoomed-out", "cycle-axis",
+         "heap-from-zero", "ranges"],
 )
 def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
     async def run_before(pilot: Any) -> None:

@@ -146,13 +146,15 @@ class ColumnBuckets:
         self._count = array("q")
         self._hi_row = array("q")
 
-    def over(self, rows: range, width: int) -> list[Bucket]:
-        """``min(width, len(rows))`` buckets covering ``rows`` in order."""
+    def over(self, rows: range, width: int, edges: Sequence[int] | None = None) -> list[Bucket]:
+        """``min(width, len(rows))`` buckets covering ``rows`` in order, or one
+        per ``[edges[k], edges[k+1])`` when given (a time axis: some empty)."""
         start, stop = rows.start, rows.stop
         blocked = stop - start >= width * self.block * _BLOCK_MIN
         if blocked:
             self._summarise_blocks(stop)
-        edges = bucket_bounds(start, stop, width, self.block if blocked else 1)
+        if edges is None:
+            edges = bucket_bounds(start, stop, width, self.block if blocked else 1)
         out = []
         for a, b in zip(edges, edges[1:]):
             s = self._range(a, b) if blocked else _summary(self.col, a, b, self.missing)

@@ -43,6 +43,30 @@ def bar_rows(values: Sequence[float | None], height: int, top: float) -> list[st
     return rows
 
 
+def envelope_rows(means: Sequence[float | None], highs: Sequence[float | None], height: int,
+                  top: float) -> list[str]:
+    """Bars to each column's mean with a whisker (``│``, ``╷`` at a partial
+    top cell) up to its maximum: a column standing for many cycles shows
+    what was typical and what was worst, where a bar to the maximum alone
+    turns a zoomed-out chart into a solid block (issue 13). A column whose
+    mean is its maximum (one cycle) is a plain bar.
+    """
+    bars = bar_rows(means, height, top)
+    if top <= 0:
+        return bars
+    grid = [list(row) for row in bars]
+    for x, (mean, high) in enumerate(zip(means, highs)):
+        if mean is None or high is None or mean != mean or high != high:
+            continue
+        bar_top = min(height * 8, max(1, round(mean / top * height * 8)))
+        high_lv = min(height * 8, max(1, round(high / top * height * 8)))
+        first = -(-bar_top // 8)  # the first cell row (from the bottom) above the bar's cell
+        for cell in range(first, -(-high_lv // 8)):
+            r = height - 1 - cell
+            grid[r][x] = "│" if high_lv >= (cell + 1) * 8 - 2 else "╷"
+    return ["".join(row) for row in grid]
+
+
 def sparkline(values: Sequence[float | None], top: float) -> str:
     """One row of block bars."""
     return bar_rows(values, 1, top)[0]
@@ -219,6 +243,19 @@ def fmt_ms(v: float) -> str:
     if v >= 1 or v == 0:
         return _short(v) + "ms"
     return _short(v * 1000) + "µs"
+
+
+def fmt_stw(v: float) -> str:
+    """A stop-the-world pause, always in ms as gctrace and the cycle table
+    print it (``0.065ms``, ``1.25ms``, ``350ms``): one unit per quantity, so
+    the chart's ``p99`` and the table's column read the same way."""
+    if v < 1:
+        return f"{v:.3f}ms"
+    if v < 10:
+        return f"{v:.2f}ms"
+    if v < 100:
+        return f"{v:.1f}ms"
+    return f"{v:.0f}ms"
 
 
 def fmt_pct(fraction: float) -> str:

@@ -30,3 +30,13 @@ class View:
     # The raw text of a cycle row: kept for live cycles, read back from the
     # file by ingest for a loaded one (the model does no I/O).
     raw_line: Callable[[int], str | None] | None = None
+    # The x-axis: equal stretches of time per chart column (the screen's
+    # default, ``t`` toggles) or equal numbers of cycles (the widgets' default,
+    # which their unit tests rely on).
+    by_time: bool = False
+    # The heap chart's y-axis starts at 0 rather than fitting the data shown.
+    heap_from_zero: bool = False
+    # Marked ranges of rows (``v``), oldest first: the charts tint them.
+    marks: tuple[range, ...] = ()
+    # The row a range being marked starts at (``v`` pressed once).
+    mark_from: int | None = None

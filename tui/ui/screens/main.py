@@ -18,9 +18,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from tui.sanitize import visible
+from tui.ui.screens.chart_keys import CHART_BINDINGS, ChartKeys
 from tui.ui.screens.cycle_keys import CycleKeys
 from tui.ui.screens.keys import MAIN_BINDINGS
 from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, PanelKeys
+from tui.ui.screens.session_keys import SESSION_BINDINGS, SessionKeys
 from tui.ui.selection import Cursor
 from tui.ui.view import View
 from tui.ui.widgets.cpu import GCCPUChart
@@ -33,6 +35,7 @@ from tui.ui.widgets.heap import HeapChart
 from tui.ui.widgets.messages import CycleChosen
 from tui.ui.widgets.output_panel import OutputLineChosen, OutputPanel
 from tui.ui.widgets.pause import PauseChart
+from tui.ui.widgets.range_panel import RangePanel
 from tui.ui.widgets.sched_panel import SchedPanel
 from tui.ui.widgets.status import StatusBar
 
@@ -42,13 +45,13 @@ if TYPE_CHECKING:
 REFRESH_S = 0.1
 MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
 # The widgets that draw a View (each has show(view)).
-VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")
+VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output", "#range")
 
 
-class MainScreen(CycleKeys, PanelKeys):
+class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys):
     """Everything at once; keys move the selected cycle and switch panels."""
 
-    BINDINGS = MAIN_BINDINGS
+    BINDINGS = [*MAIN_BINDINGS, *CHART_BINDINGS, *SESSION_BINDINGS]
 
     # Keys belong to the screen: nothing (an escape-hint filter box, say)
     # takes focus until the user asks for it.
@@ -72,6 +75,7 @@ class MainScreen(CycleKeys, PanelKeys):
                 yield CycleTable(id="table", long_pause_ms=self.gapp.thresholds.stw_long_ms)
                 yield Static(id="waiting")
             with Vertical(id="right"):
+                yield RangePanel(id="range")
                 yield CycleDetail(id="detail")
                 yield Static(id="panel-tabs")
                 with ContentSwitcher(initial="findings", id="panels"):
@@ -145,6 +149,7 @@ class MainScreen(CycleKeys, PanelKeys):
             self._generation = session.generation
             self.cursor = Cursor(following=self.cursor.following, zoomed_out=self.cursor.zoomed_out)
             self._notices_shown = 0
+            self.marks, self.mark_from = (), None  # rows of the model that was replaced
         count = len(store.assist_share)  # the last column written: every row below is whole
         self.cursor.on_data(count)
         width = max(8, self._views[0].capacity)  # type: ignore[attr-defined]  # one cycle per pause bar
@@ -153,12 +158,13 @@ class MainScreen(CycleKeys, PanelKeys):
         # the header changes with the source's state and rate, colours with the theme.
         sizes = tuple(widget.size for widget in self._views)
         key = (model.version, self.cursor.selected, self.cursor.following, self.cursor.zoomed_out, sizes,
-               state, rate, self.app.theme)
+               state, rate, self.app.theme, self.by_time, self.heap_from_zero, self.marks, self.mark_from)
         if key == self._drawn and not force:
             return [], None, None, count, model.env.pid
         self._drawn = key
         view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
-                    self.cursor.following, session.raw_line)
+                    self.cursor.following, session.raw_line, by_time=self.by_time,
+                    heap_from_zero=self.heap_from_zero, marks=self.marks, mark_from=self.mark_from)
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
         self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())

@@ -1,5 +1,5 @@
 """Keys that drive the panels: switch, scroll, maximise, walk findings,
-search the output like less, the escape hints, help and quit."""
+search the output like less, the escape hints and help."""
 
 from __future__ import annotations
 
@@ -186,13 +186,10 @@ class PanelKeys(GCScreen):
             self._escapes_pid = pid
             self.query_one(EscapePanel).set_http(http, pid=pid)
 
-    # -- help and quit ----------------------------------------------------------------
+    # -- help -------------------------------------------------------------------------
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
-        from tui.ui.screens.keys import MAIN_BINDINGS
 
-        self.app.push_screen(HelpScreen(MAIN_BINDINGS))  # type: ignore[arg-type]
-
-    async def action_quit(self) -> None:
-        await self.app.run_action("quit")
+        # The screen's keys: every mixin's, not only the main table's.
+        self.app.push_screen(HelpScreen(self.BINDINGS))  # type: ignore[arg-type]

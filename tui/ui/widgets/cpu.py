@@ -24,7 +24,8 @@ from textual.widget import Widget
 from tui.model.cycles import CycleStore
 from tui.ui import plot
 from tui.model.gccpu import spans
-from tui.ui.buckets import Share, bucket_bounds, column_of, merge_shares, regroup
+from tui.ui.axis import column_edges
+from tui.ui.buckets import Share, column_of, merge_shares, regroup
 from tui.analysis.thresholds import Thresholds
 from tui.ui.view import View
 from tui.ui.widgets.bars import labelled_bars
@@ -89,7 +90,7 @@ class GCCPUChart(Widget):
         stop = min(view.rows.stop, view.count)
         rows = range(min(view.rows.start, stop), stop)
         width = self._bar_width(self.size.width, self.size.height) or 40
-        self._shares = column_shares(store, rows, width)
+        self._shares = column_shares(store, rows, width, view.by_time)
         sel = view.selected
         self._selected = sel if sel is not None and sel in rows else None
         self._following = view.following
@@ -153,12 +154,21 @@ class GCCPUChart(Widget):
             self.post_message(CycleChosen(shares[offset.x].first))
 
 
-def column_shares(store: CycleStore, rows: range, width: int) -> list[Share]:
+def column_shares(store: CycleStore, rows: range, width: int, by_time: bool = False) -> list[Share]:
     """Each chart column's GC CPU over its stretch of time; ``weight`` is the
-    CPU that stretch offered (ms x P), so merging columns stays exact."""
-    edges = bucket_bounds(rows.start, rows.stop, width)
+    CPU that stretch offered (ms x P), so merging columns stays exact.
+
+    On a time axis a column no cycle ended in is a gap: its CPU is charged
+    to the next cycle's interval, which the next column shows."""
+    edges = column_edges(store.cols.t_ms, rows, width, by_time)
+    full = [a for a, b in zip(edges, edges[1:]) if b > a] + edges[-1:]  # spans() needs rising edges
+    cpus = iter(spans(store, full))
     out = []
-    for a, b, cpu in zip(edges, edges[1:], spans(store, edges)):
+    for a, b in zip(edges, edges[1:]):
+        if b == a:
+            out.append(Share(a, b, math.nan, 0.0))
+            continue
+        cpu = next(cpus)
         share = cpu.share
         out.append(Share(a, b, math.nan if share is None else share, cpu.offered_ms))
     return out

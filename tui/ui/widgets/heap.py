@@ -6,12 +6,19 @@ gctrace prints them): the goal, the heap when the cycle started, the heap
 when marking ended (above the goal: overshoot), and the live heap marking
 found (what GOGC grows the next goal from). A memory limit, when gctui knows
 it, is a dashed line: a goal pressed flat against it means the limit, not
-GOGC, is pacing the collector. Each dot column is one cycle, or the range
-(min to max) of a bucket of cycles when zoomed out.
+GOGC, is pacing the collector. Each dot column is one cycle, or a bucket of
+cycles drawn as its envelope: a line along the bucket minima and one along
+the maxima, so a zoomed-out sawtooth reads as a band, not a solid block.
+
+The x-axis is time (h:m:s since the program started) or cycle number, as
+the view says; the y-axis fits the values shown (in a storm the four lines
+sit close together, and from zero they would merge) unless the view asks
+for zero.
 """
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from rich.style import Style
@@ -20,6 +27,7 @@ from textual import events
 from textual.widget import Widget
 
 from tui.ui import plot
+from tui.ui.axis import carried, column_edges, fmt_hms, hms_decimals
 from tui.ui.buckets import Bucket, ColumnBuckets, column_of, merge_buckets, regroup, stretch
 from tui.ui.plot import Braille
 from tui.ui.view import View
@@ -69,6 +77,8 @@ class HeapChart(Widget):
         self._selected: int | None = None
         self._selected_n: int | None = None
         self._caches: list[ColumnBuckets | None] = [None for _ in SERIES]
+        self._times: tuple[float, float] | None = None  # first and last @T (s), on a time axis
+        self._from_zero = False
 
     @staticmethod
     def _layout(width: int, height: int) -> tuple[bool, bool, int, int, int]:
@@ -89,12 +99,16 @@ class HeapChart(Widget):
         stop = min(view.rows.stop, view.count)
         rows = range(min(view.rows.start, stop), stop)
         dots = 2 * self._layout(self.size.width, self.size.height)[3] or 120
+        t = store.cols.t_ms
+        edges = column_edges(t, rows, dots, True) if view.by_time else None
+        self._times = (t[rows.start] / 1000, t[rows.stop - 1] / 1000) if view.by_time and rows else None
+        self._from_zero = view.heap_from_zero
         for i, (name, *_rest) in enumerate(SERIES):
             col = store.column(name)
             cache = self._caches[i]
             if cache is None or cache.col is not col:
                 cache = self._caches[i] = ColumnBuckets(col)
-            self._series[i] = cache.over(rows, dots)
+            self._series[i] = cache.over(rows, dots, edges)
         limit_b = view.model.env.gomemlimit_b
         self._limit_mb = limit_b / (1 << 20) if limit_b else None
         n = store.cols.n
@@ -133,15 +147,24 @@ class HeapChart(Widget):
             return Text("heap: no cycles yet", style=axis)
         data_top = max(present)
         limit_drawn = self._limit_mb is not None and self._limit_mb <= data_top * LIMIT_SCALE
-        top = plot.nice_ceil(max(data_top, self._limit_mb if self._limit_mb is not None and limit_drawn else 0.0))
-        canvas = Braille(plot_w, plot_h, 0.0, top)
+        high = max(data_top, self._limit_mb if self._limit_mb is not None and limit_drawn else 0.0)
+        low = 0.0
+        if not self._from_zero:
+            low = min(b.lo for s in series for b in s if b.count)
+            if limit_drawn and self._limit_mb is not None:
+                low = min(low, self._limit_mb)
+        bottom, top = fitted_range(low, high, plot_h)
+        canvas = Braille(plot_w, plot_h, bottom, top)
         if limit_drawn:
             canvas.hline(LIMIT, self._limit_mb)  # type: ignore[arg-type]
         # Fewer cycles than dot columns (a window narrower than the chart, a
         # young program): each cycle spans several dots, the line the width.
         index = stretch(len(series[0]), 2 * plot_w)
         for i, buckets in enumerate(series):
-            canvas.line(i, [buckets[k].lo for k in index], [buckets[k].hi for k in index])
+            lows, highs = carried(buckets)
+            # The envelope: one line along the minima, one along the maxima.
+            canvas.line(i, [lows[k] for k in index], [lows[k] for k in index])
+            canvas.line(i, [highs[k] for k in index], [highs[k] for k in index])
         sel_k = column_of([b.first for b in series[0]], self._selected)
         sel_cells = {x // 2 for x, k in enumerate(index) if k == sel_k} if sel_k is not None else set()
         sel_cell = min(sel_cells) if sel_cells else None
@@ -151,7 +174,7 @@ class HeapChart(Widget):
         lines: list[Text] = []
         if legend:
             lines.append(self._legend(width, limit_drawn))
-        labels = plot.axis_labels(top, plot_h, plot.fmt_mb) if axis_w else [""] * plot_h
+        labels = plot.axis_labels(top, plot_h, plot.fmt_mb, bottom) if axis_w else [""] * plot_h
         for r, row in enumerate(canvas.rows()):
             line = Text(end="")
             if axis_w:
@@ -171,7 +194,8 @@ class HeapChart(Widget):
         return out
 
     def _x_axis(self, axis_w: int, plot_w: int, sel_cell: int | None, style: Style) -> Text:
-        """First and last cycle numbers at the ends, the selected one under its column."""
+        """First and last cycle numbers (or times, h:m:s) at the ends, the
+        selected cycle under its column, and on a time axis the middle time."""
         first, last = self._cycle_numbers  # type: ignore[misc]
         cells = [" "] * plot_w
         taken = [False] * plot_w
@@ -190,8 +214,15 @@ class HeapChart(Widget):
                 put(sel_cell, text)
             else:  # near the right edge the label sits left of its marker
                 put(sel_cell - len(text) + 1, f"gc {self._selected_n}▲")
-        put(0, f"gc {first}")
-        right = f"gc {last}"
+        if self._times is not None:
+            t0, t1 = self._times
+            d = hms_decimals(t1 - t0)
+            left, right = fmt_hms(t0, d), fmt_hms(t1, d)
+            mid = fmt_hms((t0 + t1) / 2, d)
+            put(plot_w // 2 - len(mid) // 2, mid)
+        else:
+            left, right = f"gc {first}", f"gc {last}"
+        put(0, left)
         put(plot_w - len(right), right)
         return Text(" " * axis_w + "".join(cells), style=style, end="")
 
@@ -210,3 +241,23 @@ class HeapChart(Widget):
         """The copied series, folded to the dot columns there are now (a resize
         since ``show``)."""
         return [regroup(s, 2 * plot_w, merge_buckets) for s in self._series]
+
+
+def fitted_range(low: float, high: float, rows: int) -> tuple[float, float]:
+    """A y-axis ``(bottom, top)`` in round numbers around ``[low, high]``.
+
+    A heap of 480–520 MB drawn from zero is four lines on one row; fitted, the
+    goal, the start, the end and the live heap come apart. The bottom is a
+    whole number of steps (a round step: 1, 2, 2.5, 5 x 10^k), so the axis
+    labels stay readable; ``low`` of 0 is the zero-based axis.
+    """
+    if high <= low:
+        return (0.0, plot.nice_ceil(high)) if low <= 0 else (max(0.0, low - 1), high + 1)
+    if low <= 0:
+        return 0.0, plot.nice_ceil(high)
+    step = plot.nice_ceil((high - low) / max(1, min(rows, 4)))
+    bottom = math.floor(low / step) * step
+    top = bottom + plot.nice_ceil(high - bottom)
+    if top < high:  # cannot happen with nice_ceil, but never cut the data
+        top = high
+    return bottom, top

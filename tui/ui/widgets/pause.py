@@ -2,8 +2,11 @@
 
 A pause is what a Go service's tail latency feels: the two stop-the-world
 phases of a cycle (sweep termination and mark termination, wall-clock ms).
-One bar per cycle while the window fits, otherwise the worst pause of each
-bucket, so a single long pause in a million cycles still shows. Pauses over
+One bar per cycle while the window fits; a column standing for many cycles
+(zoomed out, or a burst on the time axis) is a bar to their mean with a
+whisker to the worst, so a single long pause in a million cycles still
+shows and a zoomed-out chart is not a solid block. The x-axis is time or
+cycle number, as the view says. Pauses over
 the ``stw-long`` thresholds take the warning and error colours, the same
 numbers the findings use.
 """
@@ -18,13 +21,14 @@ from textual import events
 from textual.widget import Widget
 
 from tui.ui import plot
+from tui.ui.axis import column_edges, fmt_span
 from tui.ui.buckets import Bucket, ColumnBuckets, column_of, merge_buckets, percentiles, regroup
 from tui.analysis.thresholds import Thresholds
 from tui.ui.view import View
 from tui.ui.widgets.bars import append_bar_row
 from tui.ui.widgets.messages import CycleChosen
 
-LABEL_WIDTH = 15  # "p99≈ 123.4ms" and a gap
+LABEL_WIDTH = 15  # "p99≈ 123.4ms", "STW in 12m30s" and a gap
 
 
 class PauseChart(Widget):
@@ -42,6 +46,7 @@ class PauseChart(Widget):
     PauseChart:light > .pause-chart--long-text { color: $foreground; background: $warning 50%; }
     PauseChart > .pause-chart--selected { background: $foreground 20%; }
     PauseChart > .pause-chart--label { color: $text-muted; }
+    PauseChart > .pause-chart--marked { background: $accent 30%; }
     PauseChart > .pause-chart--title { text-style: bold; }
     """
 
@@ -53,6 +58,7 @@ class PauseChart(Widget):
         "pause-chart--critical-text",
         "pause-chart--selected",
         "pause-chart--label",
+        "pause-chart--marked",
         "pause-chart--title",
     }
 
@@ -72,6 +78,8 @@ class PauseChart(Widget):
         self._exact = True
         self._cache: ColumnBuckets | None = None
         self._pct_key: tuple[int, int] | None = None
+        self._covers = ""  # what the stats are over: "512 cycles", "4m10s"
+        self._marked: list[bool] = []
 
     @property
     def capacity(self) -> int:
@@ -93,7 +101,13 @@ class PauseChart(Widget):
             self._cache = ColumnBuckets(col)
             self._pct_key = None
         width = self._bar_width(self.size.width, self.size.height) or 60
-        self._buckets = self._cache.over(rows, width)
+        edges = column_edges(store.cols.t_ms, rows, width, view.by_time) if view.by_time else None
+        self._buckets = self._cache.over(rows, width, edges)
+        self._marked = [any(b.first < m.stop and b.stop > m.start for m in view.marks) if b.count else False
+                        for b in self._buckets]
+        t = store.cols.t_ms
+        self._covers = (f"in {fmt_span((t[rows.stop - 1] - t[rows.start]) / 1000)}" if view.by_time and rows
+                        else f"{plot.fmt_count(len(rows))} cycles")
         key = (rows.start, rows.stop)
         if key != self._pct_key:  # a selection move in a fixed window sorts nothing
             (p50, p99), self._exact = percentiles(col, rows, (50, 99))
@@ -123,7 +137,7 @@ class PauseChart(Widget):
         def stat(name: str, v: float | None, approx: str = approx) -> Text:
             line = Text(f"{name + approx:<5}", style=label)
             style = self._level_style(v, bar=False) if v is not None else label
-            line.append(f"{plot.fmt_ms(v) if v is not None else '-':>9}", style=style)
+            line.append(f"{plot.fmt_stw(v) if v is not None else '-':>9}", style=style)
             return line
 
         if height == 1:
@@ -132,7 +146,8 @@ class PauseChart(Widget):
             line.append_text(stat("max", top, ""))
             return [line]
         lines = [
-            Text("STW in chart", style=self.get_component_rich_style("pause-chart--title")),
+            # The title says what the numbers cover: the chart's span of cycles or time.
+            Text(_title(self._covers), style=self.get_component_rich_style("pause-chart--title")),
             stat("p50", p50),
             stat("p99", p99),
             stat("max", top, ""),  # from every row's bucket: always exact
@@ -147,13 +162,17 @@ class PauseChart(Widget):
             return Text("STW pause: no cycles yet", style=self.get_component_rich_style("pause-chart--label"))
         bar_w = self._bar_width(width, height)
         buckets = regroup(self._buckets, bar_w, merge_buckets)  # fewer columns after a resize
+        marked = self._marked if len(self._marked) == len(buckets) else [False] * len(buckets)
         labels = self._labels(height)
         top = max((b.hi for b in buckets if b.count), default=0.0)
-        values = [b.hi if b.count else None for b in buckets]
-        bars = plot.bar_rows(values, height, top) if buckets else [""] * height
+        means = [b.mean if b.count else None for b in buckets]
+        highs = [b.hi if b.count else None for b in buckets]
+        bars = plot.envelope_rows(means, highs, height, top) if buckets else [""] * height
         sel_col = column_of([b.first for b in buckets], self._selected)
         selected = self.get_component_rich_style("pause-chart--selected")
-        styles = [self._level_style(b.hi) if b.count else None for b in buckets]
+        mark = Style(bgcolor=self.get_component_rich_style("pause-chart--marked").bgcolor)
+        styles = [(self._level_style(b.hi) + (mark if m else Style())) if b.count else (mark if m else None)
+                  for b, m in zip(buckets, marked)]
         out = Text(no_wrap=True, overflow="crop", end="")
         for r, row in enumerate(bars):
             append_bar_row(out, row, styles, sel_col, Style(bgcolor=selected.bgcolor))
@@ -174,3 +193,11 @@ class PauseChart(Widget):
             b = buckets[offset.x]
             # The worst pause of a bucket: where a click on a spike should land.
             self.post_message(CycleChosen(b.hi_row if b.count else b.first))
+
+
+def _title(covers: str) -> str:
+    """``STW in 12.2s``, ``STW 512 cycles`` (``cyc`` when that does not fit)."""
+    text = f"STW {covers}"
+    if len(text) > LABEL_WIDTH - 1:
+        text = text.replace(" cycles", " cyc")
+    return text[:LABEL_WIDTH - 1]
