@@ -44,3 +44,4 @@ def interleaved(style: str, captures: tuple[str, ...] = CAPTURES, limit: int | N
             if i < len(lines):
                 out.append(FORMATS[style].format(pod=pod, line=lines[i]))
     return ("\n".join(out) + "\n").encode()
+EXPECTED_NAMES = SOURCE_NAMES["stern"]

@@ -157,3 +157,18 @@ def test_a_one_process_log_has_no_sources(tmp_path: Path) -> None:
 
     summary = _report(str(SAMPLES / CAPTURES[0]))
     assert summary["sources"] == []
+
+
+def test_metrics_label_each_pod(tmp_path: Path) -> None:
+    from tui.analysis.findings import evaluate
+    from tui.cli.live import _models
+    from tui.cli.metrics import ModelCollector
+
+    log = tmp_path / "stern.log"
+    log.write_bytes(interleaved("stern"))
+    runner = Runner(log=open_input(str(log)), kind="file", follow=False)
+    runner.run()
+    collector = ModelCollector(lambda: _models(runner), lambda _, m: evaluate(m), lock=runner.lock)
+    cycles = next(f for f in collector.collect() if f.name == "gctui_gc_cycles")
+    got = {s.labels["source"]: s.value for s in cycles.samples if s.name == "gctui_gc_cycles_total"}
+    assert got == dict(zip(SOURCE_NAMES["stern"], EXPECTED))

@@ -21,6 +21,7 @@ from tui.sanitize import visible
 from tui.ui.screens.cycle_keys import CycleKeys
 from tui.ui.screens.keys import MAIN_BINDINGS
 from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, PanelKeys
+from tui.ui.screens.sources import SourceKeys
 from tui.ui.selection import Cursor
 from tui.ui.view import View
 from tui.ui.widgets.cpu import GCCPUChart
@@ -45,7 +46,7 @@ MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
 VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output")
 
 
-class MainScreen(CycleKeys, PanelKeys):
+class MainScreen(CycleKeys, PanelKeys, SourceKeys):
     """Everything at once; keys move the selected cycle and switch panels."""
 
     BINDINGS = MAIN_BINDINGS
@@ -129,7 +130,7 @@ class MainScreen(CycleKeys, PanelKeys):
             session.lock.release()
         if findings is None:
             return
-        self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.model.segments))
+        self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.shown().segments))
         for notice in notices:  # what a source wants the user to read (a rotation, a hint)
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
             self.notify(notice.text, severity=severity, timeout=4, markup=False)  # type: ignore[arg-type]
@@ -139,7 +140,7 @@ class MainScreen(CycleKeys, PanelKeys):
 
     def _copy(self, session: Runner, force: bool):  # type: ignore[no-untyped-def]
         """Under the lock: hand the widgets a view of the model."""
-        model = session.model
+        model = session.shown()
         store = model.cycles
         if session.generation != self._generation:  # a loaded file replaced the tail shown
             self._generation = session.generation
