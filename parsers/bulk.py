@@ -80,6 +80,7 @@ class BulkParser(StrideSweep):
             first_line=self._first_line,
             last_gc_n=p.last_gc_n,
             last_sched_ms=p.last_sched_ms,
+            sourced=self.sourced,
         )
 
     def _slow(self, data: bytes) -> None:

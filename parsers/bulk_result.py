@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from parsers.columns import GCColumns
-from parsers.events import Event, Output, SchedSnapshot
+from parsers.events import Event, GCCycle, Output, SchedSnapshot
 from parsers.rows import OutputLines, SchedLines
 
 
@@ -41,6 +41,9 @@ class BulkResult:
     first_line: int = 1
     last_gc_n: int | None = None
     last_sched_ms: int | None = None
+    # The cycles of named sources (pods of a stern stream), which are in
+    # ``columns`` too: columns keep no source, the per-source models need it.
+    sourced: list[GCCycle] = field(default_factory=list)
 
     @property
     def cycles(self) -> int:

@@ -37,6 +37,10 @@ class RowSweep:
         # How many records came before each output (SCHED) row.
         self.output_pos = array("Q")
         self.sched_pos = array("Q")
+        # Cycles of named sources (pods of a stern stream), also in the
+        # columns: what the per-source models are built from. Plain gc lines
+        # name none, so the fast sweeps never add here.
+        self.sourced: list[GCCycle] = []
 
     def _collect(self, events: list[Event]) -> None:
         """Events from the parser: cycles to the columns, the rest in order."""
@@ -44,6 +48,8 @@ class RowSweep:
         for event in events:
             if isinstance(event, GCCycle):
                 self.columns.append(event, p.segment)
+                if event.meta.source is not None:
+                    self.sourced.append(event)
             else:
                 self.events.append(event)
 

@@ -214,6 +214,8 @@ class StrideSweep(RowSweep):
                 else:
                     slow.append(event)
                     self._slow_segment[event.meta.line_no] = self.parser.segment
+                    if event.meta.source is not None:
+                        self.sourced.append(event)  # see RowSweep.sourced
             else:
                 self.events.append(event)
 

@@ -298,7 +298,9 @@ class Segment:
     """A run boundary: the cycle count (or SCHED clock) went back.
 
     Emitted before the first record of the new run. ``index`` is the new
-    segment's number (the input starts in segment 0).
+    segment's number (the input starts in segment 0). ``source`` names the
+    pod or file whose count went back, when its lines name one: runs are
+    told apart within a source, never between two interleaved ones.
     """
 
     kind: ClassVar[str] = "segment"
@@ -307,6 +309,7 @@ class Segment:
     reason: str
     previous: int | None = None
     current: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -34,6 +34,9 @@ _SYSLOG = re.compile(
 _MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT\S+) (stdout|stderr) ([FP]) ?(.*)", re.S)
 _KUBECTL_PREFIX = re.compile(r"\[([^\]\s]+/[^\]\s]+)\]\s*$")
+# docker compose (v2 ``api-1  | ``, v1 ``api_1  | ``): the service's
+# container name, padded to the longest, then a bar.
+_COMPOSE_PREFIX = re.compile(r"([A-Za-z0-9][\w.\-]*)\s+\|\s?(.*)$", re.S)
 _NAME_TOKENS = re.compile(r"(?:[A-Za-z0-9][\w.\-/]*\s+){1,4}")
 
 
@@ -117,12 +120,22 @@ def analyse(prefix: str) -> tuple[float | None, str | None]:
         if month:
             year = time.gmtime().tm_year
             return _epoch(year, month, int(day), int(hh), int(mm), int(ss), None, None), tag
+    m = _COMPOSE_PREFIX.match(text)
+    if m:
+        # What follows the bar may itself be a timestamp (compose -t).
+        return parse_time(m.group(2)), m.group(1)
     wall = parse_time(text)
     m = _KUBECTL_PREFIX.search(text)
     if m:
         return wall, m.group(1)
     if wall is None and _NAME_TOKENS.fullmatch(text + " "):
         return None, text
+    if wall is not None:
+        # stern --timestamps: ``pod container 2024-05-01T10:00:00Z gc 1 ...``
+        stamp = _ISO.search(text)
+        names = text[: stamp.start()] if stamp is not None else ""
+        if names.strip() and _NAME_TOKENS.fullmatch(names):
+            return wall, names.strip()
     return wall, None
 
 

@@ -58,6 +58,10 @@ class Parser:
         self.segment = 0
         self.last_gc_n: int | None = None
         self.last_sched_ms: int | None = None
+        # The same two clocks for each named source (a pod in a stern or
+        # ``kubectl logs --prefix`` stream): interleaved pods count their
+        # cycles apart, and only a count going back within one is a restart.
+        self.runs: dict[str, list[int | None]] = {}
         self._out: list[Event] = []
         self._wrapped: list[str] = []  # CRI "P" / Docker parts awaiting the rest
         self._wrapped_first: tuple[int, str] | None = None
@@ -146,16 +150,25 @@ class Parser:
         self.lines += n
         return self._seen
 
-    def start_segment(self, line_no: int, what: str, previous: int, current: int) -> Segment:
+    def start_segment(
+        self, line_no: int, what: str, previous: int, current: int, source: str | None = None
+    ) -> Segment:
         """A count (``what``: ``"gc"`` cycle or ``"sched"`` clock) went back
         at ``line_no``: a restart, or another process in the same log. The
-        next segment starts, both clocks are forgotten (one restart shows in
-        both; the other must not count it again); returns its event."""
+        next segment starts, both clocks (of ``source``, when the line named
+        one) are forgotten (one restart shows in both; the other must not
+        count it again); returns its event."""
         self.segment += 1
-        self.last_gc_n = None
-        self.last_sched_ms = None
+        if source is None:
+            self.last_gc_n = None
+            self.last_sched_ms = None
+        else:
+            self.runs[source] = [None, None]
         reason = f"{'cycle' if what == 'gc' else 'SCHED ms'} went back from {previous} to {current}"
-        return Segment(line_no=line_no, index=self.segment, reason=reason, previous=previous, current=current)
+        if source is not None:
+            reason += f" in {source}"
+        return Segment(line_no=line_no, index=self.segment, reason=reason, previous=previous, current=current,
+                       source=source)
 
     # -- lines ---------------------------------------------------------------
 
@@ -299,18 +312,25 @@ class Parser:
 
     def _emit(self, event: object) -> None:
         if isinstance(event, GCCycle):
-            if self.last_gc_n is not None and event.n <= self.last_gc_n:
-                self._out.append(self.start_segment(event.meta.line_no, "gc", self.last_gc_n, event.n))
-            self.last_gc_n = event.n
+            source = event.meta.source
+            if source is not None:
+                self._run_clock(event.meta, 0, "gc", event.n)
+            else:
+                if self.last_gc_n is not None and event.n <= self.last_gc_n:
+                    self._out.append(self.start_segment(event.meta.line_no, "gc", self.last_gc_n, event.n))
+                self.last_gc_n = event.n
             self._out.append(event)
             self._count("gc")
         elif isinstance(event, SchedSnapshot):
             self._end_sched()
-            if self.last_sched_ms is not None and event.t_ms < self.last_sched_ms:
-                self._out.append(
-                    self.start_segment(event.meta.line_no, "sched", self.last_sched_ms, event.t_ms)
-                )
-            self.last_sched_ms = event.t_ms
+            if event.meta.source is not None:
+                self._run_clock(event.meta, 1, "sched", event.t_ms)
+            else:
+                if self.last_sched_ms is not None and event.t_ms < self.last_sched_ms:
+                    self._out.append(
+                        self.start_segment(event.meta.line_no, "sched", self.last_sched_ms, event.t_ms)
+                    )
+                self.last_sched_ms = event.t_ms
             self._count("sched")
             if event.detail:
                 self._sched, self._details = event, []
@@ -324,6 +344,18 @@ class Parser:
         else:
             self._out.append(event)  # type: ignore[arg-type]
             self._count(event.kind)  # type: ignore[attr-defined]
+
+    def _run_clock(self, meta: LineMeta, clock: int, what: str, value: int) -> None:
+        """Run detection for a record of a named source: its own clocks
+        (``clock`` 0: last gc number, 1: last SCHED ms); a gc number that
+        does not rise, or a SCHED clock that goes back, starts a segment."""
+        assert meta.source is not None
+        clocks = self.runs.setdefault(meta.source, [None, None])
+        last = clocks[clock]
+        if last is not None and (value <= last if clock == 0 else value < last):
+            self._out.append(self.start_segment(meta.line_no, what, last, value, meta.source))
+            clocks = self.runs[meta.source]
+        clocks[clock] = value
 
     # -- blocks that span lines ------------------------------------------------
 

@@ -65,15 +65,26 @@ def _dump(obj: Any, out: TextIO) -> None:
 
 @one_line_errors
 def report(args: argparse.Namespace) -> int:
-    """``gctui report SOURCE [--json] [--threshold NAME=VALUE ...]``."""
+    """``gctui report SOURCE... [--json] [--threshold NAME=VALUE ...]``.
+
+    The top level describes the whole input; ``sources`` each pod of a
+    multi-pod stream, or each file when several are given."""
+    from tui.analysis import sources as per_source
     from tui.analysis.report import render_text, summarize
+    from tui.ingest.many import load_many
 
     thresholds = _thresholds(args.threshold)
-    summary = summarize(load(args.source), thresholds)
+    names = args.source if isinstance(args.source, list) else [args.source]
+    if names.count("-") > 1:
+        raise CommandError("gctui: - (stdin) can be given once")
+    whole, sources = load_many(names)
+    summary = summarize(whole, thresholds)
+    summary["sources"] = per_source.source_reports(sources, thresholds)
     if args.json:
         _dump(summary, sys.stdout)
     else:
-        sys.stdout.write(terminal_text(render_text(summary)))  # findings quote crash text
+        text = render_text(summary) + per_source.render_text(summary["sources"])
+        sys.stdout.write(terminal_text(text))  # findings quote crash text
     return 0
 
 

@@ -24,6 +24,8 @@ from tui.sources.base import SourceError
 from tui.analysis.thresholds import Thresholds
 
 if TYPE_CHECKING:
+    from tui.analysis.findings import Finding
+    from tui.model import Model
     from tui.cli.metrics import MetricsServer
 
 
@@ -62,15 +64,27 @@ def _metrics(runner: Runner, address: str, thresholds: Thresholds) -> MetricsSer
     from tui.analysis.findings import FindingsEngine
     from tui.cli.metrics import MetricsServer, ModelCollector, registry_for
 
-    engine = FindingsEngine(thresholds)  # the live findings: what holds in the newest window
-    collector = ModelCollector(lambda: {runner.model.env.description or runner.source.description: runner.model},
-                               lambda _, model: engine.update(model), lock=runner.lock)
+    engines: dict[str, FindingsEngine] = {}  # the live findings of each source: its newest window
+
+    def findings(name: str, model: Model) -> list[Finding]:
+        return engines.setdefault(name, FindingsEngine(thresholds)).update(model)
+
+    collector = ModelCollector(lambda: _models(runner), findings, lock=runner.lock)
     try:
         server = MetricsServer(registry_for(collector), address)
     except OSError as e:
         raise SourceError(f"gctui: cannot serve --metrics on {address}: {e.strerror or e}") from None
     print(f"gctui: Prometheus metrics at http://{server.address}/metrics", file=sys.stderr, flush=True)
     return server
+
+
+def _models(runner: Runner) -> dict[str, Model]:
+    """Each pod's model when the stream interleaves several (stern, kubectl
+    --prefix): a series per pod, none pooled that a sum would count twice;
+    else the one model, under the input's name."""
+    if runner.sources:
+        return dict(runner.sources)
+    return {runner.model.env.description or runner.source.description: runner.model}
 
 
 def _front_end(runner: Runner, args: argparse.Namespace, thresholds: Thresholds) -> int:

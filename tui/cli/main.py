@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
             "stop-the-world pause p50/p99/max, GC CPU, live heap and goal, goroutines, findings."
         ),
     )
-    report.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    report.add_argument("source", metavar="SOURCE", nargs="+",
+                        help=SOURCE_HELP + " Several logs are several sources (e.g. one pod's each).")
     report.add_argument("--json", action="store_true", help="print the summary as JSON")
     _threshold_option(report)
     report.set_defaults(handler=_command("report"))

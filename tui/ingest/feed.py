@@ -16,6 +16,7 @@ from typing import Callable
 from parsers.bulk import BulkParser, BulkResult
 from parsers.events import LINE_KINDS, Event
 from parsers.stream import Parser
+from tui.ingest.by_source import SourceModels
 from tui.model import Model
 from tui.sources.samples import HTTPSample, ProcessSample
 from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, Restart
@@ -35,6 +36,7 @@ class Feeder:
         self.on_events = on_events
         self.batch = batch
         self.parsers: dict[str, Parser] = {}
+        self.sources = SourceModels()  # a model per pod of a multi-pod stream
         self._bulk: dict[str, BulkParser] = {}
         self.notices: list[Notice] = []
         self.ended: Ended | None = None
@@ -98,6 +100,7 @@ class Feeder:
             del self._bulk[stream]
             result = bulk.close()  # closes its parser too
             self.model.apply_bulk(result)
+            self.sources.apply_bulk(result)
             if self.on_events is not None:
                 self.on_events(result.events)
             self._apply([])  # counts: what came before a resume, plus this
@@ -107,6 +110,7 @@ class Feeder:
     def _apply(self, events: list[Event]) -> None:
         if events:
             self.model.apply(events)
+            self.sources.apply(events)
             if self.on_events is not None:
                 self.on_events(events)
         counts = dict(self._retired)

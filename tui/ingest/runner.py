@@ -91,6 +91,7 @@ class Runner:
         self.failure: BaseException | None = None
         self.started = False
         self.line_index: LineIndex | None = None
+        self.chosen: str | None = None  # the source a screen shows; None: the whole stream
         self.subscribers: list[Subscriber] = []
         self._last_item = time.monotonic()
         self._rates: deque[tuple[float, int]] = deque()
@@ -151,6 +152,7 @@ class Runner:
             model = Model()
             model.apply_bulk(result)
             feeder = Feeder(model, batch=self.feeder.batch)
+            feeder.sources.apply_bulk(result)
             feeder.resume(result)
             self._swap(feeder, loaded=True)
             self.loading = None
@@ -225,10 +227,27 @@ class Runner:
     def raw_line(self, i: int) -> str | None:
         """The text of cycle row ``i`` as read: kept for live cycles, read
         back from the file for a loaded one."""
+        if self.chosen is not None:
+            return self.shown().raw_lines.get(i)  # a source's cycles keep their text
         raw = self.model.raw_lines.get(i)
         if raw is None and self.line_index is not None and i < len(self.model.cycles):
             raw = self.line_index.line(self.model.cycles.cols.line_no[i])
         return raw
+
+    @property
+    def sources(self) -> dict[str, Model]:
+        """A model per pod of a multi-pod stream (:mod:`tui.ingest.by_source`)."""
+        return self.feeder.sources.models
+
+    def shown(self) -> Model:
+        """The model a screen draws: the chosen source's, else the whole stream's."""
+        return self.sources.get(self.chosen, self.model) if self.chosen is not None else self.model
+
+    def choose(self, name: str | None) -> None:
+        """Show source ``name`` (None: the whole stream); a screen starts over."""
+        with self.lock:
+            self.chosen = name
+            self.generation += 1
 
     @property
     def ended(self) -> Ended | None:

@@ -87,6 +87,7 @@ def stitch(into: BulkResult, part: BulkResult) -> None:
     into.lines += part.lines
     into.segments = into.segments + len(boundaries) + part.segments - 1
     into.last_gc_n, into.last_sched_ms = part.last_gc_n, part.last_sched_ms
+    into.sourced.extend(part.sourced)
 
 
 def shift_lines(result: BulkResult, shift: int) -> None:
@@ -101,6 +102,7 @@ def shift_lines(result: BulkResult, shift: int) -> None:
         rows.line_no = array("Q", (n + shift for n in rows.line_no))
         rows.objects = {i: _shifted(e, shift) for i, e in rows.objects.items()}  # type: ignore[misc]
     result.first_line += shift
+    result.sourced = [_shifted(e, shift) for e in result.sourced]
 
 
 def _shifted(event: Any, shift: int) -> Any:

@@ -145,6 +145,7 @@ class WholeFile:
                         part: RangeResult = pickle.load(f)
                     os.unlink(f.name)
                     part.result.records = unpack(part.result.records, lines_before)  # type: ignore[arg-type]
+                    part.result.sourced = unpack(part.result.sourced)  # type: ignore[arg-type]  # shifted below
                     shift_lines(part.result, lines_before)
                     self._index(part, lines_before)
                     lines_before += part.result.lines
@@ -231,6 +232,7 @@ def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None
     part.result = bulk.close()
     if pack_for is not None:
         part.result.records = pack(part.result.records)  # type: ignore[assignment]
+        part.result.sourced = pack(part.result.sourced)  # type: ignore[assignment]
     return part
 
 

@@ -81,7 +81,7 @@ class GCTuiApp(App[int]):
         """Every window of every run: the findings a report would show."""
         session = self.session
         with session.lock:  # a live model is still growing: scan a still picture
-            found = evaluate(session.model, self.thresholds, full=True, stop=session.stop.is_set)
+            found = evaluate(session.shown(), self.thresholds, full=True, stop=session.stop.is_set)
         if not session.stop.is_set():  # a scan cut short by a quit is not shown
             self.call_from_thread(self._full_findings, found, at_end)
 

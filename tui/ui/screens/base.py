@@ -31,7 +31,7 @@ class GCScreen(Screen[None]):
 
     def _count(self) -> int:
         """Committed cycles: the last column written, so every row below is whole."""
-        return len(self.gapp.session.model.cycles.assist_share)
+        return len(self.gapp.session.shown().cycles.assist_share)
 
     def redraw(self, force: bool = False) -> None:
         raise NotImplementedError

@@ -38,7 +38,7 @@ class CycleKeys(GCScreen):
         """Select the longest stop-the-world pause of the selected run."""
         session = self.gapp.session
         with session.lock:
-            store = session.model.cycles
+            store = session.shown().cycles
             count = self._count()
             if not count:
                 return
@@ -69,7 +69,7 @@ class CycleKeys(GCScreen):
                             markup=False)
                 return
             with self.gapp.session.lock:
-                found = self.cursor.jump_to(self.gapp.session.model.cycles, target, self._count())
+                found = self.cursor.jump_to(self.gapp.session.shown().cycles, target, self._count())
             if found is None:
                 self.notify(f"There is no {value.strip()} in this log.", severity="warning", markup=False)
             self._after_move()
@@ -82,11 +82,11 @@ class CycleKeys(GCScreen):
         from tui.ui.screens.runs import RunPicker
 
         with self.gapp.session.lock:
-            runs = runs_of(self.gapp.session.model, self._count())
+            runs = runs_of(self.gapp.session.shown(), self._count())
         if not runs:
             self.notify("No cycles yet.", timeout=2)
             return
-        current = None if self.cursor.selected is None else self.gapp.session.model.cycles.cols.segment[
+        current = None if self.cursor.selected is None else self.gapp.session.shown().cycles.cols.segment[
             self.cursor.selected]
 
         def done(index: int | None) -> None:

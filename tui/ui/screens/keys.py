@@ -22,6 +22,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("f", "follow", "Follow", id="cycle.follow"),
     Binding("colon", "jump", "Jump", id="cycle.jump"),
     Binding("r", "runs", "Runs", id="cycle.runs"),
+    Binding("s", "sources", "Sources (pods)", id="app.sources", show=False),
     Binding("n", "next(1)", "Next finding/match", id="finding.next"),
     Binding("p", "finding(-1)", "Prev finding", id="finding.previous"),
     Binding("N", "next(-1)", "Previous match", id="output.previous_match", show=False),

@@ -23,6 +23,7 @@ from tui.ui.screens.cycle_keys import CycleKeys
 from tui.ui.screens.keys import MAIN_BINDINGS
 from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, PanelKeys
 from tui.ui.screens.session_keys import SESSION_BINDINGS, SessionKeys
+from tui.ui.screens.sources import SourceKeys
 from tui.ui.selection import Cursor
 from tui.ui.view import View
 from tui.ui.widgets.cpu import GCCPUChart
@@ -48,7 +49,7 @@ MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
 VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output", "#range")
 
 
-class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys):
+class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
     """Everything at once; keys move the selected cycle and switch panels."""
 
     BINDINGS = [*MAIN_BINDINGS, *CHART_BINDINGS, *SESSION_BINDINGS]
@@ -133,7 +134,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys):
             session.lock.release()
         if findings is None:
             return
-        self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.model.segments))
+        self.query_one(FindingsPanel).set_findings(findings, earlier, runs=len(session.shown().segments))
         for notice in notices:  # what a source wants the user to read (a rotation, a hint)
             severity = {"error": "error", "warning": "warning"}.get(notice.level, "information")
             self.notify(notice.text, severity=severity, timeout=4, markup=False)  # type: ignore[arg-type]
@@ -143,7 +144,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys):
 
     def _copy(self, session: Runner, force: bool):  # type: ignore[no-untyped-def]
         """Under the lock: hand the widgets a view of the model."""
-        model = session.model
+        model = session.shown()
         store = model.cycles
         if session.generation != self._generation:  # a loaded file replaced the tail shown
             self._generation = session.generation

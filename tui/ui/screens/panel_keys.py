@@ -148,7 +148,7 @@ class PanelKeys(GCScreen):
         if line is None or not count:
             return
         with self.gapp.session.lock:
-            line_nos = self.gapp.session.model.cycles.cols.line_no
+            line_nos = self.gapp.session.shown().cycles.cols.line_no
             index = max(0, bisect_right(line_nos, line, 0, count) - 1)
         self.cursor.following = False
         self.cursor.select(index, count)

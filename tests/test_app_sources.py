@@ -1,0 +1,44 @@
+"""The source picker (``s``): a stern stream of three pods shows three sources.
+
+Three real captures interleaved as stern writes them (:mod:`interleave`),
+read by the app as a file: ``s`` lists the pods one line each, choosing one
+shows that pod's cycles only, and the first line the whole stream again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from interleave import EXPECTED_NAMES, interleaved
+from pilotkit import settled, until
+from tui.ingest.inputs import open_input
+from tui.ingest.runner import Runner
+from tui.ui.app import GCTuiApp
+from tui.ui.screens.sources import SourcePicker
+from textual.widgets import OptionList
+
+
+async def test_stern_stream_shows_three_sources(tmp_path: Path) -> None:
+    log = tmp_path / "stern.log"
+    log.write_bytes(interleaved("stern"))
+    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await settled(app, pilot)
+        whole = screen._count()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SourcePicker), "the source picker")
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 4  # the whole stream, then three pods
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(1, 4)]
+        assert [t.split(":")[0] for t in texts] == EXPECTED_NAMES
+        assert all("p99 STW" in t and "GC CPU" in t and "live heap" in t for t in texts)
+        await pilot.press("down", "down", "enter")  # the second pod
+        await until(pilot, lambda: app.session.chosen == EXPECTED_NAMES[1], "the second pod chosen")
+        await until(pilot, lambda: screen._count() == len(app.session.sources[EXPECTED_NAMES[1]].cycles),
+                    "the second pod's cycles shown")
+        assert screen._count() < whole
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SourcePicker), "the source picker again")
+        await pilot.press("home", "enter")
+        await until(pilot, lambda: app.session.chosen is None, "the whole stream chosen")
+        assert screen._count() == whole
