@@ -18,6 +18,7 @@ from bisect import bisect_left
 from itertools import compress, repeat
 from itertools import count as count_from
 
+from parsers import gc_kernel
 from parsers.bulk_rows import RowSweep
 from parsers.columns import COLUMNS, MISSING_U16, GCColumns
 from parsers.events import Event, GCCycle
@@ -43,7 +44,13 @@ class StrideSweep(RowSweep):
     def _chunk(self, framed: bytes) -> None:
         """Sweep ``framed``: whole lines with a newline in front, which lets
         VALID start with a literal, which the regex engine scans for far
-        faster than it tries "^" everywhere."""
+        faster than it tries "^" everywhere. A big chunk goes through the
+        compiled kernel when there is one (:mod:`parsers.gc_kernel`)."""
+        if len(framed) >= gc_kernel.MIN_BYTES:
+            scan = gc_kernel.kernel()
+            if scan is not None:
+                self._chunk_kernel(framed, scan)
+                return
         marked, count = VALID.subn(_NL_MARK, framed)
         if count == 0:
             self._chunk_rows(framed[1:])
@@ -69,10 +76,25 @@ class StrideSweep(RowSweep):
         if c is None:
             self._chunk_rows(framed[1:])  # mixed shapes (a Go 1.6 line among 1.18 ones), odd numbers
             return
-        if not self._simple_rows(mlines, olines, gc_idx, c):
-            self._fast_rows(mlines, olines, gc_idx, c)
+        other_idx = list(compress(count_from(), map(_MARK.__ne__, mlines)))
+        if not self._simple_rows(olines, gc_idx, other_idx, c):
+            self._fast_rows(olines, gc_idx, other_idx, c)
 
-    def _simple_rows(self, mlines: list[bytes], olines: list[bytes], gc_idx: list[int], c: GCColumns) -> bool:
+    def _chunk_kernel(self, framed: bytes, scan: gc_kernel.Scan) -> None:
+        """The kernel marks and converts the plain gc lines (of any mix of
+        shapes); every other line takes the same way as on the pure path."""
+        gc_idx, other_idx, lines, c = gc_kernel.gc_rows(framed, scan)
+        if not gc_idx:
+            self._chunk_rows(framed[1:])
+            return
+        olines = framed.split(b"\n")
+        del olines[0]
+        olines.pop()
+        assert len(olines) == lines
+        if not self._simple_rows(olines, gc_idx, other_idx, c):
+            self._fast_rows(olines, gc_idx, other_idx, c)
+
+    def _simple_rows(self, olines: list[bytes], gc_idx: list[int], other_idx: list[int], c: GCColumns) -> bool:
         """The whole chunk at once, when nothing in it needs the parser: no
         block open, no restart, and every other line plain output or a plain
         SCHED line (the tests of :meth:`_plain`, made on all of them in C).
@@ -85,7 +107,6 @@ class StrideSweep(RowSweep):
         last_gc = p.last_gc_n
         if (last_gc is not None and ns[0] <= last_gc) or any(map(operator.le, ns[1:], ns)):
             return False  # a restart
-        other_idx = list(compress(count_from(), map(_MARK.__ne__, mlines)))
         others = list(map(olines.__getitem__, other_idx))
         is_sched = list(map(bytes.startswith, others, repeat(b"SCHED ")))
         sched = list(compress(others, is_sched))
@@ -134,7 +155,7 @@ class StrideSweep(RowSweep):
         p.advance("sched", len(sched))
         return True
 
-    def _fast_rows(self, mlines: list[bytes], olines: list[bytes], gc_idx: list[int], c: GCColumns) -> None:
+    def _fast_rows(self, olines: list[bytes], gc_idx: list[int], other_idx: list[int], c: GCColumns) -> None:
         """The chunk line by line at its seams: runs of gc rows between the
         other lines are taken whole; ``c`` holds the columns of the chunk's
         gc lines (``gc_idx``) but their line numbers and segments, which are
@@ -153,7 +174,7 @@ class StrideSweep(RowSweep):
         drops = list(compress(range(1, count), map(operator.le, ns[1:], ns)))
         g = 0  # next gc row
         limit = p.max_line
-        for k in [*compress(count_from(), map(_MARK.__ne__, mlines)), len(mlines)]:
+        for k in [*other_idx, len(olines)]:
             # The run of gc rows before line k.
             start = g
             g = bisect_left(gc_idx, k, g)
@@ -181,7 +202,7 @@ class StrideSweep(RowSweep):
                 seg_of[run_from:g] = array("H", [seg]) * (g - run_from)
                 p.last_gc_n = ns[g - 1]
                 p.advance("gc", g - j)
-            if k == len(mlines):
+            if k == len(olines):
                 break
             line = olines[k]
             cut = 0

@@ -99,11 +99,12 @@ def shift_lines(result: BulkResult, shift: int) -> None:
     cols.line_no = array(cols.line_no.typecode, (n + shift for n in cols.line_no))
     for rows in (result.output, result.sched):
         rows.line_no = array("Q", (n + shift for n in rows.line_no))
-        rows.objects = {i: _shifted(e, shift) for i, e in rows.objects.items()}  # type: ignore[misc]
+        rows.objects = {i: shift_event(e, shift) for i, e in rows.objects.items()}  # type: ignore[misc]
     result.first_line += shift
 
 
-def _shifted(event: Any, shift: int) -> Any:
+def shift_event(event: Any, shift: int) -> Any:
+    """``event`` of a range parsed from line 1, numbered as in the whole file."""
     if isinstance(event, Segment):
         return replace(event, line_no=event.line_no + shift)
     meta = event.meta

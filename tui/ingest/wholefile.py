@@ -33,15 +33,18 @@ import os
 import pickle
 import tempfile
 from array import array
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, cast
+
+from parsers import gc_kernel
 
 from parsers.bulk import BulkParser, BulkResult
+from parsers.events import Event
 from parsers.stream import Parser
 from tui.ingest.linefile import LineIndex
 from tui.ingest.seams import find_seams, seam_in
-from tui.ingest.stitch import pack, paused_gc, shift_lines, stitch, unpack
+from tui.ingest.stitch import shift_event, pack, paused_gc, shift_lines, stitch, unpack
 
 CHUNK = 4 << 20  # bytes per read while parsing
 INDEX_STEP = 1 << 20  # a line start is noted about this often, for LineIndex
@@ -109,22 +112,24 @@ class WholeFile:
     # -- inside -----------------------------------------------------------------
 
     def _parse_parallel(self, ranges: list[tuple[int, int]], progress: Progress | None) -> BulkResult:
+        """Ranges on every core, stitched in file order as each arrives.
+
+        With the compiled kernel (:mod:`parsers.gc_kernel`) the ranges run
+        on threads of this process: the kernel, most of a range's work,
+        releases the GIL, and a thread's result needs no pickling nor a
+        worker that imports gctui and loads the kernel again. Without it
+        the pure parse holds the GIL throughout, so ranges run in worker
+        processes and come back through spool files. One or the other,
+        never both, chosen here."""
         total = self.end_offset
-        proc = f"/proc/{os.getpid()}/fd/{self.fd}"
-        names = (proc, self.path) if os.path.exists(proc) else (self.path,)
-        context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-        result: BulkResult | None = None
-        lines_before = 0
-        with tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(total)) as spool, \
-                ProcessPoolExecutor(min(self.workers, len(ranges)), mp_context=context) as pool:
-            futures: list[Future[str]] = [pool.submit(_parse_to_file, names, a, b, spool) for a, b in ranges]
+        workers = min(self.workers, len(ranges))
+        with paused_gc(), _Ranges(self, workers) as run:
+            futures = [run.submit(a, b) for a, b in ranges]
+            result: BulkResult | None = None
+            lines_before = 0
             try:
-                for (start, end), future in zip(ranges, futures):
-                    with open(future.result(), "rb") as f, paused_gc():
-                        part: RangeResult = pickle.load(f)
-                    os.unlink(f.name)
-                    part.result.records = unpack(part.result.records, lines_before)  # type: ignore[arg-type]
+                for (_, end), future in zip(ranges, futures):
+                    part = run.result(future, lines_before)
                     shift_lines(part.result, lines_before)
                     self._index(part, lines_before)
                     lines_before += part.result.lines
@@ -206,8 +211,55 @@ def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None
     part.end = end
     part.result = bulk.close()
     if pack_for is not None:
-        part.result.records = pack(part.result.records)  # type: ignore[assignment]
+        part.result.records = cast("list[Event]", pack(cast("list[object]", part.result.records)))
     return part
+
+
+class _Ranges:
+    """Where ranges are parsed: threads with the kernel, else worker processes."""
+
+    def __init__(self, whole: WholeFile, workers: int) -> None:
+        self.fd = whole.fd
+        self.threads = workers > 1 and gc_kernel.kernel() is not None
+        self.pool: Executor
+        self.spool: tempfile.TemporaryDirectory[str] | None = None
+        if self.threads:
+            self.pool = ThreadPoolExecutor(workers, thread_name_prefix="gctui-range")
+            return
+        proc = f"/proc/{os.getpid()}/fd/{whole.fd}"
+        self.names = (proc, whole.path) if os.path.exists(proc) else (whole.path,)
+        context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        self.spool = tempfile.TemporaryDirectory(prefix="gctui-parts-", dir=_spool_dir(whole.end_offset))
+        self.pool = ProcessPoolExecutor(workers, mp_context=context)
+
+    def submit(self, start: int, end: int) -> Future[Any]:
+        if self.threads:
+            return self.pool.submit(lambda: _parse(read_range(self.fd, start, end), start, None))
+        assert self.spool is not None
+        return self.pool.submit(_parse_to_file, self.names, start, end, self.spool.name)
+
+    def result(self, future: Future[Any], lines_before: int) -> RangeResult:
+        """A range's parse, its records' line numbers shifted by ``lines_before``."""
+        if self.threads:
+            part: RangeResult = future.result()
+            if lines_before:
+                part.result.records = [shift_event(e, lines_before) for e in part.result.records]
+            return part
+        with open(future.result(), "rb") as f:
+            part = pickle.load(f)
+        os.unlink(f.name)
+        packed = cast("list[tuple[object, ...]]", part.result.records)
+        part.result.records = cast("list[Event]", unpack(packed, lines_before))
+        return part
+
+    def __enter__(self) -> _Ranges:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.spool is not None:
+            self.spool.cleanup()
 
 
 def _parse_to_file(names: tuple[str, ...], start: int, end: int, spool: str) -> str:
