@@ -23,11 +23,15 @@ chunks; opening files and spreading work over cores is the caller's job
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Iterable
+
+from parsers import gctrace
 
 from parsers.bulk_result import BulkResult
 from parsers.bulk_stride import StrideSweep
 from parsers.columns import COLUMNS, NAN
+from parsers.events import Event, LineMeta
 from parsers.gc_columns import FAST
 from parsers.stream import Parser
 
@@ -66,6 +70,11 @@ class BulkParser(StrideSweep):
             self._slow(self._partial)
             self._partial = b""
         self._collect(self.parser.close())
+        return self.result()
+
+    def result(self) -> BulkResult:
+        """What was parsed so far, the parser left open (a live reader
+        applies each chunk it took with :meth:`take_plain` this way)."""
         p = self.parser
         return BulkResult(
             columns=self.columns,
@@ -86,6 +95,23 @@ class BulkParser(StrideSweep):
         self._collect(self.parser.feed(data))
 
 
+def plain_events(result: BulkResult, gc_text: list[str]) -> list[Event]:
+    """The events the parser would have given for a chunk that
+    :meth:`BulkParser.take_plain` took (each line makes its event at once,
+    so the parser's order is the lines' order): exactly its cycles (the
+    parser's own builder over ``gc_text``), output and SCHED events."""
+    cols, stream = result.columns, result.output.stream
+    keyed: list[tuple[int, Event]] = []
+    for line_no, text in zip(cols.line_no, gc_text):
+        cycle = gctrace.plain_cycle(text, LineMeta(line_no=line_no, raw=text, stream=stream))
+        assert cycle is not None, text  # the kernel and VALID take no line GO118/GO16 refuse
+        keyed.append((line_no, cycle))
+    keyed.extend(zip(result.output.line_no, result.output))
+    keyed.extend(zip(result.sched.line_no, result.sched))
+    keyed.sort(key=itemgetter(0))
+    return [event for _, event in keyed]
+
+
 def parse_chunks(chunks: Iterable[bytes]) -> BulkResult:
     """Parse a whole input given as byte chunks (a few MB each is best)."""
     bulk = BulkParser()
@@ -94,4 +120,4 @@ def parse_chunks(chunks: Iterable[bytes]) -> BulkResult:
     return bulk.close()
 
 
-__all__ = ["BulkParser", "BulkResult", "FAST", "parse_chunks", "COLUMNS", "NAN"]
+__all__ = ["BulkParser", "BulkResult", "FAST", "parse_chunks", "plain_events", "COLUMNS", "NAN"]

@@ -32,6 +32,9 @@ _NL_MARK = b"\n" + _MARK
 # The clock of every line of a block of newline-joined SCHED lines that match
 # PLAIN_SCHED (a line that does not is missing from the list).
 _SCHED_T = re.compile(b"^" + PLAIN_SCHED.pattern + b"$", re.M)
+# A chunk's lines, the indexes of its plain gc lines and of the others, and
+# the gc lines' columns (line numbers and segments still to fill in).
+Swept = tuple[list[bytes], list[int], list[int], GCColumns]
 
 
 class StrideSweep(RowSweep):
@@ -44,55 +47,64 @@ class StrideSweep(RowSweep):
     def _chunk(self, framed: bytes) -> None:
         """Sweep ``framed``: whole lines with a newline in front, which lets
         VALID start with a literal, which the regex engine scans for far
-        faster than it tries "^" everywhere. A big chunk goes through the
-        compiled kernel when there is one (:mod:`parsers.gc_kernel`)."""
+        faster than it tries "^" everywhere."""
+        swept = self._sweep(framed)
+        if swept is None:
+            self._chunk_rows(framed[1:])  # no gc line, mixed shapes, odd numbers
+        elif not self._simple_rows(*swept):
+            self._fast_rows(*swept)
+
+    def _sweep(self, framed: bytes, *, load_kernel: bool = True) -> Swept | None:
+        """The chunk's lines, which are plain gc lines and which are not,
+        and the gc lines' columns; None sends the chunk to the row sweep.
+        A big chunk goes through the compiled kernel when there is one
+        (:mod:`parsers.gc_kernel`; ``load_kernel=False``: only if it is
+        loaded already, for a live chunk that must not wait for an import)."""
         if len(framed) >= gc_kernel.MIN_BYTES:
-            scan = gc_kernel.kernel()
+            scan = gc_kernel.kernel(load=load_kernel)
             if scan is not None:
-                self._chunk_kernel(framed, scan)
-                return
+                # Any mix of shapes: each line is checked on its own.
+                gc_idx, other_idx, _, c = gc_kernel.gc_rows(framed, scan)
+                if not gc_idx:
+                    return None
+                olines = framed.split(b"\n")
+                del olines[0]
+                olines.pop()
+                return olines, gc_idx, other_idx, c
         marked, count = VALID.subn(_NL_MARK, framed)
         if count == 0:
-            self._chunk_rows(framed[1:])
-            return
+            return None
         mlines = marked.split(b"\n")
         mlines.pop()
         del mlines[0]
         # Index lists built in C (compress/map), not a Python loop per line.
         gc_idx = list(compress(count_from(), map(_MARK.__eq__, mlines)))
         if len(gc_idx) != count:
-            self._chunk_rows(framed[1:])  # a line that was the marker itself
-            return
+            return None  # a line that was the marker itself
         olines = framed.split(b"\n")
         del olines[0]
         olines.pop()
         split = stride_fields(list(map(olines.__getitem__, gc_idx)))
-        c = None
-        if split is not None:
-            try:
-                c = convert(*split)
-            except ValueError:
-                pass  # a duration like "1.2.3", refused as float() refuses it
-        if c is None:
-            self._chunk_rows(framed[1:])  # mixed shapes (a Go 1.6 line among 1.18 ones), odd numbers
-            return
-        other_idx = list(compress(count_from(), map(_MARK.__ne__, mlines)))
-        if not self._simple_rows(olines, gc_idx, other_idx, c):
-            self._fast_rows(olines, gc_idx, other_idx, c)
+        if split is None:
+            return None  # mixed shapes (a Go 1.6 line among 1.18 ones)
+        try:
+            c = convert(*split)
+        except ValueError:
+            return None  # a duration like "1.2.3", refused as float() refuses it
+        return olines, gc_idx, list(compress(count_from(), map(_MARK.__ne__, mlines))), c
 
-    def _chunk_kernel(self, framed: bytes, scan: gc_kernel.Scan) -> None:
-        """The kernel marks and converts the plain gc lines (of any mix of
-        shapes); every other line takes the same way as on the pure path."""
-        gc_idx, other_idx, lines, c = gc_kernel.gc_rows(framed, scan)
-        if not gc_idx:
-            self._chunk_rows(framed[1:])
-            return
-        olines = framed.split(b"\n")
-        del olines[0]
-        olines.pop()
-        assert len(olines) == lines
-        if not self._simple_rows(olines, gc_idx, other_idx, c):
-            self._fast_rows(olines, gc_idx, other_idx, c)
+    def take_plain(self, data: bytes) -> list[bytes] | None:
+        """Take ``data`` (whole lines) at once when every line in it is plain
+        (gc lines, plain output and SCHED lines, no restart) and the parser
+        is quiet: the text of its gc lines, in order. None, having changed
+        nothing, when a line needs the parser: feed it as usual."""
+        if self.parser.pending_bytes or not self.parser.quiet:
+            return None
+        swept = self._sweep(b"\n" + data, load_kernel=False)
+        if swept is None or not self._simple_rows(*swept):
+            return None
+        olines, gc_idx = swept[0], swept[1]
+        return list(map(olines.__getitem__, gc_idx))
 
     def _simple_rows(self, olines: list[bytes], gc_idx: list[int], other_idx: list[int], c: GCColumns) -> bool:
         """The whole chunk at once, when nothing in it needs the parser: no

@@ -59,10 +59,13 @@ def available() -> bool:
     return bool(_state["available"])
 
 
-def kernel() -> Scan | None:
+def kernel(*, load: bool = True) -> Scan | None:
     """The compiled scan (compiled or loaded from the cache on first call),
-    or None when numba is missing, disabled, or failed to compile."""
+    or None when numba is missing, disabled, or failed to compile;
+    ``load=False``: None unless it is loaded already."""
     if not enabled() or not available():
+        return None
+    if not load and "scan" not in _state:
         return None
     with _lock:
         if "scan" not in _state:

@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from parsers import events as events_module
 from parsers.bulk import BulkResult
@@ -141,7 +141,7 @@ def unpack(packed: list[tuple[object, ...]], shift: int = 0) -> list[object]:
     out: list[object] = []
     new, setattr_ = object.__new__, object.__setattr__
     for row in packed:
-        cls = _CLASSES[row[0]]  # type: ignore[index]
+        cls = _CLASSES[cast(int, row[0])]
         obj = new(cls)
         for name, value in zip(cls.__slots__, row[1:]):  # type: ignore[attr-defined]
             if name == "meta" and isinstance(value, tuple):
