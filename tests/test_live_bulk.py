@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.events import Event
-from test_bulk import GC, OTHER
+from test_bulk import GC, GO16, OTHER
 from tui.cli.export import export_jsonl
 from tui.ingest import feed as feed_module
 from tui.ingest.feed import Feeder
@@ -56,6 +56,7 @@ PLAIN = st.one_of(
     st.integers(1, 10_000).map(lambda n: GC % (n, n // 10, n % 1000)),
     st.integers(0, 10_000).map(lambda n: SCHED % n),
     st.integers(0, 10_000).map(lambda n: OUTPUT % n),
+    st.just(GO16),
 )
 
 

@@ -117,10 +117,9 @@ class Feeder:
             gc_lines = bulk.take_plain(body)
             if gc_lines is not None:
                 result = bulk.result()
-                raw = [line.decode("ascii") for line in gc_lines]
-                self.model.apply_plain(result, raw)
+                self.model.apply_plain(result, [line.decode("ascii") for line in gc_lines])
                 if self.on_events is not None:
-                    self.on_events(plain_events(result, raw))
+                    self.on_events(plain_events(result, gc_lines))
                 self._apply([])  # the line counts
                 body = b""
         if body or tail:

@@ -95,6 +95,7 @@ class Runner:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.append(subscriber)
+        self._hook(self.feeder)
 
     # -- the source thread ---------------------------------------------------------
 
@@ -164,7 +165,8 @@ class Runner:
                     s.loaded(feeder.model)
 
     def _hook(self, feeder: Feeder) -> None:
-        feeder.on_events = self._events
+        # No listener, no events: a live chunk read in bulk then builds none.
+        feeder.on_events = self._events if self.subscribers else None
 
     def _emit(self, item: Item) -> None:
         with self.lock:

@@ -142,7 +142,7 @@ def unpack(packed: list[tuple[object, ...]], shift: int = 0) -> list[object]:
     new, setattr_ = object.__new__, object.__setattr__
     for row in packed:
         cls = _CLASSES[cast(int, row[0])]
-        obj = new(cls)
+        obj: Any = new(cls)
         for name, value in zip(cls.__slots__, row[1:]):  # type: ignore[attr-defined]
             if name == "meta" and isinstance(value, tuple):
                 meta = new(LineMeta)
