@@ -139,9 +139,11 @@ class Runner:
                 tail = Model(segments=[SegmentInfo(0, 1, 0, "the newest cycles of the file (the rest is loading)")])
                 tail.apply_bulk(whole.tail())
                 self._swap(Feeder(tail), loaded=False)
-            result = whole.parse(progress=self._progress)
             model = Model()
-            model.apply_bulk(result)
+            # Each range goes into the model as it is parsed, not into one
+            # whole-file result copied into the model after.
+            result = whole.parse(progress=self._progress, sink=model.apply_bulk)
+            model.set_counts(result.counts, result.lines)
             feeder = Feeder(model, batch=self.feeder.batch)
             feeder.resume(result)
             self._swap(feeder, loaded=True)

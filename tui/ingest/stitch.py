@@ -38,6 +38,23 @@ def paused_gc() -> Iterator[None]:
 
 def stitch(into: BulkResult, part: BulkResult) -> None:
     """Append ``part`` (the next range) to ``into``, fixing what the seam hid."""
+    join(into, part)
+    base = len(into.records)
+    into.records.extend(part.records)
+    into.output_pos.extend(array("Q", [pos + base for pos in part.output_pos]))
+    into.sched_pos.extend(array("Q", [pos + base for pos in part.sched_pos]))
+    into.output.extend(part.output)
+    into.sched.extend(part.sched)
+    into.columns.extend(part.columns)
+
+
+def join(into: BulkResult, part: BulkResult) -> None:
+    """Make ``part`` (the next range) continue ``into``: its segments
+    renumbered, a restart the seam hid added to its records, and ``into``'s
+    totals (counts, lines, segments, clocks) advanced past it. ``part``'s
+    data stays in ``part``: :func:`stitch` appends it to ``into``; a loader
+    that hands each range to the model as it comes (so a whole file's
+    columns never exist twice) only joins."""
     offset = into.segments - 1
     boundaries: list[int] = []  # line numbers of segments added at the seam
     first_gc = part.columns.n[0] if len(part.columns) else None
@@ -57,21 +74,15 @@ def stitch(into: BulkResult, part: BulkResult) -> None:
             boundaries.append(first.meta.line_no)
     if boundaries:
         part.without_rows()  # the seam's segments are sorted in among the events
-    events = part.records
     seam_events = [
         Segment(line_no=line, index=offset + 1 + i, reason="clock went back at a range seam")
         for i, line in enumerate(boundaries)
     ]
     shift = offset + len(boundaries)
-    merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in events]
+    merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in part.records]
     if seam_events:
         merged = sorted(seam_events + merged, key=_order)
-    base = len(into.records)
-    into.records.extend(merged)
-    into.output_pos.extend(array("Q", [pos + base for pos in part.output_pos]))
-    into.sched_pos.extend(array("Q", [pos + base for pos in part.sched_pos]))
-    into.output.extend(part.output)
-    into.sched.extend(part.sched)
+    part.records = merged
     cols = part.columns
     if shift or boundaries:
         if boundaries:
@@ -81,7 +92,6 @@ def stitch(into: BulkResult, part: BulkResult) -> None:
             )
         else:
             cols.segment = array("H", (s + shift for s in cols.segment))
-    into.columns.extend(cols)
     for kind, count in part.counts.items():
         into.counts[kind] = into.counts.get(kind, 0) + count
     into.lines += part.lines

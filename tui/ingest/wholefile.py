@@ -40,11 +40,12 @@ from typing import Any, Callable, Iterator, cast
 from parsers import gc_kernel
 
 from parsers.bulk import BulkParser, BulkResult
+from parsers.columns import GCColumns
 from parsers.events import Event
 from parsers.stream import Parser
 from tui.ingest.linefile import LineIndex
 from tui.ingest.seams import find_seams, seam_in
-from tui.ingest.stitch import shift_event, pack, paused_gc, shift_lines, stitch, unpack
+from tui.ingest.stitch import join, pack, paused_gc, shift_event, shift_lines, stitch, unpack
 
 CHUNK = 4 << 20  # bytes per read while parsing
 INDEX_STEP = 1 << 20  # a line start is noted about this often, for LineIndex
@@ -53,6 +54,7 @@ MIN_SPLIT = 32 << 20  # below this a file is parsed here, with no process starte
 TAIL_BYTES = 6 << 20  # what a first screen of a big file is parsed from
 BIG_FILE = 64 << 20  # above this, a front end that shows a screen reads the tail first
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+Sink = Callable[[BulkResult], None]  # takes each range's parse, in file order
 
 
 @dataclass
@@ -92,27 +94,35 @@ class WholeFile:
         with paused_gc():
             return _parse(self._blocks(start, self.end_offset), start, None).result
 
-    def parse(self, progress: Progress | None = None) -> BulkResult:
+    def parse(self, progress: Progress | None = None, sink: Sink | None = None) -> BulkResult:
         """The whole file up to :attr:`end_offset`; ``progress(done, total)``
-        after each range, from this thread (it may raise to stop the load)."""
+        after each range, from this thread (it may raise to stop the load).
+
+        ``sink``: each range's parse, numbered as in the whole file and in
+        file order, is handed to ``sink`` (the model, which stores it) and
+        not kept: the result then holds only the totals (counts, lines,
+        segments, the clocks a follower continues from), and a 1 GB file's
+        columns never exist twice, as they would in a result and a model."""
         total = self.end_offset
         seams = find_seams(self.fd, total, max(1, -(-total // self.part_bytes)))
         ranges = list(zip(seams, seams[1:]))
         if total < self.min_split or len(ranges) < 2:
             ranges = [(0, total)]
-        if len(ranges) == 1:
-            with paused_gc():
+        with paused_gc():
+            if len(ranges) == 1:
                 part = _parse(self._blocks(0, total), 0, None)
-            self._index(part, 0)
-            if progress is not None:
-                progress(total, total)
-            return part.result
-        return self._parse_parallel(ranges, progress)
+                self._index(part, 0)
+                result = self._take(None, part.result, sink)
+                if progress is not None:
+                    progress(total, total)
+                return result
+            return self._parse_parallel(ranges, progress, sink)
 
     # -- inside -----------------------------------------------------------------
 
-    def _parse_parallel(self, ranges: list[tuple[int, int]], progress: Progress | None) -> BulkResult:
-        """Ranges on every core, stitched in file order as each arrives.
+    def _parse_parallel(self, ranges: list[tuple[int, int]], progress: Progress | None,
+                        sink: Sink | None) -> BulkResult:
+        """Ranges on every core, joined in file order as each arrives.
 
         With the compiled kernel (:mod:`parsers.gc_kernel`) the ranges run
         on threads of this process: the kernel, most of a range's work,
@@ -123,28 +133,52 @@ class WholeFile:
         never both, chosen here."""
         total = self.end_offset
         workers = min(self.workers, len(ranges))
-        with paused_gc(), _Ranges(self, workers) as run:
-            futures = [run.submit(a, b) for a, b in ranges]
+        with _Ranges(self, workers) as run:
+            # A few ranges ahead of the one being joined, not all of them:
+            # a parse that outruns the model would otherwise hold every
+            # range's columns at once (600 MB of a 1 GB file).
+            ahead = workers + 1
+            futures: list[Future[Any] | None] = [run.submit(a, b) for a, b in ranges[:ahead]]
             result: BulkResult | None = None
             lines_before = 0
             try:
-                for (_, end), future in zip(ranges, futures):
+                for k, (_, end) in enumerate(ranges):
+                    if k + ahead < len(ranges):
+                        futures.append(run.submit(*ranges[k + ahead]))
+                    # A done future holds its range's parse: let it go once taken.
+                    future, futures[k] = futures[k], None
+                    assert future is not None
                     part = run.result(future, lines_before)
+                    del future
                     shift_lines(part.result, lines_before)
                     self._index(part, lines_before)
                     lines_before += part.result.lines
-                    if result is None:
-                        result = part.result
-                    else:
-                        stitch(result, part.result)
+                    result = self._take(result, part.result, sink)
+                    del part
                     if progress is not None:
                         progress(end, total)
             except BaseException:
-                for future in futures:
-                    future.cancel()
+                for pending in futures:
+                    if pending is not None:
+                        pending.cancel()
                 raise
         assert result is not None
         return result
+
+    @staticmethod
+    def _take(into: BulkResult | None, part: BulkResult, sink: Sink | None) -> BulkResult:
+        """Add the next range to the result: its data too, or to ``sink``."""
+        if sink is None:
+            if into is None:
+                return part
+            stitch(into, part)
+            return into
+        if into is None:
+            into = BulkResult(columns=GCColumns(), first_line=part.first_line)
+            into.segments = 1
+        join(into, part)
+        sink(part)
+        return into
 
     def _index(self, part: RangeResult, lines_before: int) -> None:
         self.index.add(part.starts, part.before, lines_before, part.result.lines, part.end)
