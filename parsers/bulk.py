@@ -41,8 +41,8 @@ from parsers.stream import Parser
 class BulkParser(StrideSweep):
     """Feed big chunks; gc rows land in ``columns``, the rest in ``events``."""
 
-    def __init__(self, parser: Parser | None = None) -> None:
-        super().__init__(parser)
+    def __init__(self, parser: Parser | None = None, *, load_kernel: bool = True) -> None:
+        super().__init__(parser, load_kernel=load_kernel)
         self._first_line = self.parser.lines_seen + 1
         self._partial = b""
 

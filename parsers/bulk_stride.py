@@ -40,15 +40,18 @@ Swept = tuple[list[bytes], list[int], list[int], GCColumns]
 class StrideSweep(RowSweep):
     """:class:`RowSweep` with the stride sweep in front of it."""
 
-    def __init__(self, parser: Parser | None = None) -> None:
+    def __init__(self, parser: Parser | None = None, *, load_kernel: bool = True) -> None:
+        """``load_kernel=False``: use the compiled kernel only if it is
+        loaded already (a first screen must not wait for numba's import)."""
         super().__init__(parser)
+        self.load_kernel = load_kernel
         self._slow_segment: dict[int, int] = {}  # line of a parser-made cycle -> its segment
 
     def _chunk(self, framed: bytes) -> None:
         """Sweep ``framed``: whole lines with a newline in front, which lets
         VALID start with a literal, which the regex engine scans for far
         faster than it tries "^" everywhere."""
-        swept = self._sweep(framed)
+        swept = self._sweep(framed, load_kernel=self.load_kernel)
         if swept is None:
             self._chunk_rows(framed[1:])  # no gc line, mixed shapes, odd numbers
         elif not self._simple_rows(*swept):

@@ -92,7 +92,8 @@ class WholeFile:
         open; line numbers count from the tail's first line."""
         start = self._tail_start()
         with paused_gc():
-            return _parse(self._blocks(start, self.end_offset), start, None).result
+            # Not worth numba's import (half a second) for a few MiB.
+            return _parse(self._blocks(start, self.end_offset), start, None, load_kernel=False).result
 
     def parse(self, progress: Progress | None = None, sink: Sink | None = None) -> BulkResult:
         """The whole file up to :attr:`end_offset`; ``progress(done, total)``
@@ -216,11 +217,12 @@ def read_range(fd: int, start: int, end: int, size: int = CHUNK) -> Iterator[tup
         pos += len(block)
 
 
-def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None) -> RangeResult:
+def _parse(blocks: Iterator[tuple[int, bytes]], start: int, pack_for: str | None,
+           *, load_kernel: bool = True) -> RangeResult:
     """Parse one range's blocks, noting a line start every :data:`INDEX_STEP`
     bytes (``starts[k]``: a byte offset; ``before[k]``: lines of the range
     before it). The newlines are counted in C, as the parse reads them."""
-    bulk = BulkParser(Parser(first_line=1))
+    bulk = BulkParser(Parser(first_line=1), load_kernel=load_kernel)
     part = RangeResult(BulkResult(columns=bulk.columns))
     starts, before = part.starts, part.before
     starts.append(start)
