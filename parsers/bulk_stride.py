@@ -3,7 +3,10 @@
 One substitution (:data:`~parsers.gc_columns.VALID`) validates every plain
 gc line of a chunk and marks it; the numbers of all marked lines are then
 split out in one go and converted a column at a time, by stride
-(:mod:`parsers.gc_columns`). Only the other lines, and the seams around
+(:mod:`parsers.gc_columns`); with ``gctui[fast]`` installed, a compiled
+kernel does both for a big chunk in one pass (:mod:`parsers.gc_kernel`),
+line by line, so one odd line no longer sends the whole chunk to the row
+sweep. Only the other lines, and the seams around
 them, cost Python work per line; a chunk with nothing but plain lines costs
 none (``_simple_rows``). A chunk this sweep cannot take
 (mixed shapes, odd numbers) goes to the row-tuple sweep it extends.

@@ -10,16 +10,26 @@ changes nothing.
 The file is cut into ranges at a gc line whose cycle number follows the
 previous line's, where no block (crash dump, scheddetail, cut record) can be
 open and no restart can hide (:func:`find_seams`). Each range is parsed on
-its own, with line numbers counted from its start, in worker processes
-started one way (``forkserver``: the app has threads, and fork with threads
-is unsafe), and sent back one way (a pickle in a spool file: a result sent
-down the pool's pipe crosses only when the GIL allows, seconds late at
-1 GB). Results are stitched in file order (:mod:`tui.ingest.stitch`): line
-numbers shifted by the lines before the range, segments renumbered, and a
-restart that shows only across the seam added back. While parsing, each
-worker notes where its lines start every :data:`INDEX_STEP` bytes, so the
-line index that reads a cycle's raw text back (:class:`LineIndex`) comes
-from the parse: nothing reads the file twice.
+its own, with line numbers counted from its start, one of two ways chosen
+in one place (:class:`_Ranges`) by whether the compiled kernel of
+``gctui[fast]`` is there (:mod:`parsers.gc_kernel`):
+
+* with it, on threads of this process: the kernel, most of a range's work,
+  releases the GIL, and a result needs no pickling;
+* without it, in worker processes started one way (``forkserver``: the app
+  has threads, and fork with threads is unsafe) and sent back one way (a
+  pickle in a spool file: a result sent down the pool's pipe crosses only
+  when the GIL allows, seconds late at 1 GB).
+
+Only a few ranges are parsed ahead of the one being joined. Results are
+joined in file order (:mod:`tui.ingest.stitch`): line numbers shifted by the
+lines before the range, segments renumbered, and a restart that shows only
+across the seam added back; then either appended to one result or handed,
+range by range, to the model (``sink``), so that a 1 GB file's columns
+never exist twice. While parsing, each range notes where its lines start
+every :data:`INDEX_STEP` bytes, so the line index that reads a cycle's raw
+text back (:class:`LineIndex`) comes from the parse: nothing reads the file
+twice.
 
 A big file can also be read tail first (:meth:`WholeFile.tail`): the last
 few MiB, from a seam, for a first screen in a fraction of a second while the
