@@ -92,9 +92,10 @@ def _build() -> Scan | None:
         os.environ.setdefault("NUMBA_CACHE_DIR", cache)
     try:
         from parsers import gc_kernel_jit
+
+        return gc_kernel_jit.compiled(cache=cache is not None)
     except Exception:  # numba present but broken (an LLVM mismatch): the pure path serves
         return None
-    return gc_kernel_jit.compiled(cache=cache is not None)
 
 
 def gc_rows(framed: bytes, scan: Scan) -> tuple[list[int], list[int], int, Any]:

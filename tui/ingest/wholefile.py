@@ -59,7 +59,7 @@ from tui.ingest.stitch import join, pack, paused_gc, shift_event, shift_lines, s
 
 CHUNK = 4 << 20  # bytes per read while parsing
 INDEX_STEP = 1 << 20  # a line start is noted about this often, for LineIndex
-PART_BYTES = 64 << 20  # one range: a step of progress a user can watch
+PART_BYTES = 32 << 20  # one range: a step of progress a user can watch, and what a range holds in memory
 MIN_SPLIT = 32 << 20  # below this a file is parsed here, with no process started
 TAIL_BYTES = 6 << 20  # what a first screen of a big file is parsed from
 BIG_FILE = 64 << 20  # above this, a front end that shows a screen reads the tail first
@@ -148,7 +148,7 @@ class WholeFile:
             # A few ranges ahead of the one being joined, not all of them:
             # a parse that outruns the model would otherwise hold every
             # range's columns at once (600 MB of a 1 GB file).
-            ahead = workers + 1
+            ahead = workers
             futures: list[Future[Any] | None] = [run.submit(a, b) for a, b in ranges[:ahead]]
             result: BulkResult | None = None
             lines_before = 0
