@@ -61,7 +61,9 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict:
                     t, m = p.cpu_times(), p.memory_info()
                 except psutil.Error:
                     continue
-                cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
+                # Own time only: a reaped worker's is also in its parent's
+                # children_* times, and it was sampled while it ran.
+                cpu[p.pid] = t.user + t.system
                 total += m.rss
             peak = max(peak, total / (1 << 20))
             time.sleep(0.1)
