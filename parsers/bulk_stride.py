@@ -3,7 +3,10 @@
 One substitution (:data:`~parsers.gc_columns.VALID`) validates every plain
 gc line of a chunk and marks it; the numbers of all marked lines are then
 split out in one go and converted a column at a time, by stride
-(:mod:`parsers.gc_columns`). Only the other lines, and the seams around
+(:mod:`parsers.gc_columns`); with ``gctui[fast]`` installed, a compiled
+kernel does both for a big chunk in one pass (:mod:`parsers.gc_kernel`),
+line by line, so one odd line no longer sends the whole chunk to the row
+sweep. Only the other lines, and the seams around
 them, cost Python work per line; a chunk with nothing but plain lines costs
 none (``_simple_rows``). A chunk this sweep cannot take
 (mixed shapes, odd numbers) goes to the row-tuple sweep it extends.
@@ -18,6 +21,7 @@ from bisect import bisect_left
 from itertools import compress, repeat
 from itertools import count as count_from
 
+from parsers import gc_kernel
 from parsers.bulk_rows import RowSweep
 from parsers.columns import COLUMNS, MISSING_U16, GCColumns
 from parsers.events import Event, GCCycle
@@ -31,48 +35,84 @@ _NL_MARK = b"\n" + _MARK
 # The clock of every line of a block of newline-joined SCHED lines that match
 # PLAIN_SCHED (a line that does not is missing from the list).
 _SCHED_T = re.compile(b"^" + PLAIN_SCHED.pattern + b"$", re.M)
+# A chunk's lines, the indexes of its plain gc lines and of the others, and
+# the gc lines' columns (line numbers and segments still to fill in).
+Swept = tuple[list[bytes], list[int], list[int], GCColumns]
 
 
 class StrideSweep(RowSweep):
     """:class:`RowSweep` with the stride sweep in front of it."""
 
-    def __init__(self, parser: Parser | None = None) -> None:
+    def __init__(self, parser: Parser | None = None, *, load_kernel: bool = True) -> None:
+        """``load_kernel=False``: use the compiled kernel only if it is
+        loaded already (a first screen must not wait for numba's import)."""
         super().__init__(parser)
+        self.load_kernel = load_kernel
         self._slow_segment: dict[int, int] = {}  # line of a parser-made cycle -> its segment
 
     def _chunk(self, framed: bytes) -> None:
         """Sweep ``framed``: whole lines with a newline in front, which lets
         VALID start with a literal, which the regex engine scans for far
         faster than it tries "^" everywhere."""
+        swept = self._sweep(framed, load_kernel=self.load_kernel)
+        if swept is None:
+            self._chunk_rows(framed[1:])  # no gc line, mixed shapes, odd numbers
+        elif not self._simple_rows(*swept):
+            self._fast_rows(*swept)
+
+    def _sweep(self, framed: bytes, *, load_kernel: bool = True) -> Swept | None:
+        """The chunk's lines, which are plain gc lines and which are not,
+        and the gc lines' columns; None sends the chunk to the row sweep.
+        A big chunk goes through the compiled kernel when there is one
+        (:mod:`parsers.gc_kernel`; ``load_kernel=False``: only if it is
+        loaded already, for a live chunk that must not wait for an import)."""
+        if len(framed) >= gc_kernel.MIN_BYTES:
+            scan = gc_kernel.kernel(load=load_kernel)
+            if scan is not None:
+                # Any mix of shapes: each line is checked on its own.
+                gc_idx, other_idx, _, c = gc_kernel.gc_rows(framed, scan)
+                if not gc_idx:
+                    return None
+                olines = framed.split(b"\n")
+                del olines[0]
+                olines.pop()
+                return olines, gc_idx, other_idx, c
         marked, count = VALID.subn(_NL_MARK, framed)
         if count == 0:
-            self._chunk_rows(framed[1:])
-            return
+            return None
         mlines = marked.split(b"\n")
         mlines.pop()
         del mlines[0]
         # Index lists built in C (compress/map), not a Python loop per line.
         gc_idx = list(compress(count_from(), map(_MARK.__eq__, mlines)))
         if len(gc_idx) != count:
-            self._chunk_rows(framed[1:])  # a line that was the marker itself
-            return
+            return None  # a line that was the marker itself
         olines = framed.split(b"\n")
         del olines[0]
         olines.pop()
         split = stride_fields(list(map(olines.__getitem__, gc_idx)))
-        c = None
-        if split is not None:
-            try:
-                c = convert(*split)
-            except ValueError:
-                pass  # a duration like "1.2.3", refused as float() refuses it
-        if c is None:
-            self._chunk_rows(framed[1:])  # mixed shapes (a Go 1.6 line among 1.18 ones), odd numbers
-            return
-        if not self._simple_rows(mlines, olines, gc_idx, c):
-            self._fast_rows(mlines, olines, gc_idx, c)
+        if split is None:
+            return None  # mixed shapes (a Go 1.6 line among 1.18 ones)
+        try:
+            c = convert(*split)
+        except ValueError:
+            return None  # a duration like "1.2.3", refused as float() refuses it
+        return olines, gc_idx, list(compress(count_from(), map(_MARK.__ne__, mlines))), c
 
-    def _simple_rows(self, mlines: list[bytes], olines: list[bytes], gc_idx: list[int], c: GCColumns) -> bool:
+    def take_plain(self, data: bytes) -> list[bytes] | None:
+        """Take ``data`` (whole lines) at once when every line in it is plain
+        (gc lines, plain output and SCHED lines, no restart) and the parser
+        is quiet: the text of its gc lines, in order. None, having changed
+        nothing, when a line needs the parser: feed it as usual."""
+        if self.parser.pending_bytes or not self.parser.quiet:
+            return None
+        swept = self._sweep(b"\n" + data, load_kernel=False)
+        if swept is None or not self._simple_rows(*swept):
+            return None
+        olines, gc_idx = swept[0], swept[1]
+        return list(map(olines.__getitem__, gc_idx))
+
+    def _simple_rows(self, olines: list[bytes], gc_idx: list[int], other_idx: list[int], c: GCColumns) -> bool:
         """The whole chunk at once, when nothing in it needs the parser: no
         block open, no restart, and every other line plain output or a plain
         SCHED line (the tests of :meth:`_plain`, made on all of them in C).
@@ -85,7 +125,6 @@ class StrideSweep(RowSweep):
         last_gc = p.last_gc_n
         if (last_gc is not None and ns[0] <= last_gc) or any(map(operator.le, ns[1:], ns)):
             return False  # a restart
-        other_idx = list(compress(count_from(), map(_MARK.__ne__, mlines)))
         others = list(map(olines.__getitem__, other_idx))
         is_sched = list(map(bytes.startswith, others, repeat(b"SCHED ")))
         sched = list(compress(others, is_sched))
@@ -134,7 +173,7 @@ class StrideSweep(RowSweep):
         p.advance("sched", len(sched))
         return True
 
-    def _fast_rows(self, mlines: list[bytes], olines: list[bytes], gc_idx: list[int], c: GCColumns) -> None:
+    def _fast_rows(self, olines: list[bytes], gc_idx: list[int], other_idx: list[int], c: GCColumns) -> None:
         """The chunk line by line at its seams: runs of gc rows between the
         other lines are taken whole; ``c`` holds the columns of the chunk's
         gc lines (``gc_idx``) but their line numbers and segments, which are
@@ -153,7 +192,7 @@ class StrideSweep(RowSweep):
         drops = list(compress(range(1, count), map(operator.le, ns[1:], ns)))
         g = 0  # next gc row
         limit = p.max_line
-        for k in [*compress(count_from(), map(_MARK.__ne__, mlines)), len(mlines)]:
+        for k in [*other_idx, len(olines)]:
             # The run of gc rows before line k.
             start = g
             g = bisect_left(gc_idx, k, g)
@@ -181,7 +220,7 @@ class StrideSweep(RowSweep):
                 seg_of[run_from:g] = array("H", [seg]) * (g - run_from)
                 p.last_gc_n = ns[g - 1]
                 p.advance("gc", g - j)
-            if k == len(mlines):
+            if k == len(olines):
                 break
             line = olines[k]
             cut = 0

@@ -91,3 +91,32 @@ def test_an_empty_file_has_nothing_to_load(tmp_path: Path) -> None:
     path.write_bytes(b"")
     whole = _whole(path)
     assert whole.end_offset == 0 and whole.parse().cycles == 0
+
+
+@pytest.mark.parametrize("kernel", ["0", "1"], ids=["processes", "threads-if-kernel"])
+def test_ranges_handed_to_the_model_give_the_model_of_one_pass(
+        tmp_path: Path, kernel: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner hands each range to the model as it comes (``sink``), so a
+    file's columns never exist twice; the model must be the one a single
+    sequential parse gives, restarts at and between seams included."""
+    import io
+
+    from tui.cli.export import export_jsonl
+    from tui.model import Model
+
+    monkeypatch.setenv("GCTUI_KERNEL", kernel)
+    path = tmp_path / "gc.log"
+    data = synthetic(path, 20_000, seed=7)
+    whole = _whole(path, workers=2, min_split=0, part_bytes=len(data) // 6 + 1)
+    model = Model()
+    totals = whole.parse(sink=model.apply_bulk)
+    model.set_counts(totals.counts, totals.lines)
+    want = Model()
+    want.apply_bulk(parse_chunks([data]))
+    assert totals.cycles == 0 and totals.segments == want.segments[-1].index + 1
+    got_text, want_text = io.StringIO(), io.StringIO()
+    export_jsonl(model, got_text)
+    export_jsonl(want, want_text)
+    assert got_text.getvalue() == want_text.getvalue()
+    assert model.segments == want.segments and model.line_counts == want.line_counts
+    assert list(model.sched_segment) == list(want.sched_segment)

@@ -295,7 +295,7 @@ def latency(rate: int, seconds: float) -> dict:
         return values[min(len(values) - 1, int(p * len(values)))] * 1000
 
     return {"gc_written": wrote["gc"], "lines_written": wrote["lines"], "cycles": len(lat),
-            "lines": model.lines, "chunks": chunks, "p50_ms": pct(lat, 0.50), "p99_ms": pct(lat, 0.99),
+            "lines": model.lines, "chunks": chunks, "p50_ms": pct(lat, 0.50), "p95_ms": pct(lat, 0.95), "p99_ms": pct(lat, 0.99),
             "max_ms": lat[-1] * 1000, "rss_after_mib": _rss_now_mib(), "source_p50_ms": pct(at_source, 0.5),
             "source_p99_ms": pct(at_source, 0.99), "source_max_ms": at_source[-1] * 1000, "cpu_pct": 100 * cpu / (seconds + 1), "rss_before_mib": rss0,
             "maxrss_mib": _rss_mib(), "store_mib": model.cycles.nbytes() / (1 << 20)}

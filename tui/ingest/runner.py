@@ -29,6 +29,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
+from parsers.bulk import BulkResult
 from parsers.events import Event
 from tui.ingest.feed import Feeder
 from tui.ingest.inputs import Input
@@ -99,6 +100,7 @@ class Runner:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.append(subscriber)
+        self._hook(self.feeder)
 
     # -- the source thread ---------------------------------------------------------
 
@@ -148,11 +150,17 @@ class Runner:
                 tail = Model(segments=[SegmentInfo(0, 1, 0, "the newest cycles of the file (the rest is loading)")])
                 tail.apply_bulk(whole.tail())
                 self._swap(Feeder(tail), loaded=False)
-            result = whole.parse(progress=self._progress)
             model = Model()
-            model.apply_bulk(result)
             feeder = Feeder(model, batch=self.feeder.batch)
-            feeder.sources.apply_bulk(result)
+
+            def take(part: BulkResult) -> None:
+                model.apply_bulk(part)
+                feeder.sources.apply_bulk(part)  # the named sources' share of the range
+
+            # Each range goes into the models as it is parsed, not into one
+            # whole-file result copied into the model after.
+            result = whole.parse(progress=self._progress, sink=take)
+            model.set_counts(result.counts, result.lines)
             feeder.resume(result)
             self._swap(feeder, loaded=True)
             self.loading = None
@@ -175,7 +183,8 @@ class Runner:
                     s.loaded(feeder.model)
 
     def _hook(self, feeder: Feeder) -> None:
-        feeder.on_events = self._events
+        # No listener, no events: a live chunk read in bulk then builds none.
+        feeder.on_events = self._events if self.subscribers else None
 
     def _emit(self, item: Item) -> None:
         with self.lock:

@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, cast
 
 from parsers import events as events_module
 from parsers.bulk import BulkResult
@@ -38,6 +38,24 @@ def paused_gc() -> Iterator[None]:
 
 def stitch(into: BulkResult, part: BulkResult) -> None:
     """Append ``part`` (the next range) to ``into``, fixing what the seam hid."""
+    join(into, part)
+    base = len(into.records)
+    into.records.extend(part.records)
+    into.output_pos.extend(array("Q", [pos + base for pos in part.output_pos]))
+    into.sched_pos.extend(array("Q", [pos + base for pos in part.sched_pos]))
+    into.output.extend(part.output)
+    into.sched.extend(part.sched)
+    into.columns.extend(part.columns)
+    into.sourced.extend(part.sourced)
+
+
+def join(into: BulkResult, part: BulkResult) -> None:
+    """Make ``part`` (the next range) continue ``into``: its segments
+    renumbered, a restart the seam hid added to its records, and ``into``'s
+    totals (counts, lines, segments, clocks) advanced past it. ``part``'s
+    data stays in ``part``: :func:`stitch` appends it to ``into``; a loader
+    that hands each range to the model as it comes (so a whole file's
+    columns never exist twice) only joins."""
     offset = into.segments - 1
     boundaries: list[int] = []  # line numbers of segments added at the seam
     first_gc = part.columns.n[0] if len(part.columns) else None
@@ -57,21 +75,15 @@ def stitch(into: BulkResult, part: BulkResult) -> None:
             boundaries.append(first.meta.line_no)
     if boundaries:
         part.without_rows()  # the seam's segments are sorted in among the events
-    events = part.records
     seam_events = [
         Segment(line_no=line, index=offset + 1 + i, reason="clock went back at a range seam")
         for i, line in enumerate(boundaries)
     ]
     shift = offset + len(boundaries)
-    merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in events]
+    merged = [replace(e, index=e.index + shift) if isinstance(e, Segment) else e for e in part.records]
     if seam_events:
         merged = sorted(seam_events + merged, key=_order)
-    base = len(into.records)
-    into.records.extend(merged)
-    into.output_pos.extend(array("Q", [pos + base for pos in part.output_pos]))
-    into.sched_pos.extend(array("Q", [pos + base for pos in part.sched_pos]))
-    into.output.extend(part.output)
-    into.sched.extend(part.sched)
+    part.records = merged
     cols = part.columns
     if shift or boundaries:
         if boundaries:
@@ -81,7 +93,6 @@ def stitch(into: BulkResult, part: BulkResult) -> None:
             )
         else:
             cols.segment = array("H", (s + shift for s in cols.segment))
-    into.columns.extend(cols)
     for kind, count in part.counts.items():
         into.counts[kind] = into.counts.get(kind, 0) + count
     into.lines += part.lines
@@ -100,12 +111,13 @@ def shift_lines(result: BulkResult, shift: int) -> None:
     cols.line_no = array(cols.line_no.typecode, (n + shift for n in cols.line_no))
     for rows in (result.output, result.sched):
         rows.line_no = array("Q", (n + shift for n in rows.line_no))
-        rows.objects = {i: _shifted(e, shift) for i, e in rows.objects.items()}  # type: ignore[misc]
+        rows.objects = {i: shift_event(e, shift) for i, e in rows.objects.items()}  # type: ignore[misc]
     result.first_line += shift
-    result.sourced = [_shifted(e, shift) for e in result.sourced]
+    result.sourced = [shift_event(e, shift) for e in result.sourced]
 
 
-def _shifted(event: Any, shift: int) -> Any:
+def shift_event(event: Any, shift: int) -> Any:
+    """``event`` of a range parsed from line 1, numbered as in the whole file."""
     if isinstance(event, Segment):
         return replace(event, line_no=event.line_no + shift)
     meta = event.meta
@@ -144,8 +156,8 @@ def unpack(packed: list[tuple[Any, ...]], shift: int = 0) -> list[Any]:
     out: list[Any] = []
     new, setattr_ = object.__new__, object.__setattr__
     for row in packed:
-        cls = _CLASSES[row[0]]
-        obj = new(cls)
+        cls = _CLASSES[cast(int, row[0])]
+        obj: Any = new(cls)
         for name, value in zip(cls.__slots__, row[1:]):  # type: ignore[attr-defined]
             if name == "meta" and isinstance(value, tuple):
                 meta = new(LineMeta)

@@ -15,12 +15,14 @@ the process start when it is known.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from bisect import bisect_left
 
 from parsers.bulk import BulkResult
+from parsers.columns import MISSING_U16
 from parsers.events import (
     LINE_KINDS,
     Crash,
@@ -197,6 +199,24 @@ class Model:
             self._output_rows(result.output)
         self.apply(others)
         self.set_counts(result.counts, result.lines)
+
+    def apply_plain(self, result: BulkResult, raw: list[str]) -> None:
+        """Store a live chunk the bulk path took whole (``BulkParser.take_plain``):
+        cycles, plain SCHED and output rows, no other event and no restart,
+        so the model ends exactly as ``apply`` of the same lines leaves it
+        (each cycle in the current segment, with its raw line kept), at the
+        cost of a few column copies instead of an event per line."""
+        assert not result.records
+        cols = result.columns
+        start = len(self.cycles)
+        cols.segment = array("H", [min(self.segment, MISSING_U16)]) * len(cols)
+        self.cycles.extend(cols)
+        for i, text in enumerate(raw):
+            self.raw_lines.append(start + i, text)
+        self.sched.extend(result.sched)
+        self.sched_segment.extend([self.segment] * len(result.sched))
+        self._output_rows(result.output)
+        self.version += 1
 
     def _sched_rows(self, rows: SchedLines) -> None:
         """Snapshots of a bulk parse, each in the segment its line is in."""
