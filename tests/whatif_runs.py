@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import re
 import subprocess
 import tempfile
@@ -100,14 +101,19 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
     """
     env = dict(os.environ, BROWSER="true")  # browser.Open runs $BROWSER: a no-op
     with tempfile.TemporaryFile() as err:
+        # `go tool trace` runs the trace tool as its own child: killing the go
+        # command alone left the server running. Its own process group goes.
         proc = subprocess.Popen([go, "tool", "trace", "-http=127.0.0.1:0", str(trace)],
-                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+                                stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True)
         try:
             base = _wait_for_address(err, proc, timeout)
             with urllib.request.urlopen(f"{base}/mmuPlot?flags={MMU_FLAGS}", timeout=timeout) as resp:
                 curve = json.load(resp)["curve"]
         finally:
-            proc.kill()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             proc.wait()
     xs = [math.log(p[0]) for p in curve]
     out = []
