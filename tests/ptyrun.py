@@ -216,7 +216,9 @@ def start(mode: str, *, hotloop: str, big_log: str, sample: str) -> tuple[PtyRun
         time.sleep(0.5)  # cycles arrive by the thousand
         return run, run.pid
     if mode in ("load", "scan"):
-        run = PtyRun([*GCTUI, "open", big_log])
+        # The plain install's way: worker processes, the ones that must not
+        # outlive gctui (with the [fast] kernel a load runs on threads).
+        run = PtyRun([*GCTUI, "open", big_log], env=gctui_env(GCTUI_KERNEL="0"))
         run.wait_until(lambda: pool_workers(run), 30, "started the pool workers")
         if mode == "scan":  # the loaded model is shown, then its findings scan runs for seconds
             run.wait_until(lambda: "tailing the file" in run.output, 60, "finished the load")
