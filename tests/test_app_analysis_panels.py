@@ -117,3 +117,15 @@ async def test_a_marked_range_is_what_the_panels_cover_and_a_short_one_is_refuse
         else:
             raise AssertionError("two cycles should be refused")
         assert f"No prediction: {reason}" in " ".join(_text(panel).split())
+
+
+async def test_the_panels_run_from_the_command_palette() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        for title, kind in (("Pause histogram", PauseHistogramPanel), ("MMU (least CPU left to the program)", MMUPanel),
+                            ("What-if GOGC / GOMEMLIMIT", WhatIfPanel)):
+            await commands[title].callback()  # type: ignore[misc]
+            panel = screen.query_one(kind)
+            await until(pilot, lambda: panel.display and panel.result is not None, title)
