@@ -129,3 +129,25 @@ async def test_the_panels_run_from_the_command_palette() -> None:
             await commands[title].callback()  # type: ignore[misc]
             panel = screen.query_one(kind)
             await until(pilot, lambda: panel.display and panel.result is not None, title)
+
+
+async def test_new_cycles_recompute_at_a_bounded_rate_and_catch_up() -> None:
+    """A costly panel skips changes that only add cycles until it is due,
+    then asks the screen to draw again, so it ends with the newest numbers."""
+    from time import monotonic
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        panel = await _shown(pilot, screen, "6", MMUPanel)
+        calls = []
+        analyse = panel.analyse
+        panel.analyse = lambda model, rows: calls.append(rows) or analyse(model, rows)  # type: ignore[method-assign]
+        panel._due = monotonic() + 0.5  # as if the last run had cost 50 ms
+        with app.session.lock:
+            app.session.model.version += 1  # as a live source's next batch would
+        screen.redraw(True)
+        assert calls == []  # skipped: only new cycles, and not yet due
+        version = app.session.model.version
+        await until(pilot, lambda: panel._key is not None and panel._key[1] == version, "the catch-up redraw")
+        assert len(calls) == 1

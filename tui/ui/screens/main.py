@@ -39,6 +39,7 @@ from tui.ui.widgets.output_panel import OutputLineChosen, OutputPanel
 from tui.ui.widgets.pause import PauseChart
 from tui.ui.widgets.pause_hist_panel import PauseHistogramPanel
 from tui.ui.widgets.range_panel import RangePanel
+from tui.ui.widgets.rows_panel import RowsPanel
 from tui.ui.widgets.sched_panel import SchedPanel
 from tui.ui.widgets.status import StatusBar
 from tui.ui.widgets.whatif_panel import WhatIfPanel
@@ -226,6 +227,9 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         self.cursor.following = False
         self.cursor.select(message.index, self._count())
         self._after_move()
+
+    def on_rows_panel_stale(self, message: RowsPanel.Stale) -> None:
+        self.invalidate()
 
     def on_finding_chosen(self, message: FindingChosen) -> None:
         self._choose_finding(message.index)
