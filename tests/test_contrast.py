@@ -39,8 +39,8 @@ async def _check(app: Any, pilot: Any, what: str, region: Any = None) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("keys", [(), ("n",), ("2",), ("3",), ("4",)], ids=["main", "finding", "sched", "output",
-                                                                             "escapes"])
+@pytest.mark.parametrize("keys", [(), ("n",), ("2",), ("3",), ("4",), ("5",), ("6",), ("7",)],
+                         ids=["main", "finding", "sched", "output", "escapes", "pauses", "mmu", "whatif"])
 async def test_every_text_on_the_main_screen_is_readable(theme: str, keys: tuple[str, ...]) -> None:
     app = demo_app()
     app.theme = theme

@@ -49,7 +49,12 @@ scheduler) and shows them here.
   selected one explained, with the raw line.
 - **Lower panels**: `1` findings (gctui's diagnosis, worst first), `2`
   scheduler (threads, idle Ps, run queues, wait reasons), `3` the program's
-  own output (searchable with `/`), `4` escape hints from the compiler.
+  own output (searchable with `/`), `4` escape hints from the compiler, and
+  three over the cycles charted (or the range marked with `v`): `5` the STW
+  pauses in log-scaled buckets, sweep and mark termination apart; `6` the
+  **MMU** (minimum mutator utilisation: the least share of the CPU your
+  goroutines got in any window of 1 ms to 10 s); `7` a what-if of GOGC 50 to
+  400 and GOGC=off with a limit, or why the cycles cannot support one.
 
 The charts cover a window of cycles around the selection; `z` zooms out to
 the whole run.

@@ -21,7 +21,7 @@ from tui.sanitize import visible
 from tui.ui.screens.chart_keys import CHART_BINDINGS, ChartKeys
 from tui.ui.screens.cycle_keys import CycleKeys
 from tui.ui.screens.keys import MAIN_BINDINGS
-from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, PanelKeys
+from tui.ui.screens.panel_keys import PANEL_TITLES, PANELS, TABS_ALWAYS, PanelKeys
 from tui.ui.screens.session_keys import SESSION_BINDINGS, SessionKeys
 from tui.ui.screens.sources import SourceKeys
 from tui.ui.selection import Cursor
@@ -34,11 +34,15 @@ from tui.ui.widgets.findings_panel import FindingChosen, FindingsPanel
 from tui.ui.widgets.goroutines import GoroutineChart
 from tui.ui.widgets.heap import HeapChart
 from tui.ui.widgets.messages import CycleChosen
+from tui.ui.widgets.mmu_panel import MMUPanel
 from tui.ui.widgets.output_panel import OutputLineChosen, OutputPanel
 from tui.ui.widgets.pause import PauseChart
+from tui.ui.widgets.pause_hist_panel import PauseHistogramPanel
 from tui.ui.widgets.range_panel import RangePanel
+from tui.ui.widgets.rows_panel import RowsPanel
 from tui.ui.widgets.sched_panel import SchedPanel
 from tui.ui.widgets.status import StatusBar
+from tui.ui.widgets.whatif_panel import WhatIfPanel
 
 if TYPE_CHECKING:
     from tui.ingest.runner import Runner
@@ -46,7 +50,8 @@ if TYPE_CHECKING:
 REFRESH_S = 0.1
 MIN_SIZE = (60, 16)  # below this nothing useful fits: say so instead
 # The widgets that draw a View (each has show(view)).
-VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output", "#range")
+VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "#sched", "#output", "#range",
+                "#pause-hist", "#mmu", "#whatif")
 
 
 class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
@@ -84,6 +89,9 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
                     yield SchedPanel(id="sched")
                     yield OutputPanel(id="output")
                     yield EscapePanel(id="escapes")
+                    yield PauseHistogramPanel(id="pause-hist")
+                    yield MMUPanel(id="mmu")
+                    yield WhatIfPanel(id="whatif")
         yield Static(id="too-small")
         yield Footer()
 
@@ -198,7 +206,12 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         """The panel tabs, and while a search is on, where it stands (``/gc: 3/17``)."""
         current = self.query_one(ContentSwitcher).current or "findings"
         line = Text(no_wrap=True, overflow="ellipsis")
-        for name, title in zip(PANELS, PANEL_TITLES):
+        analysis = PANELS.index(current) >= TABS_ALWAYS
+        for i, (name, title) in enumerate(zip(PANELS, PANEL_TITLES)):
+            if name != current and analysis:
+                title = title.split()[0]  # just the key
+            elif name != current and i >= TABS_ALWAYS:
+                continue
             line.append(f" {title} ", "reverse" if name == current else "")
         output = self.query_one(OutputPanel)
         if output.pattern:
@@ -214,6 +227,9 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         self.cursor.following = False
         self.cursor.select(message.index, self._count())
         self._after_move()
+
+    def on_rows_panel_stale(self, message: RowsPanel.Stale) -> None:
+        self.invalidate()
 
     def on_finding_chosen(self, message: FindingChosen) -> None:
         self._choose_finding(message.index)

@@ -14,8 +14,13 @@ from tui.ui.widgets.escapes import EscapePanel
 from tui.ui.widgets.findings_panel import ALLOCATION_PRESSURE, FindingsPanel
 from tui.ui.widgets.output_panel import OutputPanel
 
-PANELS = ("findings", "sched", "output", "escapes")
-PANEL_TITLES = ("1 findings", "2 scheduler", "3 output", "4 escapes")
+PANELS = ("findings", "sched", "output", "escapes", "pause-hist", "mmu", "whatif")
+PANEL_TITLES = ("1 findings", "2 scheduler", "3 output", "4 escapes", "5 pauses", "6 MMU", "7 what-if")
+# The tab line names the first four panels in full while one of them is
+# shown (the analysis panels 5, 6, 7 are in the footer's palette and help);
+# while an analysis panel is shown, the others shrink to their numbers, so
+# the line still fits the right-hand column.
+TABS_ALWAYS = 4
 # What ``m`` maximises, and the order ``M`` walks: the lower panel shown, the
 # cycle detail, the table, the heap chart, the pause chart.
 MAXIMISE = ("panel", "#detail", "#table", "#heap", "#pause")
