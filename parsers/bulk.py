@@ -18,7 +18,7 @@ parser's public bulk API (``quiet``, ``feed_line``, ``advance``,
 
 Sans-I/O like the rest: :func:`parse_chunks` takes an iterable of byte
 chunks; opening files and spreading work over cores is the caller's job
-(see :mod:`tui.bulkload`).
+(see :mod:`tui.ingest.wholefile`).
 """
 
 from __future__ import annotations

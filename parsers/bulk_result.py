@@ -1,7 +1,7 @@
 """What a bulk parse gives: gc cycles in columns, plain lines as rows, events for the rest.
 
 :class:`BulkResult` is what :class:`~parsers.bulk.BulkParser` returns and
-what crosses a process boundary when :mod:`tui.bulkload` spreads a file over
+what crosses a process boundary when :mod:`tui.ingest.wholefile` spreads a file over
 cores: columns and rows pickle in a few large buffers, where millions of
 events would each cost microseconds. :attr:`BulkResult.events` puts rows
 back among the events in the parser's order, for a reader that needs that.
