@@ -330,3 +330,20 @@ async def test_a_chosen_finding_stays_chosen_while_its_numbers_change() -> None:
         panel.choose(1)
         panel.set_findings([a.__class__(**{**{f: getattr(a, f) for f in a.__slots__}, "message": "every 2 ms"}), b])
         assert panel.chosen == 1
+
+
+async def test_walking_findings_keeps_each_title_on_screen() -> None:
+    """``n`` opens a finding to its full text; its title must stay in view
+    (it was scrolled with the old heights and could sit above the panel)."""
+    app = _app(bundled_capture())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _loaded(app, pilot)
+        panel = screen.query_one(FindingsPanel)
+        assert len(panel.findings) >= 3
+        for _ in range(len(panel.findings) + 1):
+            await pilot.press("n")
+            await until(pilot, lambda: panel.chosen is not None, "a chosen finding")
+            await pilot.pause()
+            entry = list(panel.children)[panel.chosen]  # type: ignore[index]
+            top, bottom = panel.region.y, panel.region.y + panel.region.height
+            assert top <= entry.region.y < bottom, (panel.chosen, entry.region, panel.region)

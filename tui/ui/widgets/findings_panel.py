@@ -87,10 +87,16 @@ class FindingsPanel(VerticalScroll, can_focus=False):
             return None
         self.chosen = index % len(self.findings)
         self._rebuild()
-        entry = self.query(_Entry)
-        if self.chosen < len(entry):
-            self.scroll_to_widget(entry[self.chosen], animate=False)
+        # Once the rebuilt entries are laid out (the chosen one opens to its
+        # full text), bring its title to the top: scrolling before then used
+        # the old heights and could leave the title above the panel.
+        self.call_after_refresh(self._show_chosen)
         return self.findings[self.chosen]
+
+    def _show_chosen(self) -> None:
+        entries = self.query(_Entry)
+        if self.chosen is not None and self.chosen < len(entries):
+            self.scroll_to_widget(entries[self.chosen], animate=False, top=True, immediate=True)
 
     def _rebuild(self) -> None:
         with self.app.batch_update():
