@@ -10,58 +10,33 @@ the whole stream again.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.analysis.sources import SourceRow, overview, render_row
 from tui.sanitize import visible
 from tui.ui.screens.base import GCScreen
+from tui.ui.screens.picker import Picker
 
 WHOLE = ""  # what the picker returns for the whole stream
 
 
-class SourcePicker(ModalScreen[str | None]):
+class SourcePicker(Picker[str]):
     """Returns the chosen source's name, :data:`WHOLE`, or None (closed)."""
 
     BINDINGS = [Binding("escape,s,q", "cancel", "Close", id="sources.cancel")]
-    DEFAULT_CSS = """
-    SourcePicker { align: center middle; background: $background 40%; }
-    SourcePicker > Vertical { width: auto; max-width: 95%; height: auto; max-height: 80%;
-                              border: round $accent; background: $panel; padding: 0 1; }
-    SourcePicker Label { color: $text-muted; }
-    SourcePicker OptionList { height: auto; max-height: 24; width: auto; }
-    SourcePicker OptionList:focus > .option-list--option-highlighted { color: $foreground; background: $accent 40%; }
-    """
 
     def __init__(self, rows: list[SourceRow], chosen: str | None) -> None:
-        super().__init__()
+        names = [row.name for row in rows]
+        whole = Option(f"the whole stream ({len(rows)} sources interleaved)", id="whole")
+        # Pod names come from the log: shown as text, control sequences removed.
+        options = [whole, *(Option(visible(render_row(row))) for row in rows)]
+        super().__init__(f"{len(rows)} sources in this stream, each its own process: Enter shows one",
+                         options, names.index(chosen) + 1 if chosen in names else 0, "sources")
         self.rows, self.chosen = rows, chosen
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"{len(self.rows)} sources in this stream, each its own process: Enter shows one")
-            whole = Option(f"the whole stream ({len(self.rows)} sources interleaved)", id="whole")
-            # Pod names come from the log: shown as text, control sequences removed.
-            options = [Option(visible(render_row(row))) for row in self.rows]
-            yield OptionList(whole, *options, id="sources")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        names = [row.name for row in self.rows]
-        options.highlighted = names.index(self.chosen) + 1 if self.chosen in names else 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        i = event.option_index
-        self.dismiss(WHOLE if i == 0 else self.rows[i - 1].name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def answer(self, index: int) -> str:
+        return WHOLE if index == 0 else self.rows[index - 1].name
 
 
 class SourceKeys(GCScreen):
