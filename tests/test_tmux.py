@@ -84,9 +84,10 @@ def test_open_in_a_real_terminal_walks_cycles_with_keys(tmux_session: str, tmp_p
     _tmux("new-session", "-d", "-s", tmux_session, "-x", "120", "-y", "40",
           "-e", f"TERM={env['TERM']}", " ".join(f"'{c}'" for c in command))
     _tmux("resize-window", "-t", tmux_session, "-x", "120", "-y", "40")
-    screen = _wait_for(tmux_session, "gc 307")
-    assert "307 cycles" in screen
-    assert "ended" in screen
+    _wait_for(tmux_session, "gc 307")
+    # The loaded file is shown before its follower reads the end: wait for it.
+    screen = _wait_for(tmux_session, "ended")
+    assert "307 cycles" in screen and "gc 307" in screen
     _tmux("send-keys", "-t", tmux_session, "k", "k")
     screen = _wait_for(tmux_session, "gc 305")
     assert "paused" in screen
