@@ -159,6 +159,16 @@ class PtyRun:
                 pass
         return described
 
+    def exit_status(self, timeout: float = 5.0) -> int | None:
+        """The exit status, waiting for it: the tree can be seen gone a
+        moment before the kernel hands the status back."""
+        deadline = time.monotonic() + timeout
+        self._reap()
+        while self.status is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            self._reap()
+        return self.status
+
     def _reap(self) -> None:
         if self.status is None:
             try:

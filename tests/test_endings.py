@@ -71,7 +71,7 @@ def test_a_signal_ends_the_app_during_a_gc_storm(how: str, runs: list[PtyRun], h
     run, target = _started(runs, "storm", hotloop, big_log)
     run.end(how, target)
     _assert_clean_end(run)
-    assert run.status == 0  # a stop the user asked for is a clean end
+    assert run.exit_status() == 0  # a stop the user asked for is a clean end
     assert "\x1b[?1049l" in run.output  # and the terminal got its screen back
 
 
@@ -81,7 +81,7 @@ def test_a_signal_during_a_big_load_terminates_the_workers(how: str, runs: list[
     run, target = _started(runs, "load", hotloop, big_log)
     run.end(how, target)
     _assert_clean_end(run)
-    assert run.status == 0
+    assert run.exit_status() == 0
 
 
 @pytest.mark.go
@@ -96,7 +96,7 @@ def test_headless_run_report_stops_the_program_and_prints_the_report(how: str, r
     assert not program.is_running()
     assert "Ended          stopped by gctui" in run.output
     assert "GC cycles" in run.output or "cycles" in run.output
-    assert run.status == 0  # Ctrl-C or SIGTERM is the user's stop, not the program's failure
+    assert run.exit_status() == 0  # Ctrl-C or SIGTERM is the user's stop, not the program's failure
 
 
 @pytest.mark.go
