@@ -141,6 +141,28 @@ def test_report_json_lists_the_sources(way: str, tmp_path: Path) -> None:
         assert {"pause_ms", "gc_cpu_pct", "findings", "heap_live_mb", "lines"} <= entry.keys()
 
 
+def test_whole_stream_figures_pool_the_sources(tmp_path: Path) -> None:
+    """The top level of an interleaved stream must not read the pods' cycles
+    as one process: its GC CPU is the pods' GC CPU over the CPU they were
+    offered (so between the smallest and largest pod's), its intervals are
+    the pods' own, and its findings are the pods' findings, each naming its
+    pod. Read as one process the same bytes gave 24.5 % GC CPU (every pod
+    is under 10 %) and "GC runs too often" for a pod that does not."""
+    log = tmp_path / "stern.log"
+    log.write_bytes(interleaved("stern"))
+    summary = _report(str(log))
+    pods = summary["sources"]
+    cpus = [p["gc_cpu_pct"]["overall"] for p in pods]
+    assert min(cpus) <= summary["gc_cpu_pct"]["overall"] <= max(cpus)
+    assert summary["pooled_from_sources"] == 3
+    assert summary["cycles_per_min"] == pytest.approx(sum(p["cycles_per_min"] for p in pods), abs=0.05)
+    p50s = [p["interval_s"]["p50"] for p in pods]
+    assert min(p50s) <= summary["interval_s"]["p50"] <= max(p50s)
+    assert summary["mmu_10ms_pct"] == min(p["mmu_10ms_pct"] for p in pods)
+    expected = sorted((p["name"], f["id"]) for p in pods for f in p["findings"])
+    assert sorted((f["source"], f["id"]) for f in summary["findings"]) == expected
+
+
 def test_text_report_has_a_line_per_source(tmp_path: Path) -> None:
     log = tmp_path / "kubectl.log"
     log.write_bytes(interleaved("kubectl"))

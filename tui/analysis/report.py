@@ -358,7 +358,9 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
     for f in findings:
         first, last = f["first_cycle"], f["last_cycle"]
         span = "" if last in (None, first) else f" to gc {last}"
-        where = "" if first is None else f"  [gc {first}{span}]"
+        where = "" if first is None else f"gc {first}{span}"
+        where = "; ".join(w for w in (f.get("source"), where) if w)  # a pod's, in a stream of many
+        where = f"  [{where}]" if where else ""
         out.append(f"  {str(f['severity']).upper():<8} {f['title'] or f['id']}{where}")
         for text in (f["message"], f"Advice: {f['advice']}" if f["advice"] else ""):
             # Commands and URLs in advice stay whole: no breaks on hyphens.

@@ -13,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from tui.analysis.intervals import estimated_intervals
 from tui.analysis.report import summarize
 from tui.analysis.thresholds import Thresholds
 from tui.model import Model
+from tui.model.arrays import numpy
+from tui.model.gccpu import EMPTY, span
 from parsers.columns import MISSING_U32
 
 SEVERITY_RANK = {"critical": 3, "error": 3, "warning": 2, "info": 1}
@@ -45,6 +48,65 @@ def source_reports(sources: Mapping[str, Model], thresholds: Thresholds | None =
     """The ``sources`` list of ``report --json``: each source's name and
     the same summary keys as the whole stream's."""
     return [_summary(name, model, thresholds) for name, model in sources.items()]
+
+
+def pool(whole: dict[str, Any], sources: Mapping[str, Model], entries: list[dict[str, Any]],
+         thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """The whole stream's summary when it interleaves several processes.
+
+    Counts, pauses and heap ranges pool as they are, but a figure about one
+    process's timeline does not: the whole stream's cycles alternate between
+    pods, so its "intervals" jump back and forth in time, its GC CPU charges
+    three pods' work to one pod's clock, and its findings (GC runs every
+    2 ms) describe no process at all. Those keys are rebuilt here from the
+    sources: GC CPU as all sources' GC CPU over all the CPU they were
+    offered, intervals from each source's own, cycles per minute as the
+    sum of the sources' rates, the worst source's MMU, and the sources'
+    own findings, each naming its source. With one source or none the
+    whole stream is that process and ``whole`` is returned as it is.
+    """
+    if len(entries) < 2:
+        return whole
+    out = dict(whole)
+    th = thresholds if thresholds is not None else Thresholds()
+    total = EMPTY
+    parts = []
+    for model in sources.values():
+        store = model.cycles
+        runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
+        for rows in runs:
+            total = total + span(store, rows)
+        parts.append(estimated_intervals(store, runs, th.window_s)[0])
+    share, with_idle = total.share, total.share_with_idle
+    out["gc_cpu_pct"] = {
+        "overall": None if share is None else round(share * 100.0, 2),
+        "with_idle_mark": None if with_idle is None else round(with_idle * 100.0, 2),
+        "elapsed_ms": round(total.elapsed_ms, 3) if total.cycles else None,  # summed over the sources
+        "runtime_check": None,  # each source's own is in its entry
+        "last_printed": None,
+    }
+    np = numpy()
+    intervals = np.sort(np.concatenate(parts)) if parts else np.zeros(0)
+    out["interval_s"] = {"p50": _rank(intervals, 50), "p99": _rank(intervals, 99), "estimated": []}
+    rates = [e["cycles_per_min"] for e in entries if e["cycles_per_min"] is not None]
+    out["cycles_per_min"] = round(sum(rates), 2) if rates else None
+    spans = [e["time_span_s"] for e in entries if e["time_span_s"] is not None]
+    out["time_span_s"] = max(spans) if spans else None
+    mmus = [e["mmu_10ms_pct"] for e in entries if e["mmu_10ms_pct"] is not None]
+    out["mmu_10ms_pct"] = min(mmus) if mmus else None
+    out["heap_goal_mb"] = {**whole["heap_goal_mb"], "next": None}
+    findings = [{**f, "source": e["name"]} for e in entries for f in e["findings"]]
+    out["findings"] = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f["severity"], 0))
+    out["pooled_from_sources"] = len(entries)
+    return out
+
+
+def _rank(values: Any, q: float) -> float | None:
+    """Nearest-rank percentile of sorted seconds, as the report rounds them."""
+    if not len(values):
+        return None
+    rank = max(1, -(-len(values) * q // 100))
+    return round(float(values[int(min(rank, len(values))) - 1]), 6)
 
 
 def _summary(name: str, model: Model, thresholds: Thresholds | None) -> dict[str, Any]:

@@ -78,8 +78,9 @@ def report(args: argparse.Namespace) -> int:
     if names.count("-") > 1:
         raise CommandError("gctui: - (stdin) can be given once")
     whole, sources = load_many(names)
-    summary = summarize(whole, thresholds)
-    summary["sources"] = per_source.source_reports(sources, thresholds)
+    entries = per_source.source_reports(sources, thresholds)
+    summary = per_source.pool(summarize(whole, thresholds), sources, entries, thresholds)
+    summary["sources"] = entries
     if args.json:
         _dump(summary, sys.stdout)
     else:
