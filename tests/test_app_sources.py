@@ -42,3 +42,31 @@ async def test_stern_stream_shows_three_sources(tmp_path: Path) -> None:
         await pilot.press("home", "enter")
         await until(pilot, lambda: app.session.chosen is None, "the whole stream chosen")
         assert screen._count() == whole
+
+
+async def test_whole_stream_findings_are_the_pods_own(tmp_path: Path) -> None:
+    """The whole stream's findings panel lists each pod's findings, named by
+    pod, the same the report lists; read as one process the interleaved
+    cycles gave findings no pod has (GC CPU 25 % where each pod is under 10 %)."""
+    from tui.analysis.findings import evaluate
+    from tui.ingest.many import load_many
+
+    log = tmp_path / "stern.log"
+    log.write_bytes(interleaved("stern"))
+    _, pods = load_many([str(log)])
+    expected = sorted((name, f.id) for name, model in pods.items() for f in evaluate(model))
+    assert expected and "gc-cpu-high" not in {i for _, i in expected}
+    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settled(app, pilot)
+        await until(pilot, lambda: app.settled, "the end-of-input findings scan")
+        with app.session.lock:
+            shown, _ = app.findings.update(app.session.shown(), ended=True, sources=app.session.sources)
+        assert sorted((f.source, f.id) for f in shown) == expected
+        assert all(f.title.startswith(f"{f.source}: ") and f.first_index is None for f in shown)
+        # Choosing a pod shows that pod's own findings, with its own rows.
+        app.session.choose(EXPECTED_NAMES[0])
+        app.findings.forget()
+        app.scan_findings()
+        await until(pilot, lambda: app.findings.full is not None and all(f.source is None for f in app.findings.full),
+                    "the pod's own scan")

@@ -50,6 +50,9 @@ class Finding:
     t0_s: float | None = None
     t1_s: float | None = None
     value: float | None = None
+    # The pod of a multi-pod stream the finding is about (its own model's
+    # indices do not address the whole stream's rows: they are left None).
+    source: str | None = None
 
 
 RuleFn = Callable[["Scope"], "Finding | None"]

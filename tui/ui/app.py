@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.analysis.findings import evaluate
-from tui.analysis.live_findings import LiveFindings
+from tui.analysis.live_findings import LiveFindings, per_source
 from tui.ui.screens.main import MainScreen
 from tui.ingest.runner import Runner
 from tui.analysis.thresholds import Thresholds
@@ -81,7 +81,11 @@ class GCTuiApp(App[int]):
         """Every window of every run: the findings a report would show."""
         session = self.session
         with session.lock:  # a live model is still growing: scan a still picture
-            found = evaluate(session.shown(), self.thresholds, full=True, stop=session.stop.is_set)
+            pods = dict(session.sources) if session.chosen is None else {}
+            if len(pods) > 1:  # the whole stream of many pods: each pod's own
+                found = per_source(pods, self.thresholds, full=True, stop=session.stop.is_set)
+            else:
+                found = evaluate(session.shown(), self.thresholds, full=True, stop=session.stop.is_set)
         if not session.stop.is_set():  # a scan cut short by a quit is not shown
             self.call_from_thread(self._full_findings, found, at_end)
 

@@ -177,7 +177,8 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
         self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())
-        findings, earlier = self.gapp.findings.update(model, ended=session.ended is not None)
+        findings, earlier = self.gapp.findings.update(
+            model, ended=session.ended is not None, sources=session.sources if session.chosen is None else None)
         notices = session.feeder.notices[self._notices_shown:]
         self._notices_shown += len(notices)
         return notices, findings, earlier, count, model.env.pid
