@@ -31,6 +31,9 @@ def _growth(scope: Scope, xs: list[float], ys: list[float]) -> tuple[float, floa
         return None
     if ys[-1] < max(ys[:half]):
         return None
+    rises = sum(b > a for a, b in zip(ys, ys[1:]))
+    if rises < len(ys) // 4:  # one jump after a flat stretch is a step, not growth
+        return None
     return slope, r2
 
 

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
-from parsers.columns import MISSING_U16
+from parsers.columns import ERAS, MISSING_U16
 from parsers.events import RuntimeNote
 from tui.model.arrays import numpy, view
 
@@ -174,7 +174,10 @@ def procs_changes(store: CycleStore, rows: range) -> list[ProcsChange]:
     if len(rows) < 2:
         return []
     procs = view(store.cols.procs, rows.start, rows.stop)
-    known = np.flatnonzero((procs != 0) & (procs != MISSING_U16))
+    # Go <= 1.4's ``gcN(P)`` counts the procs that helped this collection,
+    # which varies cycle to cycle with GOMAXPROCS unchanged: not a setting.
+    era = (view(store.cols.flags, rows.start, rows.stop) >> 2) & 3
+    known = np.flatnonzero((procs != 0) & (procs != MISSING_U16) & (era != ERAS.index("go1.4")))
     values = procs[known]
     at = np.flatnonzero(values[1:] != values[:-1]) + 1
     t = store.cols.t_ms

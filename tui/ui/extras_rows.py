@@ -8,7 +8,7 @@ detail shows no such section.
 
 from __future__ import annotations
 
-from parsers.columns import MISSING_U16
+from parsers.columns import ERAS, MISSING_U16
 from tui.model import Model
 from tui.model.extras import ScanCounts
 from tui.ui.explain import DetailRow
@@ -33,7 +33,8 @@ def extras_rows(model: Model, i: int) -> list[DetailRow]:
     rows: list[DetailRow] = []
     c = model.cycles.cols
     p = c.procs[i]
-    if i > 0 and c.segment[i - 1] == c.segment[i] and p not in (0, MISSING_U16):
+    old_era = (c.flags[i] >> 2) & 3 == ERAS.index("go1.4")  # gcN(P): helpers, not GOMAXPROCS
+    if i > 0 and not old_era and c.segment[i - 1] == c.segment[i] and p not in (0, MISSING_U16):
         before = c.procs[i - 1]
         if before not in (0, MISSING_U16) and before != p:
             rows.append(DetailRow(
