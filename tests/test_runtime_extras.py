@@ -207,3 +207,114 @@ def test_sched_changes_are_read_incrementally() -> None:
     whole = model_of(lines)
     assert [(c.before, c.after) for c in whole.extras.sched_changes(whole.sched)] == [(8, 4)]
     assert len(whole.sched) == 3
+
+
+# -- round trips: export and the detail panel --------------------------------------------------
+
+def test_export_round_trip_keeps_scan_queues_and_procs(tmp_path: Path) -> None:
+    model = load(str(LOG))
+    out = io.StringIO()
+    export_jsonl(model, out)
+    gcs = [o for o in map(json.loads, out.getvalue().splitlines()) if o["kind"] == "gc"]
+    assert [g["n"] for g in gcs] == [1, 2, 3, 4]
+    assert gcs[0]["scan"]["total"] == {"objs": 60600, "sparse_objs": 1200, "sparse_span_objs": 3400,
+                                       "dense_span_objs": 56000, "sparse_spans": 150, "dense_spans": 210,
+                                       "spans": 360}
+    assert list(gcs[0]["scan"]["classes"]) == ["L", "16B", "32B"]
+    assert gcs[0]["scan"]["classes"]["32B"]["dense_spans"] == 5
+    assert gcs[2]["scan"] == {"total": {"objs": 183204}, "classes": {"L": {"objs": 12}, "16B": {"objs": 40960}}}
+    assert [(g.get("finalizer_queue"), g.get("cleanup_queue")) for g in gcs] == [(0, 0), (12, 3), (30, 3),
+                                                                                 (None, None)]
+    assert [g["procs"] for g in gcs] == [8, 8, 4, 4] and [g["leak_check"] for g in gcs] == [False, False,
+                                                                                           True, False]
+    assert "scan" not in gcs[3]
+    # CSV: the totals in their own columns, empty where the cycle had none.
+    text = io.StringIO()
+    export_csv(model, text)
+    rows = list(csv.DictReader(io.StringIO(text.getvalue())))
+    assert list(rows[0]) == list(CSV_FIELDS)
+    assert [(r["scan_objs"], r["scan_spans"], r["scan_dense_spans"], r["finalizer_queue"]) for r in rows] == [
+        ("60600", "360", "210", "0"), ("61800", "380", "220", "12"), ("183204", "", "", "30"), ("", "", "", "")]
+    # OpenMetrics, read back with prometheus_client's parser: the newest values.
+    r = subprocess.run([sys.executable, "-m", "tui", "export", str(LOG), "--format", "openmetrics"], cwd=ROOT,
+                       capture_output=True, text=True, check=True)
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families
+
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for fam in text_string_to_metric_families(r.stdout) for s in fam.samples}
+    src = (("source", str(LOG)),)
+    assert samples[("gctui_gomaxprocs", src)] == 4
+    assert samples[("gctui_finalizer_queue_length", (("queue", "finalizers"),) + src)] == 30
+    assert samples[("gctui_finalizer_queue_length", (("queue", "cleanups"),) + src)] == 3
+    assert samples[("gctui_gc_scanned_objects", src)] == 183204
+    assert samples[("gctui_finding", (("id", "gomaxprocs-changed"), ("severity", "info")) + src)] == 1
+
+
+def _plain(static: Static) -> str:
+    body: Any = static.content
+    return "\n".join(getattr(r, "plain", str(r)) for r in getattr(body, "renderables", [body]))
+
+
+async def test_detail_panel_shows_what_came_after_the_line() -> None:
+    app = GCTuiApp(Runner(FileSource(str(LOG), follow=False), kind="file"))
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await settled(app, pilot)
+        await pilot.press("colon", "1", "enter")
+        await pilot.pause()
+        detail = screen.query_one("#detail-body", Static)
+        text = _plain(detail)
+        assert "printed after the line (Go 1.25+)" in text
+        assert "60,600 objs" in text and "1,200+3,400+56,000" in text and "150+210=360" in text
+        assert "class 16B" in text and "21,380 objs, 100 spans, 60% dense" in text
+        assert "finalizer queue" in text and " P changed" not in text and "→ 4 P" not in text
+        await pilot.press("colon", "3", "enter")
+        await pilot.pause()
+        text = _plain(screen.query_one("#detail-body", Static))
+        assert "8 → 4 P" in text  # the P count changed at gc 3
+        assert "(leak check)" in text and "183,204 objs" in text
+        assert "finalizer queue" in text and " 30 " in text
+        # The table marks the leak-check cycle.
+        model = app.session.model
+        assert [_cell(model.cycles, "forced", i) for i in range(4)] == ["", "", "L", ""]
+
+
+# -- GC CPU with a GOMAXPROCS that changes: a real Go program ------------------------------------
+
+def _close(pct: float, fraction: float) -> bool:
+    """Within 1 point, or 8 % of the runtime's figure (CPU terms are printed
+    truncated to two digits), as tests/test_ground_truth.py holds it."""
+    truth = fraction * 100.0
+    return abs(pct - truth) <= 1.0 or abs(pct - truth) <= 0.08 * truth
+
+
+@pytest.mark.go
+def test_gc_cpu_charges_each_cycle_its_own_p_count(go_build: Any, tmp_path: Path) -> None:
+    # GOMAXPROCS 1, then 4, then 1 again (runtime.GOMAXPROCS), allocating
+    # throughout over a pointer-heavy live heap (GOGC=25: real mark work).
+    result = run_workload(go_build("procs"), ("-procs", "1,4,1"), gogc=25, timeout=60)
+    assert result.returncode == 0, result.stderr_text[-2000:]
+    line = next(x for x in result.stdout_text.splitlines() if x.startswith("procs: "))
+    truth = json.loads(line[len("procs: "):])
+    assert truth["gomaxprocs"] == [1, 4, 1]
+    log = tmp_path / "procs.log"
+    log.write_bytes(result.stderr)
+    model = load(str(log))
+    n = len(model.cycles)
+    assert truth["num_gc"] <= n <= truth["num_gc"] + 1
+    procs = set(model.cycles.cols.procs[:n])
+    assert {1, 4} <= procs, procs  # the gc lines saw both counts
+    pct = gccpu.span(model.cycles, range(truth["num_gc"])).share * 100.0  # type: ignore[operator]
+    assert _close(pct, truth["gc_cpu_fraction"]), (pct, truth)
+    # The test can fail: the same sum over one P count for the whole run (the
+    # last one, as a single GOMAXPROCS would have it) is far off.
+    rows = gccpu.charged(model.cycles, 0, truth["num_gc"])
+    one_p = rows["gc"].sum() / rows["elapsed"].sum() * 100.0
+    assert not _close(one_p, truth["gc_cpu_fraction"]), (one_p, truth)
+    # The report and the chart use the same figure; the change is a finding.
+    r = subprocess.run([sys.executable, "-m", "tui", "report", "--json", str(log)], cwd=ROOT,
+                       capture_output=True, text=True, check=True)
+    summary = json.loads(r.stdout)
+    if summary["cycles"]["count"] == truth["num_gc"]:
+        assert _close(summary["gc_cpu_pct"]["overall"], truth["gc_cpu_fraction"]), summary["gc_cpu_pct"]
+    f = next(f for f in summary["findings"] if f["id"] == "gomaxprocs-changed")
+    assert "1→4, 4→1" in f["message"] and f["severity"] == "info"
