@@ -248,6 +248,16 @@ def test_export_round_trip_keeps_scan_queues_and_procs(tmp_path: Path) -> None:
     assert samples[("gctui_finalizer_queue_length", (("queue", "cleanups"),) + src)] == 3
     assert samples[("gctui_gc_scanned_objects", src)] == 183204
     assert samples[("gctui_finding", (("id", "gomaxprocs-changed"), ("severity", "info")) + src)] == 1
+    # report --json: the summary of all of it, beside every key it had.
+    r = subprocess.run([sys.executable, "-m", "tui", "report", "--json", str(LOG)], cwd=ROOT,
+                       capture_output=True, text=True, check=True)
+    assert json.loads(r.stdout)["runtime"] == {
+        "leak_check_cycles": 1, "scan_stats_cycles": 3,
+        "finalizer_queue": {"cycles": 3, "max": 30, "last": 30},
+        "cleanup_queue": {"cycles": 3, "max": 3, "last": 3},
+        "gomaxprocs_changes": [{"cycle": 3, "segment": 0, "t_s": 2.305, "from": 8, "to": 4}],
+        "sched_gomaxprocs_changes": [{"sched_ms": 2009.0, "from": 8, "to": 4}],
+    }
 
 
 def _plain(static: Static) -> str:
@@ -271,6 +281,7 @@ async def test_detail_panel_shows_what_came_after_the_line() -> None:
         await pilot.pause()
         text = _plain(screen.query_one("#detail-body", Static))
         assert "8 → 4 P" in text  # the P count changed at gc 3
+        assert "SCHED gomaxprocs" in text and "(2009ms)" in text  # and a SCHED line between said so
         assert "(leak check)" in text and "183,204 objs" in text
         assert "finalizer queue" in text and " 30 " in text
         # The table marks the leak-check cycle.

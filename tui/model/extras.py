@@ -16,7 +16,8 @@ the SCHED lines' ``gomaxprocs=`` already hold it, so it is read from them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
@@ -112,6 +113,9 @@ class CycleExtras:
         self._sched_done = 0
         self._sched_last: int | None = None
         self._sched_changes: list[ProcsChange] = []
+        # The live findings, a /metrics scrape and the report may ask from
+        # different threads; the incremental scan must not run twice at once.
+        self._sched_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.scan) + len(self.finalizers)
@@ -138,6 +142,10 @@ class CycleExtras:
         """Every ``gomaxprocs=`` change over all SCHED snapshots, found
         incrementally: each call reads only the snapshots added since the
         last (the live findings ask on every batch)."""
+        with self._sched_lock:
+            return list(self._sched_scan(sched))
+
+    def _sched_scan(self, sched: SchedLines) -> list[ProcsChange]:
         done = self._sched_done
         if len(sched) < done:  # a new model's rows: start over
             self._sched_changes, self._sched_last, done = [], None, 0
@@ -204,6 +212,18 @@ def sched_procs_changes(sched: SchedLines, rows: Sequence[int] | range,
             out.append(ProcsChange(i, last, p, float(sched[i].t_ms)))
         last = p
     return out
+
+
+def sched_changes_between(sched: SchedLines, first_line: int, last_line: int) -> list[ProcsChange]:
+    """GOMAXPROCS changes of the SCHED lines printed between two lines
+    (a cycle's and the one before it): the snapshot before them counts as
+    the starting value, so a change printed there is found."""
+    lines = sched.line_no
+    lo, hi = bisect_right(lines, first_line), bisect_left(lines, last_line)
+    if lo >= hi:
+        return []
+    start = lo - 1 if lo > 0 else lo
+    return [c for c in sched_procs_changes(sched, range(start, hi)) if c.index >= lo]
 
 
 def _gomaxprocs_of(sched: SchedLines, i: int) -> int | None:

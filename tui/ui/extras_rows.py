@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from parsers.columns import ERAS, MISSING_U16
 from tui.model import Model
-from tui.model.extras import ScanCounts
+from tui.model.extras import ScanCounts, sched_changes_between
 from tui.ui.explain import DetailRow
 
 # Size classes listed one per row, largest object counts first; the rest summed.
@@ -41,6 +41,11 @@ def extras_rows(model: Model, i: int) -> list[DetailRow]:
                 "GOMAXPROCS", f"{before} → {p} P",
                 "changed since the previous cycle: runtime.GOMAXPROCS, or Go 1.25+ container-aware "
                 "GOMAXPROCS following the CPU limit; GC CPU counts each cycle with its own P"))
+    if i > 0 and c.segment[i - 1] == c.segment[i]:
+        for ch in sched_changes_between(model.sched, c.line_no[i - 1], c.line_no[i]):
+            rows.append(DetailRow(
+                "SCHED gomaxprocs", f"{ch.before} → {ch.after}",
+                f"changed in a SCHED line ({ch.t_ms:.0f}ms) since the previous cycle"))
     queues = model.extras.finalizers.get(i)
     if queues is not None:
         rows.append(DetailRow("finalizer queue", f"{queues.finalizers:,}",
