@@ -156,10 +156,6 @@ class CycleExtras:
         self._sched_done = len(sched)
         return self._sched_changes
 
-    def finalizer_rows(self, lo: int, hi: int) -> list[int]:
-        """Cycle rows in ``[lo, hi)`` that have queue lengths, in order."""
-        return sorted(i for i in self.finalizers if lo <= i < hi)
-
 
 def cycle_before(store: CycleStore, line_no: int) -> int | None:
     """Row of the newest cycle printed before line ``line_no``: the cycle a
