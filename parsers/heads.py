@@ -161,7 +161,13 @@ def _derive() -> tuple[frozenset[str], tuple[str, ...]]:
         if not found:
             raise UnreadablePattern(f"{pattern.pattern!r} has no word to search for")
         words |= found
+    # Go 1.25+ notes behind a pod's prefix (Parser._prefixed_note): a line
+    # holding these words must reach the parser, not pass as plain output.
+    words |= set(PREFIXED_NOTE_WORDS)
     return frozenset(heads), _minimal(words)
+
+
+PREFIXED_NOTE_WORDS = ("scan: ", "checkfinalizers: ")
 
 
 HEAD_CHARS, MAY_HOLD_WORDS = _derive()

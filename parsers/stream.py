@@ -265,8 +265,26 @@ class Parser:
             )
             self._record(family_of(m), stripped[m.start() :], meta)
             return
+        if m is None and may_hold_record(stripped) and self._prefixed_note(stripped, meta):
+            return
         self._out.append(Output(meta=meta, text=payload, cut_bytes=cut))
         self._count("output")
+
+    def _prefixed_note(self, stripped: str, meta: LineMeta) -> bool:
+        """A Go 1.25+ ``scan:`` or ``checkfinalizers:`` line behind a pod's
+        or a timestamp's prefix (stern, kubectl --prefix, compose). Their
+        words are common in output, so only a prefix that names a source or
+        a time makes them records here; anywhere else they stay output."""
+        m = runtime_notes.START.search(stripped)
+        if m is None or m.start() == 0:
+            return False
+        prefix = stripped[: m.start()]
+        wall, source = analyse(prefix)
+        if wall is None and source is None:
+            return False
+        meta = replace(meta, prefix=prefix, wall_time=meta.wall_time if wall is None else wall,
+                       source=source or meta.source)
+        return self._try(runtime_notes.FAMILY, stripped[m.start() :], meta)
 
     def _record(self, family: str, record: str, meta: LineMeta) -> None:
         """A line that starts like a record of ``family``."""

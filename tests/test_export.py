@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kit import model_of
-from tui.cli.export import CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
+from tui.cli.export import CSV_FIELDS, CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
 from tui.ingest.runner import load
 from tui.model import Model
 
@@ -74,7 +74,7 @@ def test_csv_by_hand() -> None:
     out = io.StringIO()
     assert export_csv(m, out) == 2
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert list(table[0].keys()) == list(CYCLE_FIELDS)
+    assert list(table[0].keys()) == list(CSV_FIELDS)
     assert table[0]["interval_s"] == "" and table[0]["forced"] == "false"
     assert table[1]["interval_s"] == "0.5" and table[1]["forced"] == "true"
     assert table[1]["stw_ms"] == "0.05" and table[1]["era"] == "go1.18"
@@ -112,9 +112,9 @@ def test_every_sample_exports_every_event_once(path: Path) -> None:
     out = io.StringIO()
     assert export_csv(m, out) == len(m.cycles)
     table = list(csv.reader(io.StringIO(out.getvalue())))
-    assert table[0] == list(CYCLE_FIELDS)
+    assert table[0] == list(CSV_FIELDS)
     assert len(table) == len(m.cycles) + 1
-    assert all(len(row) == len(CYCLE_FIELDS) for row in table)
+    assert all(len(row) == len(CSV_FIELDS) for row in table)
 
 
 def test_missing_values_are_null_and_empty() -> None:

@@ -81,7 +81,8 @@ def test_rule_table_has_every_rule_in_order() -> None:
     assert RULE_IDS == (
         "gc-frequent", "gc-cpu-high", "stw-long", "mark-assist-heavy", "heap-overshoot",
         "forced-gc", "live-heap-growing", "memory-limit-bound", "rss-heap-gap",
-        "goroutines-growing", "runqueue-backlog", "stw-stuck", "crash",
+        "goroutines-growing", "runqueue-backlog", "stw-stuck", "finalizer-queue-growing",
+        "gomaxprocs-changed", "crash",
     )  # fmt: skip
     assert set(RULES) == set(RULE_IDS) and all(RULES[r][0] for r in RULE_IDS)
 
@@ -90,7 +91,7 @@ def test_rule_table_has_every_rule_in_order() -> None:
 def test_any_import_order_registers_every_rule(first: str) -> None:
     code = f"import {first}\nfrom tui.analysis import findings as f\nprint(len(f.RULES), len(f.RULE_IDS))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.stdout.split() == ["13", "13"], out.stderr
+    assert out.stdout.split() == ["15", "15"], out.stderr
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["live", "report"])

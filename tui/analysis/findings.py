@@ -3,7 +3,7 @@
 A rule looks at one segment (one run of the program; statistics never mix
 runs) and returns at most one :class:`Finding`: a severity, one sentence
 with the numbers, and what to try next. Rules live in small modules
-(``rules_gc``, ``rules_heap``, ``rules_sched``), one function per rule id,
+(``rules_gc``, ``rules_heap``, ``rules_sched``, ``rules_runtime``), one function per rule id,
 registered in :data:`RULES` in a fixed order.
 
 Two ways to evaluate. Live (``full=False``, what :class:`FindingsEngine`
@@ -71,6 +71,8 @@ RULE_IDS: tuple[str, ...] = (
     "goroutines-growing",
     "runqueue-backlog",
     "stw-stuck",
+    "finalizer-queue-growing",
+    "gomaxprocs-changed",
     "crash",
 )
 # id -> (title, function), filled by the rule modules as they are imported.
@@ -265,4 +267,4 @@ class FindingsEngine:
 # The rule modules register themselves in RULES on import; imported last
 # because they use Scope, Finding and rule() above. (Importing a rule module
 # first also works: this line then completes the table before it registers.)
-from tui.analysis import rules_gc, rules_heap, rules_sched  # noqa: E402, F401
+from tui.analysis import rules_gc, rules_heap, rules_runtime, rules_sched  # noqa: E402, F401

@@ -27,6 +27,7 @@ from tui.analysis.thresholds import Thresholds
 from tui.model import Model
 from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
+from tui.analysis.runtime_report import runtime_summary
 from tui.model.gccpu import EMPTY, MEASURABLE_MS, printed_check, span
 
 _FINDING_KEYS = ("id", "severity", "title", "message", "advice", "first_cycle", "last_cycle", "segment")
@@ -98,6 +99,7 @@ def summarize(
             for e in model.crashes
         ],
         "findings": [_finding(f) for f in findings],
+        "runtime": runtime_summary(model),  # Go 1.25+ lines and GOMAXPROCS changes
     }
 
 

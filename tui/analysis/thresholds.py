@@ -128,6 +128,20 @@ class Thresholds:
         3, "a stop-the-world seen in this many snapshots in a row, no gc line between, is stuck"
     )
 
+    finalizer_queue_growing_min_rise: int = _t(
+        10, "warn when the finalizer (or cleanup) queue grew by at least this many entries"
+    )
+    finalizer_queue_growing_r2: float = _t(0.8, "...along a line that fits at least this well (r²)")
+    finalizer_queue_growing_up_pct: float = _t(
+        75.0, "...or with at least this share of changes rises, %"
+    )
+    finalizer_queue_growing_min_cycles: int = _t(8, "the fit needs at least this many cycles' queue lengths")
+    finalizer_queue_growing_window_s: float = _t(600.0, "how far back the fit looks, seconds")
+
+    gomaxprocs_changed_min_changes: int = _t(
+        1, "report when GOMAXPROCS changed at least this many times within one run"
+    )
+
     rss_heap_gap_ratio: float = _t(2.0, "warn when RSS is more than this many times the heap goal")
     rss_heap_gap_min_mb: float = _t(64.0, "...and more than this above it, MB")
     rss_heap_gap_samples: int = _t(3, "...in at least this many consecutive process samples")
@@ -137,7 +151,7 @@ class Thresholds:
             value = getattr(self, f.name)
             if value < 0:
                 raise ValueError(f"threshold {name_of(f.name)} must not be negative, got {value}")
-        for key in ("live_heap_growing_r2", "goroutines_growing_r2"):
+        for key in ("live_heap_growing_r2", "goroutines_growing_r2", "finalizer_queue_growing_r2"):
             if getattr(self, key) > 1:
                 raise ValueError(f"threshold {name_of(key)} is an r² and must be at most 1")
 
@@ -184,6 +198,8 @@ _PREFIXES = (
     "runqueue-backlog",
     "stw-stuck",
     "rss-heap-gap",
+    "finalizer-queue-growing",
+    "gomaxprocs-changed",
 )
 
 

@@ -92,21 +92,24 @@ def report(args: argparse.Namespace) -> int:
 @one_line_errors
 def export(args: argparse.Namespace) -> int:
     """``gctui export SOURCE [--format jsonl|csv|openmetrics] [-o FILE]``."""
+    from tui.ingest.many import load_all
+
     if args.output not in (None, "-"):
         _refuse_overwriting(args.source, args.output)
-    model = load(args.source)  # before opening -o: a bad source leaves no empty file
+    # Before opening -o: a bad source leaves no empty file.
+    model, sources = load_all(args.source)
     if args.output in (None, "-"):
-        _write_export(model, args.format, sys.stdout)
+        _write_export(model, sources, args.format, sys.stdout)
         return 0
     try:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            _write_export(model, args.format, out)
+            _write_export(model, sources, args.format, out)
     except OSError as e:
         raise CommandError(f"gctui: cannot write {args.output}: {e.strerror or e}") from None
     return 0
 
 
-def _write_export(model: Model, format: str, out: TextIO) -> None:
+def _write_export(model: Model, sources: dict[str, Model], format: str, out: TextIO) -> None:
     from tui.cli.export import export_csv, export_jsonl
 
     if format == "csv":
@@ -115,8 +118,10 @@ def _write_export(model: Model, format: str, out: TextIO) -> None:
         from tui.analysis.findings import evaluate
         from tui.cli.metrics import ModelCollector, openmetrics_text, registry_for
 
-        name = model.env.description or "log"
-        collector = ModelCollector(lambda: {name: model}, lambda _, m: evaluate(m, full=True))
+        # A stream of many pods: a series per pod, as the live /metrics
+        # serves them (none pooled, which a sum in PromQL would count twice).
+        models = sources or {model.env.description or "log": model}
+        collector = ModelCollector(lambda: models, lambda _, m: evaluate(m, full=True))
         out.write(openmetrics_text(registry_for(collector)))
     else:
         export_jsonl(model, terminal_stream(out, json=True))  # lossless: DEL and C1 \u-escaped

@@ -11,6 +11,12 @@ fields.
 ``export_csv`` writes one row per GC cycle with a header, missing values as
 empty cells, so ``pandas.read_csv`` reads it with no options.
 
+What Go 1.25+ prints after a gc line rides with its cycle: a ``gc`` object
+gains ``scan`` (the ``gctrace=2`` statistics: ``total`` and ``classes``)
+and ``finalizer_queue``/``cleanup_queue`` when the log holds them, and the
+CSV has their totals in the columns of ``EXTRA_CSV_FIELDS`` (empty
+otherwise). The ``runtime`` objects of those lines stay as they were.
+
 Cycles are streamed straight from the model's columns, one tuple at a time:
 six million cycles never become six million objects.
 """
@@ -62,6 +68,11 @@ CYCLE_FIELDS: tuple[str, ...] = (
     "gc_cpu",
     "assist_share",
 )
+# After the cycle columns in the CSV: the scan totals and queue lengths of
+# the lines printed after the gc line (Go 1.25+), empty where none was.
+EXTRA_CSV_FIELDS: tuple[str, ...] = ("scan_objs", "scan_spans", "scan_dense_spans", "finalizer_queue",
+                                     "cleanup_queue")
+CSV_FIELDS = CYCLE_FIELDS + EXTRA_CSV_FIELDS
 _FLOATS = CYCLE_FIELDS[8:17]
 _INTS = CYCLE_FIELDS[17:23]
 _DERIVED = CYCLE_FIELDS[24:]
@@ -114,10 +125,42 @@ class _Window:
 
 def cycle_objects(model: Model, start: int, end: int | None = None) -> Iterator[dict[str, Any]]:
     """Cycles ``[start, end)`` as JSON-ready dicts with ``kind`` ``gc``."""
-    for row in cycle_rows(model, start, end):
+    extras = len(model.extras) > 0
+    for i, row in enumerate(cycle_rows(model, start, end), start):
         obj: dict[str, Any] = {"kind": "gc"}
         obj.update(zip(CYCLE_FIELDS, row))
+        if extras:
+            obj.update(extras_object(model, i))
         yield obj
+
+
+def extras_object(model: Model, i: int) -> dict[str, Any]:
+    """The keys a ``gc`` object gains from lines printed after it (Go 1.25+)."""
+    out: dict[str, Any] = {}
+    scan = model.extras.scan.get(i)
+    if scan is not None:
+        out["scan"] = {
+            "total": None if scan.total is None else _scan_counts(scan.total),
+            "classes": {name: _scan_counts(c) for name, c in scan.classes},
+        }
+    queues = model.extras.finalizers.get(i)
+    if queues is not None:
+        out["finalizer_queue"] = queues.finalizers
+        out["cleanup_queue"] = queues.cleanups
+    return out
+
+
+def _scan_counts(counts: Any) -> dict[str, int]:
+    return {k: v for k, v in dataclasses.asdict(counts).items() if v is not None}
+
+
+def _extra_cells(model: Model, i: int) -> tuple[int | None, ...]:
+    scan = model.extras.scan.get(i)
+    total = scan.total if scan is not None else None
+    queues = model.extras.finalizers.get(i)
+    return (None if total is None else total.objs, None if total is None else total.spans,
+            None if total is None else total.dense_spans,
+            None if queues is None else queues.finalizers, None if queues is None else queues.cleanups)
 
 
 def _floats(col: Any, digits: int) -> Iterable[float | None]:
@@ -180,11 +223,18 @@ def export_csv(model: Model, out: TextIO) -> int:
     none of which needs CSV quoting, so a row is its JSON array without
     the brackets.
     """
-    out.write(",".join(CYCLE_FIELDS) + "\n")
+    out.write(",".join(CSV_FIELDS) + "\n")
     rows = 0
     dumps = _COMPACT.encode
+    extras = len(model.extras) > 0
+    blank = "," * len(EXTRA_CSV_FIELDS)
     for row in cycle_rows(model):
-        out.write(dumps(row)[1:-1].replace("null", "").replace('"', "") + "\n")
+        text = dumps(row)[1:-1]
+        if extras:
+            text += "," + dumps(_extra_cells(model, rows))[1:-1]
+        else:
+            text += blank
+        out.write(text.replace("null", "").replace('"', "") + "\n")
         rows += 1
     return rows
 
@@ -198,9 +248,13 @@ def _cycle_lines(model: Model) -> Iterator[tuple[int, int, str]]:
     value holds one) and zipped with the keys."""
     dumps = _COMPACT.encode
     heads = ['{"kind":"gc","%s":' % CYCLE_FIELDS[0]] + [',"%s":' % name for name in CYCLE_FIELDS[1:]]
-    for row in cycle_rows(model):
+    extras = model.extras if len(model.extras) else None
+    for i, row in enumerate(cycle_rows(model)):
         values = dumps(row)[1:-1].split(",")
-        yield row[3], 1, "".join(map(str.__add__, heads, values)) + "}\n"
+        text = "".join(map(str.__add__, heads, values))
+        if extras is not None and (i in extras.scan or i in extras.finalizers):
+            text += "," + dumps(extras_object(model, i))[1:-1]
+        yield row[3], 1, text + "}\n"
 
 
 def _line_no(event: Any) -> int:

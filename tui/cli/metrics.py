@@ -82,6 +82,18 @@ class ModelCollector(Collector):
             "gctui_goroutines",
             "Goroutines in the last scheduler snapshot (scheddetail), the runtime's own included. "
             "OpenTelemetry: go.goroutine.count.", labels=["source"])
+        procs = GaugeMetricFamily(
+            "gctui_gomaxprocs",
+            "GOMAXPROCS of the last GC cycle (its gc line's N P); Go 1.25+ may change it while "
+            "the program runs (container-aware GOMAXPROCS).", labels=["source"])
+        queues = GaugeMetricFamily(
+            "gctui_finalizer_queue_length",
+            "Finalizers (queue=finalizers) and cleanups (queue=cleanups) waiting after the last "
+            "GC cycle, from GODEBUG=checkfinalizers=1 (Go 1.25+).", labels=["source", "queue"])
+        scanned = GaugeMetricFamily(
+            "gctui_gc_scanned_objects",
+            "Objects the last GC cycle with gctrace=2 scan statistics scanned (Go 1.25+).",
+            labels=["source"])
         findings = GaugeMetricFamily("gctui_finding",
                                      "1 for each finding gctui holds now about the source.",
                                      labels=["source", "id", "severity"])
@@ -102,6 +114,9 @@ class ModelCollector(Collector):
                         live.add_metric([name], last.heap_live_mb * MB)
                     if last.heap_goal_mb is not None:
                         goal.add_metric([name], last.heap_goal_mb * MB)
+                    if last.procs:
+                        procs.add_metric([name], last.procs)
+                    _extras(model, name, count, queues, scanned)
                 if model.env.gomemlimit_b:
                     limit.add_metric([name], model.env.gomemlimit_b)
                 snap = model.latest_sched()
@@ -109,7 +124,24 @@ class ModelCollector(Collector):
                     goroutines.add_metric([name], snap.goroutines)
                 for f in self.findings(name, model):
                     findings.add_metric([name, f.id, f.severity], 1)
-        yield from (cycles, pauses, cpu, live, goal, limit, goroutines, findings)
+        yield from (cycles, pauses, cpu, live, goal, limit, goroutines, procs, queues, scanned, findings)
+
+
+def _extras(model: Model, name: str, count: int, queues: GaugeMetricFamily, scanned: GaugeMetricFamily) -> None:
+    """The newest queue lengths and scan total among the first ``count`` cycles."""
+    extras = model.extras
+    if extras.finalizers:
+        last = max((i for i in extras.finalizers if i < count), default=None)
+        if last is not None:
+            q = extras.finalizers[last]
+            queues.add_metric([name, "finalizers"], q.finalizers)
+            queues.add_metric([name, "cleanups"], q.cleanups)
+    if extras.scan:
+        last = max((i for i in extras.scan if i < count and extras.scan[i].total is not None), default=None)
+        if last is not None:
+            total = extras.scan[last].total
+            assert total is not None
+            scanned.add_metric([name], total.objs)
 
 
 def _histogram(column: object, count: int) -> tuple[list[tuple[str, float]], float]:

@@ -42,6 +42,7 @@ from parsers.events import (
 )
 from parsers.rows import OutputLines, SchedLines
 from tui.model.cycles import CycleStore
+from tui.model.extras import CycleExtras, cycle_before
 from tui.sources.samples import HTTPSample, ProcessSample
 from tui.model.rawlines import RawLines
 
@@ -103,6 +104,8 @@ class Model:
     # Every P, M and G line of scheddetail blocks, as the parser gave them;
     # their counts are also folded into each snapshot (goroutines by status).
     sched_detail: list[SchedDetail] = field(default_factory=list)
+    # Go 1.25+ scan statistics and finalizer queues, by cycle row (extras.py).
+    extras: CycleExtras = field(default_factory=CycleExtras)
     line_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINE_KINDS, 0))
     lines: int = 0
     version: int = 0
@@ -139,6 +142,10 @@ class Model:
                 self.malformed.append(event)
             elif isinstance(event, RuntimeNote):
                 self.notes.append(event)
+                if event.topic != "inittrace":
+                    row = cycle_before(self.cycles, event.meta.line_no)
+                    if row is not None:
+                        self.extras.attach(event, row)
             elif isinstance(event, SchedDetail):
                 self.sched_detail.append(event)
         self.cycles.derive()  # once per batch: the derivation is vectorised

@@ -123,7 +123,8 @@ def reconstruct_line(cycle: GCCycle) -> str:
                                      cycle.mark_ms, cycle.stw_mark_term_ms) if v is not None)
     cpu = (f"{_n(cycle.sweep_term_cpu_ms)}+{_n(cycle.mark_assist_cpu_ms)}/{_n(cycle.mark_bg_cpu_ms)}/"
            f"{_n(cycle.mark_idle_cpu_ms)}+{_n(cycle.mark_term_cpu_ms)}")
-    line = (f"gc {cycle.n} @{_n(cycle.t_s)}s {_n(cycle.cpu_pct)}%: {clock} ms clock, {cpu} ms cpu, "
+    leak = " (checking for goroutine leaks)" if cycle.leak_check else ""
+    line = (f"gc {cycle.n} @{_n(cycle.t_s)}s {_n(cycle.cpu_pct)}%{leak}: {clock} ms clock, {cpu} ms cpu, "
             f"{_n(cycle.heap_start_mb)}->{_n(cycle.heap_end_mb)}->{_n(cycle.heap_live_mb)} MB, "
             f"{_n(cycle.heap_goal_mb)} MB goal, ")
     if cycle.stacks_mb is not None:

@@ -23,7 +23,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from parsers.columns import FORCED, MISSING_U32
+from parsers.columns import FORCED, LEAK_CHECK, MISSING_U32
 from tui.model import Model
 from tui.model.cycles import CycleStore
 from tui.ui.runs import hms
@@ -77,7 +77,10 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
         v = store.gc_cpu[i]
         return "-" if math.isnan(v) else f"{v * 100:.1f}"
     if name == "forced":
-        return "F" if c.flags[i] & FORCED else ""
+        # One cell for the two marks: a Go 1.26 leak-check cycle (``L``) is
+        # usually forced too (a leak profile asks for it); the detail says both.
+        flags = c.flags[i]
+        return "L" if flags & LEAK_CHECK else "F" if flags & FORCED else ""
     raise KeyError(name)
 
 

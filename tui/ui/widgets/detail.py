@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.ui.explain import DetailRow, cycle_rows, derived_rows, reconstruct_line
+from tui.ui.extras_rows import extras_rows
 from tui.ui.runs import cycle_label
 from tui.ui.view import View
 from tui.ui.widgets.text import safe_text
@@ -48,7 +49,8 @@ class CycleDetail(VerticalScroll, can_focus=False):
                 self.query_one("#detail-body", Static).update(Text("No cycle yet.", style="dim"))
             return
         key = (i, view.count if i >= view.count - 2 else 0, self.scrollable_content_region.width,
-               self.size.height)  # explanations wrap at the width; a resize redoes them
+               self.size.height,  # explanations wrap at the width; a resize redoes them
+               len(view.model.extras))  # scan and queue lines come after their gc line
         if key == self._key:
             return
         self._key = key
@@ -59,7 +61,7 @@ class CycleDetail(VerticalScroll, can_focus=False):
         raw = view.raw_line(i) if view.raw_line is not None else view.model.raw_lines.get(i)
         self.query_one("#detail-body", Static).update(
             _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
-                  self.scrollable_content_region.width))
+                  self.scrollable_content_region.width, extras_rows(view.model, i)))
 
 
 def _rows(rows: list[DetailRow], width: int) -> Text:
@@ -91,7 +93,7 @@ def _rows(rows: list[DetailRow], width: int) -> Text:
 
 
 def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebuilt: str,
-          width: int) -> RenderableType:
+          width: int, extras: list[DetailRow] | None = None) -> RenderableType:
     if raw is not None:
         parts: list[RenderableType] = [safe_text(raw, "italic")]
     else:
@@ -99,4 +101,6 @@ def _body(line: list[DetailRow], derived: list[DetailRow], raw: str | None, rebu
     # What gctui derives first: the printed fields are all in the raw line above.
     parts += [Text("derived by gctui", style="bold underline"), _rows(derived, width),
               Text("the line, field by field", style="bold underline"), _rows(line, width)]
+    if extras:
+        parts += [Text("printed after the line (Go 1.25+)", style="bold underline"), _rows(extras, width)]
     return Group(*parts)
