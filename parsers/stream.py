@@ -17,7 +17,6 @@ from dataclasses import replace
 from parsers import crash, gctrace, runtime_notes, schedtrace
 from parsers.events import (
     LINE_KINDS,
-    Crash,
     Event,
     GCCycle,
     GCForced,
@@ -31,10 +30,11 @@ from parsers.events import (
 from parsers.heads import HEAD_CHARS, SHAPE_TABLES, STARTS, family_of, may_hold_record
 from parsers.lines import DEFAULT_MAX_LINE, LineSplitter
 from parsers.prefixes import Unwrapped, analyse, unwrap
+from parsers.spanning import SpanningBlocks
 from parsers.torn import TornRecord
 
 
-class Parser:
+class Parser(SpanningBlocks):
     """Feed bytes, get events. Never raises on any input.
 
     Public state: ``counts`` and ``lines`` (every line accounted for),
@@ -374,65 +374,6 @@ class Parser:
             self._out.append(self.start_segment(meta.line_no, what, last, value, meta.source))
             clocks = self.runs[meta.source]
         clocks[clock] = value
-
-    # -- blocks that span lines ------------------------------------------------
-
-    def _end_sched(self) -> None:
-        if self._sched is None:
-            return
-        snap, details = self._sched, self._details
-        self._sched, self._details = None, []
-        self._out.append(schedtrace.summarize_block(snap, details))
-
-    def _end_crash(self) -> None:
-        if not self._crash:
-            return
-        lines = [text for text, _ in self._crash]
-        metas = [meta for _, meta in self._crash]
-        self._crash = []
-        event: Crash = crash.build_crash(lines, metas)
-        self._out.append(event)
-
-    def _end_torn(self) -> None:
-        """Give up on a torn record: keep its lines as what they look like."""
-        torn, self._torn = self._torn, None
-        if torn is None:
-            return
-        if torn.strong:
-            self._out.append(Malformed(meta=torn.first, family=gctrace.FAMILY, reason="incomplete gc line"))
-            self._count("malformed")
-        else:
-            self._out.append(Output(meta=torn.first, text=torn.first_payload))
-            self._count("output")
-        for payload, meta in torn.pieces:
-            self._logical(payload, meta, 0)
-
-    def _torn_step(self, payload: str, meta: LineMeta) -> bool:
-        """Offer a line to the torn record; True when it was taken."""
-        torn = self._torn
-        assert torn is not None
-        stripped = payload.strip()
-        if STARTS.match(stripped) or crash.START.match(stripped) or torn.exhausted:
-            self._end_torn()
-            return False
-        verdict = torn.offer(payload, meta, self._tables[gctrace.FAMILY])
-        if verdict is True:
-            return True
-        if verdict is False:
-            return False  # a whole program line between two pieces
-        shape, m = verdict
-        try:
-            cycle = shape.build(m, replace(torn.first, raw=torn.raw()))
-        except (ValueError, OverflowError):  # e.g. a number past int()'s digit limit
-            self._end_torn()  # its lines, this one included, go back as what they are
-            return True
-        self._torn = None
-        self._emit(cycle)
-        for text, where in torn.inserted:
-            self._out.append(Output(meta=where, text=text, recovered=True))
-        for _ in torn.pieces:
-            self._count("continuation")
-        return True
 
 
 def parse_bytes(data: bytes) -> tuple[list[Event], Parser]:
