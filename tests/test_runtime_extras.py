@@ -287,6 +287,14 @@ async def test_detail_panel_shows_what_came_after_the_line() -> None:
         # The table marks the leak-check cycle.
         model = app.session.model
         assert [_cell(model.cycles, "forced", i) for i in range(4)] == ["", "", "L", ""]
+        # The header's GOMAXPROCS is the runtime's own, after the change.
+        from tui.ui.widgets.status import StatusBar
+
+        bar = screen.query_one(StatusBar)
+        assert "GOMAXPROCS 4" in bar._lines[0].plain
+        model.env.gomaxprocs = 8  # as run/attach know it from the environment
+        screen.redraw(True)
+        assert "GOMAXPROCS 4 (started 8)" in bar._lines[0].plain
 
 
 # -- GC CPU with a GOMAXPROCS that changes: a real Go program ------------------------------------

@@ -10,9 +10,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from parsers.columns import ERAS, MISSING_U16
 from tui.units import format_bytes
 from tui.ui.view import View
 from tui.sanitize import visible
+
+GO14 = ERAS.index("go1.4")
 
 
 class StatusBar(Widget):
@@ -49,11 +52,16 @@ class StatusBar(Widget):
             settings.append(f"PID {env.pid}")
         if env.go_version:
             settings.append(env.go_version)
-        procs = env.gomaxprocs
-        if procs is None and view.count:
-            procs = model.cycles.cols.procs[view.count - 1]
+        # The gc lines' P count is the runtime's own, after any runtime.GOMAXPROCS
+        # call or container-aware change; the environment's is only the start.
+        cols = model.cycles.cols
+        last = view.count - 1
+        procs = cols.procs[last] if view.count and (cols.flags[last] >> 2) & 3 != GO14 else MISSING_U16
+        if procs == MISSING_U16 or not procs:  # Go <= 1.4's gcN(P) counts helpers, not GOMAXPROCS
+            procs = env.gomaxprocs or 0
         if procs:
-            settings.append(f"GOMAXPROCS {procs}")
+            was = env.gomaxprocs
+            settings.append(f"GOMAXPROCS {procs}" + (f" (started {was})" if was and was != procs else ""))
         if env.gogc:
             settings.append(f"GOGC {env.gogc}")
         if env.gomemlimit_b:
