@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +20,22 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_text
 
+from scrape import DEADLINE_S, metrics_url, scrape_until
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests/data/samples/go1.19/gctrace1_schedtrace200.stderr.txt"  # 307 cycles, 15 SCHED
-DEADLINE_S = 20.0
 
 
 def _gctui(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=60)
+
+
+def _cycles(text: str) -> float | None:
+    """The cycle counter of a scrape, None before the first cycle."""
+    found = _samples(parse_text(text)).get("gctui_gc_cycles_total")
+    return found[0].value if found else None
 
 
 def _samples(families: Any) -> dict[str, list[Any]]:
@@ -76,27 +80,12 @@ def test_live_metrics_endpoint_while_a_file_is_followed(tmp_path: Path) -> None:
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
     reader.start()
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        m = re.search(r"metrics at (http://\S+/metrics)", line)
-        assert m, line
-        url = m.group(1)
-        deadline = time.monotonic() + DEADLINE_S
-        while True:
-            body = urllib.request.urlopen(url, timeout=5).read().decode()
-            samples = _samples(parse_text(body))
-            if samples.get("gctui_gc_cycles_total", [None])[0] is not None and \
-                    samples["gctui_gc_cycles_total"][0].value == 307:
-                break
-            assert time.monotonic() < deadline, body[:500]
-            time.sleep(0.1)
+        url = metrics_url(proc)
+        scrape_until(url, lambda text: _cycles(text) == 307)
         with open(log, "a") as w:  # the file grows: the counter follows
             last = next(x for x in reversed(SAMPLE.read_text().splitlines()) if x.startswith("gc 307 @"))
             w.write(last.replace("gc 307 @", "gc 308 @") + "\n")
-        while _samples(parse_text(urllib.request.urlopen(url, timeout=5).read().decode()))[
-                "gctui_gc_cycles_total"][0].value != 308:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        scrape_until(url, lambda text: _cycles(text) == 308)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=DEADLINE_S)
@@ -113,17 +102,12 @@ def test_metrics_of_a_running_program(go_build: Any) -> None:
                              str(go_build("steady")), "-duration", "30s"],
                             cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert proc.stderr is not None
-        m = re.search(r"metrics at (http://\S+/metrics)", proc.stderr.readline())
-        assert m
-        deadline = time.monotonic() + DEADLINE_S
-        while True:
-            samples = _samples(parse_text(urllib.request.urlopen(m.group(1), timeout=5).read().decode()))
-            cycles = samples["gctui_gc_cycles_total"][0].value
-            if cycles >= 3 and "gctui_gc_cpu_ratio" in samples and "gctui_heap_live_bytes" in samples:
-                break
-            assert time.monotonic() < deadline, samples.keys()
-            time.sleep(0.2)
+        def ready(text: str) -> bool:
+            samples = _samples(parse_text(text))
+            return (_cycles(text) or 0) >= 3 and "gctui_gc_cpu_ratio" in samples and "gctui_heap_live_bytes" in samples
+
+        samples = _samples(parse_text(scrape_until(metrics_url(proc), ready)))
+        cycles = samples["gctui_gc_cycles_total"][0].value
         count = [s for s in samples["gctui_gc_stw_pause_seconds_count"] if s.labels["phase"] == "mark_termination"]
         assert count[0].value == cycles
         assert 0 <= samples["gctui_gc_cpu_ratio"][0].value < 1

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_text
 
+from scrape import metrics_url, scrape_until
 from interleave import CAPTURES, SOURCE_NAMES, gc_count, interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,17 +77,7 @@ def test_live_metrics_endpoint_labels_each_pod(tmp_path: Path) -> None:
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
     reader.start()
     try:
-        assert proc.stderr is not None
-        m = re.search(r"metrics at (http://\S+/metrics)", proc.stderr.readline())
-        assert m
-        deadline = time.monotonic() + DEADLINE_S
-        while True:
-            body = urllib.request.urlopen(m.group(1), timeout=5).read().decode()
-            counts = _cycles_by_source(parse_text(body))
-            if counts == expected:
-                break
-            assert time.monotonic() < deadline, (counts, expected)
-            time.sleep(0.1)
+        scrape_until(metrics_url(proc), lambda text: _cycles_by_source(parse_text(text)) == expected, DEADLINE_S)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=DEADLINE_S)
