@@ -109,14 +109,14 @@ class GoroutineSeries:
         # (snapshots a second apart, columns a fraction of one) shows the
         # one before it, as the heap chart carries its lines; nothing is
         # drawn before the run's first snapshot.
-        last = self.counts[at - 1] if at > lo else None
+        carry: float | None = self.counts[at - 1] if at > lo else None
         for end in cuts[1:]:
             stop_at = bisect_left(self.times, end, at, hi)
             if stop_at > at:
                 counts.append(max(self.counts[at:stop_at]))
-                last = self.counts[stop_at - 1]
+                carry = self.counts[stop_at - 1]
             else:
-                counts.append(last)
+                counts.append(carry)
             at = stop_at
         spans = list(zip(edges, edges[1:]))
         clicks: list[int | None] = [min(a, rows.stop - 1) for a, _ in spans]
