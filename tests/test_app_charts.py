@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.style import Style
 
 from tui.demo.replay import bundled_capture
 from tui.ingest.runner import Runner
 from tui.sources.follow import FileSource
+from tui.ui import plot
 from tui.ui.app import GCTuiApp
+from tui.ui.ranges import change
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.cpu import GCCPUChart
 from tui.ui.widgets.goroutines import GoroutineChart
@@ -203,3 +206,33 @@ async def test_the_goroutine_chart_shares_the_time_axis_and_the_window() -> None
         screen.redraw(True)
         counts = [c for c in gor._columns.counts if c is not None]
         assert counts and max(counts) == 7  # the window's time, before the pile-up
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 55)], ids=["80x24", "100x30", "120x40",
+                                                                                   "200x55"])
+async def test_the_range_comparison_is_whole_at_every_size(size: tuple[int, int]) -> None:
+    """Below ~110 columns the two-range table was cut at its right edge (the
+    panel is 31 columns at 80, 39 at 100): there the ranges are named A and B
+    above narrower columns, and every line fits, every number whole."""
+    app = _app()
+    async with app.run_test(size=size) as pilot:
+        screen = await settled(app, pilot)
+        panel = screen.query_one(RangePanel)
+        await pilot.press("colon", *"10", "enter", "v", *("j" * 20), "v")
+        await until(pilot, lambda: len(panel.stats) == 1, "the first range")
+        await pilot.press("colon", *"500", "enter", "v", *("j" * 20), "v")
+        await until(pilot, lambda: len(panel.stats) == 2
+                    and panel.size.height == len(panel.render().plain.splitlines()), "the comparison laid out")
+        lines = panel.render().plain.splitlines()
+        width = panel.content_size.width
+        assert all(len(line) <= width for line in lines), (width, lines)
+        assert panel.size.height == len(lines)  # no line cut off below
+        a, b = panel.stats
+        text = "\n".join(lines)
+        for s in (a, b):
+            assert f"gc {s.first_n}–{s.last_n}" in text
+            for v in (s.stw_p50_ms, s.stw_p99_ms, s.stw_max_ms):
+                assert plot.fmt_stw(v) in text
+            assert plot.fmt_pct(s.gc_cpu) in text
+        assert change(a.gc_cpu, b.gc_cpu) in text and change(a.stw_p99_ms, b.stw_p99_ms) in text
+        assert ("change" in text) and (("A gc 10–30" in text) == (width < 45))
