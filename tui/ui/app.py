@@ -8,6 +8,7 @@ error is shown on screen and in a notification, never as a traceback.
 
 from __future__ import annotations
 
+import time
 from typing import Iterable, Type
 
 from dataclasses import replace
@@ -55,6 +56,7 @@ class GCTuiApp(App[int]):
         self._scanned_generation = 0
         self.scans_done = 0  # full findings scans shown so far
         self.settled = False  # the input ended and its findings scan is shown
+        self.summarising_since: float | None = None  # when the running findings scan began
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
@@ -89,6 +91,7 @@ class GCTuiApp(App[int]):
         with self.session.lock:
             self.findings.set_full(found)
         self.scans_done += 1
+        self.summarising_since = None
         self.settled = self.settled or at_end
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
@@ -102,12 +105,24 @@ class GCTuiApp(App[int]):
             self._scanned_generation = session.generation
             with session.lock:
                 self.findings.forget()  # what the tail model saw does not hold for the whole file
+            self._summarise()
             self.scan_findings()
         elif session.ended is not None and not self._scanned_at_end:
             self._scanned_at_end = True
+            self._summarise()
             self.scan_findings(at_end=True)
 
+    def _summarise(self) -> None:
+        """A full scan starts: the header says so now, before the scan takes
+        the model's lock and the screen's redraws wait for it."""
+        self.summarising_since = time.monotonic()
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_progress()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "findings":
+            self.summarising_since = None
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10,
                         markup=False)
