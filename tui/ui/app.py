@@ -96,6 +96,7 @@ class GCTuiApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.invalidate()  # its next tick redraws, whichever screen is on top
+                screen.show_progress()  # the header stops saying "summarising" now
 
     def _check_scan(self) -> None:
         """Run the full scan when a whole file has been loaded (the session

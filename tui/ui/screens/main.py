@@ -72,6 +72,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         self._generation = 0
         self._notices_shown = 0
         self._load_t0: float | None = None  # when this screen first saw the file loading
+        self._progress_shown = False  # the header shows a load's or a scan's progress
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -228,7 +229,11 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         waiting text while nothing is drawn."""
         progress = self.progress()
         if progress is None:
+            if self._progress_shown:  # done: say what the source does now, not the last step
+                self._progress_shown = False
+                self.query_one(StatusBar).set_state(self.gapp.session.state())
             return
+        self._progress_shown = True
         self.query_one(StatusBar).set_state(progress)
         if self.has_class("-empty") and self.gapp.session.loading is not None:
             self.query_one("#waiting", Static).update(Text(visible(self._reading(progress))))

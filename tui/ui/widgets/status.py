@@ -86,7 +86,8 @@ class StatusBar(Widget):
         """Say what the source is doing now (a load's progress, a findings
         scan), between the redraws that copy the model: those wait for the
         model's lock, which the scan holds."""
-        self._state = Text(state, style=self.get_component_rich_style("status--state"))
+        ended = state.startswith(("ended", "failed"))
+        self._state = Text(state, style=self.get_component_rich_style("status--ended" if ended else "status--state"))
         self.refresh()
 
     @property
