@@ -218,7 +218,10 @@ async def test_the_range_comparison_is_whole_at_every_size(size: tuple[int, int]
     async with app.run_test(size=size) as pilot:
         screen = await settled(app, pilot)
         panel = screen.query_one(RangePanel)
-        await pilot.press("colon", *"10", "enter", "v", *("j" * 20), "v")
+        await pilot.press("colon", *"10", "enter", "v")
+        await until(pilot, lambda: "Marking" in panel.render().plain, "the range begun")
+        assert len(panel.render().plain) <= panel.content_size.width  # what to do next, whole
+        await pilot.press(*("j" * 20), "v")
         await until(pilot, lambda: len(panel.stats) == 1, "the first range")
         await pilot.press("colon", *"500", "enter", "v", *("j" * 20), "v")
         await until(pilot, lambda: len(panel.stats) == 2

@@ -112,8 +112,10 @@ class RangePanel(Widget):
         width = self.content_size.width or 1000
         out = Text(no_wrap=True, overflow="ellipsis", end="")
         if self._pending is not None:
-            long = f"Marking a range from gc {self._pending}: move, then v at its end (V clears)"
-            out.append(long if len(long) <= width else f"Marking from gc {self._pending}: v ends it", style=label)
+            n = self._pending
+            said = (f"Marking a range from gc {n}: move, then v at its end (V clears)",
+                    f"Marking a range from gc {n}: v ends it", f"Marking from gc {n}: v ends it")
+            out.append(next((t for t in said if len(t) <= width), said[-1]), style=label)
             if self.stats:
                 out.append("\n")
         if not self.stats:
