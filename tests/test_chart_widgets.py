@@ -505,3 +505,29 @@ async def test_a_million_cycles_in_one_pass(gc_sched: Model) -> None:
         assert heap_lines[-1].split()[-2:] == ["gc", str(count)]
         assert f"▲gc {fat + 1}" in heap_lines[-1]
         assert "%" in lines_of(cpu)[0]
+
+
+def test_goroutine_counts_are_the_shown_runs_own() -> None:
+    """Two runs of the demo program, the second stopped at gc 599 (30 s,
+    before its pile-up): both clocks start at 0, so by time alone run 1's
+    2782 goroutines would land in run 2's chart."""
+    import gzip
+
+    from kit import model_of
+    from tui.demo.replay import bundled_capture
+    from tui.ui.widgets.goroutines import GoroutineSeries
+
+    with gzip.open(bundled_capture(), "rt") as f:
+        text = f.read()
+    lines = text.splitlines(keepends=True)
+    cut = next(i for i, line in enumerate(lines) if " gc 600 @" in line)
+    model = model_of(text + "".join(lines[:cut]))
+    assert len(model.segments) == 2
+    first, second = (range(*model.cycles.segment_range(s)) for s in (0, 1))
+    series = GoroutineSeries()
+    for rows, top, latest in ((first, 2782, 2782), (second, 7, 7)):
+        for by_time in (True, False):
+            v = View(model, rows, rows.stop - 1, len(model.cycles), by_time=by_time)
+            cols = series.take(v, 40)
+            assert max(c for c in cols.counts if c is not None) == top and cols.latest == latest
+            assert len(cols.counts) == 40 and cols.spans[0][0] == rows.start and cols.spans[-1][1] == rows.stop
