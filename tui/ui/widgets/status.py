@@ -62,8 +62,7 @@ class StatusBar(Widget):
         if settings:
             first.append("  ·  " + "  ".join(settings), style=dim)
         ended = state.startswith(("ended", "failed"))
-        state_style = self.get_component_rich_style("status--ended" if ended else "status--state")
-        self._state = Text(state, style=state_style)
+        self._state = self._state_text(state)
         second = Text()
         if not view.following and view.count:
             second.append("  paused", self.get_component_rich_style("status--paused"))
@@ -86,9 +85,12 @@ class StatusBar(Widget):
         """Say what the source is doing now (a load's progress, a findings
         scan), between the redraws that copy the model: those wait for the
         model's lock, which the scan holds."""
-        ended = state.startswith(("ended", "failed"))
-        self._state = Text(state, style=self.get_component_rich_style("status--ended" if ended else "status--state"))
+        self._state = self._state_text(state)
         self.refresh()
+
+    def _state_text(self, state: str) -> Text:
+        ended = state.startswith(("ended", "failed"))
+        return Text(state, style=self.get_component_rich_style("status--ended" if ended else "status--state"))
 
     @property
     def state(self) -> str:
