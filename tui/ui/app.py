@@ -63,7 +63,7 @@ class GCTuiApp(App[int]):
         self.push_screen(MainScreen())
         if not self.session.started:
             self.run_source()
-        self.set_interval(0.5, self._check_scan)
+        self.set_interval(0.25, self._check_scan)  # a loaded file says "summarising" at once
 
     class EndRequested(Message):
         """A signal or a closed terminal (:mod:`tui.ingest.ending`): quit."""
