@@ -1,6 +1,6 @@
 """A file being loaded says what it is doing, and the line moves (issue 13):
 the bytes read and their share once per range, a spinner and the seconds
-between ranges, then "summarising…" while the findings scan runs.
+between ranges, then "summarising" while the findings scan runs.
 
 The loader is the real one on a generated log of many small ranges; a gate
 holds it after each range until the screen has shown that range, so the
@@ -55,7 +55,7 @@ def test_the_lines_say_what_is_done_and_turn() -> None:
     frames = {loading.reading(0, 100, t * loading.FRAME_S)[0] for t in range(len(loading.SPINNER))}
     assert frames == set(loading.SPINNER)  # a new frame each FRAME_S, never faster
     assert loading.reading(5, 10, 0.2) == loading.reading(5, 10, 0.0)
-    assert loading.summarising(1152, 75.0).endswith("summarising… findings over 1,152 cycles · 1m15s")
+    assert loading.summarising(1152, 75.0).endswith("summarising the findings of 1,152 cycles · 1m15s")
 
 
 async def test_a_loading_file_shows_its_bytes_move_then_says_it_summarises(tmp_path: Path) -> None:
@@ -108,5 +108,5 @@ async def test_a_loading_file_shows_its_bytes_move_then_says_it_summarises(tmp_p
             assert share == round(100 * done / total)
         cycles = len(session.model.cycles)
         assert cycles > 100
-        assert any(f"summarising… findings over {cycles:,} cycles" in text for text in given)
+        assert any(f"summarising the findings of {cycles:,} cycles" in text for text in given)
         assert not re.search("reading|summarising", status.state)  # the end is said, not a stale step

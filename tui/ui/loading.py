@@ -33,6 +33,7 @@ def reading(done: int, total: int, elapsed_s: float) -> str:
 
 
 def summarising(cycles: int, elapsed_s: float) -> str:
-    """``⠹ summarising… findings over 1,152 cycles · 2s``: the file is read,
-    the full findings scan runs (the screen's numbers wait for it)."""
-    return f"{_frame(elapsed_s)} summarising… findings over {cycles:,} cycles · {_seconds(elapsed_s)}"
+    """``⠹ summarising the findings of 1,152 cycles · 2s``: the file is read,
+    the full findings scan runs (the screen's numbers wait for it). No
+    ``…``: on a terminal that is the mark of a line cut short."""
+    return f"{_frame(elapsed_s)} summarising the findings of {cycles:,} cycles · {_seconds(elapsed_s)}"
