@@ -4,6 +4,7 @@ without Textual (issue 13)."""
 from __future__ import annotations
 
 import gzip
+import math
 from array import array
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tui.demo.replay import bundled_capture
 from tui.model import Model
 from tui.model.gccpu import span
 from tui.ui import plot
-from tui.ui.axis import carried, fmt_hms, fmt_span, time_edges
+from tui.ui.axis import carried, column_times, fmt_hms, fmt_span, marked_columns, time_edges
 from tui.ui.buckets import Bucket
 from tui.ui.ranges import change, clip_to_run, previous_range, range_stats
 from tui.ui.widgets.heap import fitted_range
@@ -115,3 +116,29 @@ def test_a_range_stays_in_its_run_and_compares_with_what_came_before(two_runs: M
 ])
 def test_change(before: float | None, after: float | None, text: str) -> None:
     assert change(before, after) == text
+
+
+def test_a_marked_range_tints_its_columns_and_the_gaps_inside_it() -> None:
+    # Columns of rows [first, stop); (5, 5) and (9, 9) are empty: quiet
+    # stretches of a time axis, one inside the range 3..7, one outside it.
+    spans = [(0, 3), (3, 5), (5, 5), (5, 8), (8, 9), (9, 9), (9, 12)]
+    assert marked_columns(spans, [range(3, 8)]) == [False, True, True, True, False, False, False]
+    assert marked_columns(spans, [range(0, 1), range(11, 12)]) == [True] + [False] * 5 + [True]
+    assert marked_columns(spans, []) == [False] * 7
+    # A gap at the range's very edge is outside it: nothing marked on its left.
+    assert marked_columns([(4, 4), (4, 6)], [range(4, 6)]) == [False, True]
+
+
+def test_column_times_are_the_cycle_charts_stretches() -> None:
+    t = array("d", [0, 100, 200, 900, 1000, 1100])
+    run = range(0, 6)
+    # Time axis: equal stretches from the first cycle's @T (+1 ms, as time_edges).
+    edges = time_edges(t, range(1, 5), 3)
+    cuts = column_times(t, range(1, 5), edges, True, run)
+    assert cuts == pytest.approx([100, 100 + 901 / 3, 100 + 2 * 901 / 3, 1001])
+    # Cycle axis: a column runs from its first cycle's start to the next one's.
+    cuts = column_times(t, range(1, 5), [1, 3, 5], False, run)
+    assert cuts == [100, 900, 1100]
+    # A window reaching its run's start and end also takes what lies beyond them.
+    cuts = column_times(t, run, [0, 3, 6], False, run)
+    assert cuts[0] == -math.inf and cuts[1] == 900 and cuts[-1] == math.inf

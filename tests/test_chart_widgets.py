@@ -314,19 +314,18 @@ async def test_goroutine_chart_says_what_is_missing(
             assert text in rendered.plain
 
 
-async def test_goroutine_chart_click_selects_the_nearest_cycle(story: Model) -> None:
+async def test_goroutine_chart_click_selects_its_columns_first_cycle(story: Model) -> None:
+    """The goroutine chart's columns are the cycle charts' columns (issue 13):
+    a click selects the column's first cycle, as a click on the GC CPU bars does."""
     chart = GoroutineChart()
     async with Host(chart, 30, 3).run_test(size=(30, 3)) as pilot:
-        chart.show(view(story, last_rows(story, 30)))
+        rows = last_rows(story, 30)
+        chart.show(view(story, rows))
         await pilot.pause()
-        series = story.goroutine_series()
-        edges = buckets.bucket_bounds(0, len(series), 30)
-        t_ms = story.cycles.cols.t_ms
+        edges = buckets.bucket_bounds(rows.start, rows.stop, 30)
         for col in (0, 17, 29):
-            target = series[edges[col]][0] * 1000
-            nearest = min(range(len(story.cycles)), key=lambda i: (abs(t_ms[i] - target), i))
             await pilot.click(GoroutineChart, offset=(col, 2))
-            assert pilot.app.chosen[-1] == nearest
+            assert pilot.app.chosen[-1] == edges[col]
 
 
 # -- scheduler panel ---------------------------------------------------------------
@@ -392,14 +391,12 @@ async def test_sched_panel_shows_wait_reasons_as_text_not_markup(detail: Model) 
 async def test_sched_panel_click_on_chart_selects_a_cycle(story: Model) -> None:
     panel = SchedPanel()
     async with Host(panel, 47, 16).run_test(size=(47, 16)) as pilot:
-        panel.show(view(story, last_rows(story, 40)))
+        rows = last_rows(story, 40)
+        panel.show(view(story, rows))
         await pilot.pause()
         lines = lines_of(panel)
         chart_row = next(i for i, line in enumerate(lines) if line[:6].strip() == "0")
-        series = story.goroutine_series()
-        newest = series[buckets.bucket_bounds(0, len(series), 40)[39]][0] * 1000
-        t_ms = story.cycles.cols.t_ms
-        nearest = min(range(len(story.cycles)), key=lambda i: (abs(t_ms[i] - newest), i))
+        nearest = rows.stop - 1  # the chart's columns are the window's cycles, the newest last
         await pilot.click(SchedPanel, offset=(7 + 39, chart_row))  # the newest column
         assert pilot.app.chosen == [nearest]
         await pilot.click(SchedPanel, offset=(10, 0))  # the title chooses nothing
@@ -508,3 +505,29 @@ async def test_a_million_cycles_in_one_pass(gc_sched: Model) -> None:
         assert heap_lines[-1].split()[-2:] == ["gc", str(count)]
         assert f"▲gc {fat + 1}" in heap_lines[-1]
         assert "%" in lines_of(cpu)[0]
+
+
+def test_goroutine_counts_are_the_shown_runs_own() -> None:
+    """Two runs of the demo program, the second stopped at gc 599 (30 s,
+    before its pile-up): both clocks start at 0, so by time alone run 1's
+    2782 goroutines would land in run 2's chart."""
+    import gzip
+
+    from kit import model_of
+    from tui.demo.replay import bundled_capture
+    from tui.ui.widgets.goroutines import GoroutineSeries
+
+    with gzip.open(bundled_capture(), "rt") as f:
+        text = f.read()
+    lines = text.splitlines(keepends=True)
+    cut = next(i for i, line in enumerate(lines) if " gc 600 @" in line)
+    model = model_of(text + "".join(lines[:cut]))
+    assert len(model.segments) == 2
+    first, second = (range(*model.cycles.segment_range(s)) for s in (0, 1))
+    series = GoroutineSeries()
+    for rows, top, latest in ((first, 2782, 2782), (second, 7, 7)):
+        for by_time in (True, False):
+            v = View(model, rows, rows.stop - 1, len(model.cycles), by_time=by_time)
+            cols = series.take(v, 40)
+            assert max(c for c in cols.counts if c is not None) == top and cols.latest == latest
+            assert len(cols.counts) == 40 and cols.spans[0][0] == rows.start and cols.spans[-1][1] == rows.stop

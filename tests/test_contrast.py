@@ -77,3 +77,16 @@ async def test_a_log_with_two_runs_is_readable(theme: str) -> None:
 
 
 
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_a_marked_range_tinted_on_every_chart_is_readable(theme: str) -> None:
+    """The range tint sits behind the pause bars, the heap lines, the GC CPU
+    and goroutine bars, and the cycle table's text."""
+    app = demo_app()
+    app.theme = theme
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        await pilot.press("colon", *"1140", "enter", "v", *("j" * 5), "v")
+        await until(pilot, lambda: bool(screen.marks), "the marked range")
+        await _check(app, pilot, "marked range")

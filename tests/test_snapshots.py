@@ -64,6 +64,12 @@ async def drawn_by_its_own_tick(pilot: Any) -> None:
          "heap-from-zero", "ranges"],
 )
 def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=_typed(keys))
+
+
+def _typed(keys: tuple[str, ...]) -> Any:
+    """Settle, type ``keys`` (a prompt up before it is typed into), draw."""
+
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         for key in keys:  # one at a time: a prompt must be up before it is typed into
@@ -79,7 +85,19 @@ def test_screen(snap_compare: Any, keys: tuple[str, ...]) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
+    return run_before
+
+
+# gc 1120–1135 marked and compared with the 16 cycles before it (c), in the
+# window the screen opens on: tinted on every chart, the numbers beside.
+RANGE_KEYS = ("colon", "1", "1", "2", "0", "enter", "v", *("j" * 15), "v", "c")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 55)], ids=["80x24", "120x40", "200x55"])
+def test_a_compared_range_at_each_size(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The range tint on the pause, heap, GC CPU and goroutine charts, and the
+    comparison whole at 80x24 (ranges named A and B above narrow columns)."""
+    assert snap_compare(demo_app(), terminal_size=size, run_before=_typed(RANGE_KEYS))
 
 
 def test_main_screen_as_its_own_timer_draws_it(snap_compare: Any) -> None:

@@ -66,12 +66,15 @@ class Runner:
     """One input, its feeder and model, their lock, and its subscribers."""
 
     def __init__(self, source: Source | None = None, *, log: Input | None = None, kind: str = "process",
-                 follow: bool = True, batch: bool = False, tail_first: bool = False) -> None:
+                 follow: bool = True, batch: bool = False, tail_first: bool = False,
+                 range_bytes: int | None = None) -> None:
         """Either ``source`` (a program, an attached process, the demo) or
         ``log`` (a named log or stdin, opened by :func:`open_input`).
         ``batch``: the input is read to its end before anything is shown
         (``report``): parsed in bulk, a core's full speed. ``tail_first``:
-        a big file's newest cycles are shown while the rest loads."""
+        a big file's newest cycles are shown while the rest loads.
+        ``range_bytes``: a whole file is loaded in ranges of this size (the
+        loader's default otherwise; a test makes a small file many ranges)."""
         if source is None:
             assert log is not None
             source = log.source(follow=follow) if log.kind != "file" else _Placeholder(log.description)
@@ -81,6 +84,8 @@ class Runner:
         self.follow = follow
         self.tail_first = tail_first
         self.loading: float | None = None  # share of a whole-file load done, while it runs
+        self.load_bytes: tuple[int, int] | None = None  # (bytes parsed, bytes in all) while it runs
+        self.range_bytes = range_bytes
         self.generation = 0  # bumps when a loaded model replaces the one shown
         self.feeder = Feeder(Model(), batch=batch)
         self.model = self.feeder.model
@@ -136,7 +141,8 @@ class Runner:
         from tui.ingest.wholefile import LoadStopped, WholeFile
 
         assert log.fd is not None
-        whole = WholeFile(log.fd, log.name, stop=self.stop)
+        sizes = {"part_bytes": self.range_bytes, "min_split": self.range_bytes} if self.range_bytes else {}
+        whole = WholeFile(log.fd, log.name, stop=self.stop, **sizes)
         try:
             return self._load_whole(log, whole)
         except LoadStopped:
@@ -146,6 +152,7 @@ class Runner:
         self.line_index = whole.index
         if whole.end_offset:
             self.loading = 0.0
+            self.load_bytes = (0, whole.end_offset)
             if self.tail_first and whole.big:
                 tail = Model(segments=[SegmentInfo(0, 1, 0, "the newest cycles of the file (the rest is loading)")])
                 tail.apply_bulk(whole.tail())
@@ -163,10 +170,11 @@ class Runner:
             model.set_counts(result.counts, result.lines)
             feeder.resume(result)
             self._swap(feeder, loaded=True)
-            self.loading = None
+            self.loading = self.load_bytes = None
         return log.source(follow=self.follow, offset=whole.end_offset, identity=whole.identity)
 
     def _progress(self, done: int, total: int) -> None:
+        self.load_bytes = (done, total)
         self.loading = done / max(total, 1)
         if self.stop.is_set():
             raise _Stopped

@@ -8,6 +8,7 @@ error is shown on screen and in a notification, never as a traceback.
 
 from __future__ import annotations
 
+import time
 from typing import Iterable, Type
 
 from dataclasses import replace
@@ -55,12 +56,14 @@ class GCTuiApp(App[int]):
         self._scanned_generation = 0
         self.scans_done = 0  # full findings scans shown so far
         self.settled = False  # the input ended and its findings scan is shown
+        self.summarising_since: float | None = None  # when the running findings scans began
+        self._scans_running = 0
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
         if not self.session.started:
             self.run_source()
-        self.set_interval(0.5, self._check_scan)
+        self.set_interval(0.25, self._check_scan)  # a loaded file says "summarising" at once
 
     class EndRequested(Message):
         """A signal or a closed terminal (:mod:`tui.ingest.ending`): quit."""
@@ -86,17 +89,24 @@ class GCTuiApp(App[int]):
                 found = per_source(pods, self.thresholds, full=True, stop=session.stop.is_set)
             else:
                 found = evaluate(session.shown(), self.thresholds, full=True, stop=session.stop.is_set)
-        if not session.stop.is_set():  # a scan cut short by a quit is not shown
-            self.call_from_thread(self._full_findings, found, at_end)
+            # Stored here, under the lock the scan holds already: the UI's
+            # thread never waits for it (a second scan, at the end of the
+            # input, may hold it for seconds while the screen must move).
+            if not session.stop.is_set():  # a scan cut short by a quit is not shown
+                self.findings.set_full(found)
+        if not session.stop.is_set():
+            self.call_from_thread(self._full_findings, at_end)
 
-    def _full_findings(self, found: list, at_end: bool) -> None:  # type: ignore[type-arg]
-        with self.session.lock:
-            self.findings.set_full(found)
+    def _full_findings(self, at_end: bool) -> None:
         self.scans_done += 1
+        self._scans_running = max(0, self._scans_running - 1)
+        if not self._scans_running:
+            self.summarising_since = None
         self.settled = self.settled or at_end
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.invalidate()  # its next tick redraws, whichever screen is on top
+                screen.show_progress()  # the header stops saying "summarising" now
 
     def _check_scan(self) -> None:
         """Run the full scan when a whole file has been loaded (the session
@@ -106,12 +116,27 @@ class GCTuiApp(App[int]):
             self._scanned_generation = session.generation
             with session.lock:
                 self.findings.forget()  # what the tail model saw does not hold for the whole file
+            self._summarise()
             self.scan_findings()
         elif session.ended is not None and not self._scanned_at_end:
             self._scanned_at_end = True
+            self._summarise()
             self.scan_findings(at_end=True)
 
+    def _summarise(self) -> None:
+        """A full scan starts: the header says so now, before the scan takes
+        the model's lock and the screen's redraws wait for it."""
+        self._scans_running += 1
+        if self.summarising_since is None:
+            self.summarising_since = time.monotonic()
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_progress()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "findings":
+            self._scans_running = max(0, self._scans_running - 1)
+            self.summarising_since = None if not self._scans_running else self.summarising_since
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10,
                         markup=False)

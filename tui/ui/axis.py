@@ -91,3 +91,43 @@ def fmt_span(seconds: float) -> str:
     if s < 3600:
         return f"{s // 60}m{s % 60:02d}s"
     return f"{s // 3600}h{s // 60 % 60:02d}m"
+
+
+def column_times(t_ms: array, rows: range, edges: Sequence[int], by_time: bool,  # type: ignore[type-arg]
+                 run: range) -> list[float]:
+    """The ms each chart column begins at, and where the last one ends, for
+    samples that are not cycles (goroutine counts): the same stretch of time
+    the cycle charts above give that column.
+
+    On a time axis the columns are equal stretches from the first row's
+    ``@T`` (as :func:`time_edges` cuts them); by cycle number a column runs
+    from its first cycle's start to the next column's. A window that starts
+    (ends) with its ``run`` also takes what came before its first cycle
+    (after its last), so the newest count is drawn while following.
+    """
+    cols = len(edges) - 1
+    if cols <= 0 or not rows:
+        return []
+    t0, t1 = t_ms[rows.start], t_ms[rows.stop - 1]
+    if by_time and len(rows) >= 2 and t1 > t0:
+        dt = (t1 - t0 + 1) / cols
+        cuts = [t0 + k * dt for k in range(cols + 1)]
+    else:
+        end = t_ms[rows.stop] if rows.stop < run.stop else t1 + 1
+        cuts = [float(t_ms[e]) for e in edges[:-1]] + [float(end)]
+    if rows.start <= run.start:
+        cuts[0] = -math.inf
+    if rows.stop >= run.stop:
+        cuts[-1] = math.inf
+    return cuts
+
+
+def marked_columns(spans: Sequence[tuple[int, int]], marks: Sequence[range]) -> list[bool]:
+    """Which chart columns (each the rows ``[first, stop)``) a marked range
+    covers: one holding a marked row, or an empty one (a quiet stretch on a
+    time axis) between two marked rows, so a range is one unbroken tint on
+    every chart."""
+    if not marks:
+        return [False] * len(spans)
+    return [any((a < m.stop and b > m.start) if b > a else m.start < a < m.stop for m in marks)
+            for a, b in spans]

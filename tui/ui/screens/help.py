@@ -43,8 +43,8 @@ scheduler) and shows them here.
 - **GC CPU**: the share of CPU the collector took, window by window (25 % is
   the background workers' budget; more means your goroutines were drafted
   into **mark assists**).
-- **Goroutines**: goroutine count over time (needs `schedtrace` with
-  `scheddetail=1`, or pprof).
+- **Goroutines**: goroutine count on the charts' axis, under the pauses of
+  the same moment (needs `schedtrace` with `scheddetail=1`, or pprof).
 - **Cycle table** and **cycle detail**: every cycle, and every field of the
   selected one explained, with the raw line.
 - **Lower panels**: `1` findings (gctui's diagnosis, worst first), `2`
@@ -57,7 +57,7 @@ scheduler) and shows them here.
   400 and GOGC=off with a limit, or why the cycles cannot support one.
 
 The charts cover a window of cycles around the selection; `z` zooms out to
-the whole run.
+the whole run. A range marked with `v` is tinted on every chart.
 """
 
 

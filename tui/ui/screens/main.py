@@ -10,6 +10,7 @@ not one per cycle, and a key press redraws at once.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from tui.sanitize import visible
+from tui.ui import loading
+from tui.ui.loading import FRAME_S
 from tui.ui.screens.chart_keys import CHART_BINDINGS, ChartKeys
 from tui.ui.screens.cycle_keys import CycleKeys
 from tui.ui.screens.keys import MAIN_BINDINGS
@@ -68,6 +71,8 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         self._drawn: tuple[object, ...] | None = None
         self._generation = 0
         self._notices_shown = 0
+        self._load_t0: float | None = None  # when this screen first saw the file loading
+        self._progress_shown = False  # the header shows a load's or a scan's progress
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -101,6 +106,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
             self._start_escapes()  # a program is known: analyse it now, in a worker
         self._show_tabs()
         self.set_interval(REFRESH_S, self.redraw)
+        self.set_interval(FRAME_S, self.show_progress)
         self.call_after_refresh(self.redraw, True)
 
     def on_resize(self) -> None:
@@ -176,7 +182,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
                     heap_from_zero=self.heap_from_zero, marks=self.marks, mark_from=self.mark_from)
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
-        self.query_one(StatusBar).show(view, state=state, lines_per_s=session.lines_per_s())
+        self.query_one(StatusBar).show(view, state=self.progress() or state, lines_per_s=session.lines_per_s())
         findings, earlier = self.gapp.findings.update(
             model, ended=session.ended is not None, sources=session.sources if session.chosen is None else None)
         notices = session.feeder.notices[self._notices_shown:]
@@ -197,11 +203,44 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
             if session.error:
                 text = session.error
         else:
-            text = session.waiting_for()
+            progress = self.progress()
+            text = self._reading(progress) if progress and session.loading is not None else session.waiting_for()
         notices = session.feeder.notices
         if notices and notices[-1].text not in text:
             text += "\n\n" + notices[-1].text
         waiting.update(Text(visible(text)))  # notices and errors quote compiler output
+
+    def progress(self) -> str | None:
+        """The moving line of a file being loaded or summarised (None: neither)."""
+        session, now = self.gapp.session, time.monotonic()
+        load = session.load_bytes
+        if session.loading is not None and load is not None:
+            if self._load_t0 is None:
+                self._load_t0 = now
+            return loading.reading(*load, now - self._load_t0)
+        self._load_t0 = None
+        since = self.gapp.summarising_since
+        if since is not None:
+            return loading.summarising(len(session.shown().cycles), now - since)
+        return None
+
+    def show_progress(self) -> None:
+        """Between redraws (a tick that copies the model waits for its lock,
+        which a findings scan holds): the header's moving line, and the
+        waiting text while nothing is drawn."""
+        progress = self.progress()
+        if progress is None:
+            if self._progress_shown:  # done: say what the source does now, not the last step
+                self._progress_shown = False
+                self.query_one(StatusBar).set_state(self.gapp.session.state())
+            return
+        self._progress_shown = True
+        self.query_one(StatusBar).set_state(progress)
+        if self.has_class("-empty") and self.gapp.session.loading is not None:
+            self.query_one("#waiting", Static).update(Text(visible(self._reading(progress))))
+
+    def _reading(self, progress: str) -> str:
+        return f"Reading {self.gapp.session.source.description}\n\n{progress}"
 
     def _show_tabs(self) -> None:
         """The panel tabs, and while a search is on, where it stands (``/gc: 3/17``)."""

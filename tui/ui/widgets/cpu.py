@@ -24,7 +24,7 @@ from textual.widget import Widget
 from tui.model.cycles import CycleStore
 from tui.ui import plot
 from tui.model.gccpu import spans
-from tui.ui.axis import column_edges
+from tui.ui.axis import column_edges, marked_columns
 from tui.ui.buckets import Share, column_of, merge_shares, regroup
 from tui.analysis.thresholds import Thresholds
 from tui.ui.view import View
@@ -48,6 +48,7 @@ class GCCPUChart(Widget):
     GCCPUChart > .gc-cpu-chart--selected { background: $foreground 20%; }
     GCCPUChart > .gc-cpu-chart--label { color: $text-muted; }
     GCCPUChart > .gc-cpu-chart--title { text-style: bold; }
+    GCCPUChart > .gc-cpu-chart--marked { background: $accent 30%; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -59,6 +60,7 @@ class GCCPUChart(Widget):
         "gc-cpu-chart--selected",
         "gc-cpu-chart--label",
         "gc-cpu-chart--title",
+        "gc-cpu-chart--marked",
     }
 
     def __init__(
@@ -74,6 +76,8 @@ class GCCPUChart(Widget):
         self._shares: list[Share] = []
         self._selected: int | None = None
         self._following = True
+        self._marks: tuple[range, ...] = ()
+        self.marked: list[bool] = []  # the columns last drawn tinted (a marked range)
 
     @staticmethod
     def _bar_width(width: int, height: int) -> int:
@@ -94,6 +98,7 @@ class GCCPUChart(Widget):
         sel = view.selected
         self._selected = sel if sel is not None and sel in rows else None
         self._following = view.following
+        self._marks = view.marks
         self.refresh()
 
     def _level_style(self, share: float, bar: bool = True) -> Style:
@@ -142,7 +147,10 @@ class GCCPUChart(Widget):
         top = max([MIN_TOP, *(v for v in values if v is not None and not math.isnan(v))])
         rows = plot.bar_rows(values, bar_h, top)
         sel_bg = Style(bgcolor=self.get_component_rich_style("gc-cpu-chart--selected").bgcolor)
-        styles = [self._level_style(v) if v is not None else Style() for v in values]
+        mark = Style(bgcolor=self.get_component_rich_style("gc-cpu-chart--marked").bgcolor)
+        marked = self.marked = marked_columns([(s.first, s.stop) for s in shares], self._marks)
+        styles = [(self._level_style(v) if v is not None else Style()) + (mark if m else Style())
+                  for v, m in zip(values, marked)]
         return labelled_bars(rows, styles, sel_col, sel_bg, label, height, bar_w)
 
     def on_click(self, event: events.Click) -> None:

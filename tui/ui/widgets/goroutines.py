@@ -1,4 +1,5 @@
-"""Goroutine count over time, compact, beside the GC CPU bars.
+"""Goroutine count over time, compact, beside the GC CPU bars, on the
+x-axis of the charts above it (time or cycle number, the same window).
 
 Goroutines that pile up hold their stacks and everything they reference,
 so a heap that will not shrink often has a goroutine count that will not
@@ -23,11 +24,11 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from parsers.columns import MISSING_U32
 from parsers.events import SchedSnapshot
+from parsers.rows import SchedLines
 from tui.ui import plot
-from tui.ui.buckets import Bucket, ColumnBuckets, column_of
-from tui.model.cycles import CycleStore
+from tui.ui.axis import column_edges, column_times, marked_columns
+from tui.ui.buckets import bucket_bounds, column_of
 from tui.model import Model
 from tui.ui.view import View
 from tui.ui.widgets.bars import labelled_bars
@@ -42,62 +43,91 @@ class GoroutineColumns:
     """One frame of the goroutine chart, copied out of the model.
 
     ``counts`` is the highest count in each column (a pile-up must not be
-    averaged away); ``rows`` the cycle-store row nearest each column's first
-    sample (what a click selects; ``None`` with no cycle); ``selected`` the
-    column holding the selected cycle's time.
+    averaged away; ``None``: no sample in that stretch); ``rows`` the cycle
+    row each column's click selects (``None`` with no cycle); ``spans`` each
+    column's cycle rows ``[first, stop)``, as the charts above cut them (a
+    marked range tints the same columns); ``selected`` the column holding
+    the selected cycle.
     """
 
-    counts: list[float] = field(default_factory=list)
+    counts: list[float | None] = field(default_factory=list)
     rows: list[int | None] = field(default_factory=list)
     selected: int | None = None
     latest: int | None = None
-
-
-def nearest_row(store: CycleStore, t_s: float, count: int) -> int | None:
-    """The committed cycle (newest run) starting nearest ``t_s``."""
-    if count <= 0:
-        return None
-    seg = store.cols.segment
-    lo = bisect_left(seg, seg[count - 1], 0, count)
-    t_ms = store.cols.t_ms
-    target = t_s * 1000.0
-    i = bisect_left(t_ms, target, lo, count)
-    near = [j for j in (i - 1, i) if lo <= j < count]
-    return min(near, key=lambda j: abs(t_ms[j] - target)) if near else None
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 class GoroutineSeries:
-    """``model.goroutine_series()`` in arrays, rebuilt only when it grows."""
+    """The model's goroutine counts (scheddetail and pprof) in arrays sorted
+    by run and time, rebuilt only when they grow, and cut into the columns
+    of the view's x-axis: the stretch of time (or of cycles) each column of
+    the cycle charts covers, so a goroutine pile-up sits under the pauses
+    and the heap of the same moment (the counts' ``SCHED Nms`` clock is the
+    one gctrace's ``@T`` counts on)."""
 
     def __init__(self) -> None:
         self._model: weakref.ref[Model] | None = None  # which model the arrays came from
         self._key: tuple[int, int] | None = None
-        self.times = array("d")
-        self._buckets: ColumnBuckets | None = None
+        self.runs = array("l")
+        self.times = array("d")  # ms since the program started
+        self.counts = array("d")
+
+    def _load(self, model: Model) -> None:
+        key = (len(model.sched), len(model.http))
+        if key == self._key and self._model is not None and self._model() is model:
+            return
+        sched, runs = model.sched, model.sched_segment
+        # A plain SCHED row carries no goroutine count (only a scheddetail
+        # block does, kept whole): a loaded file's 60,000 rows are not
+        # made into snapshots, on the UI's thread, only to be skipped.
+        snaps = sorted(sched.objects.items()) if isinstance(sched, SchedLines) else enumerate(sched)
+        samples = [(runs[i], float(snap.t_ms), snap.goroutines) for i, snap in snaps if snap.goroutines is not None]
+        samples += [(model.segment, h.t_s * 1000.0, h.goroutines.total) for h in model.http
+                    if h.goroutines is not None and h.t_s is not None]
+        samples.sort()
+        self.runs = array("l", (s[0] for s in samples))
+        self.times = array("d", (s[1] for s in samples))
+        self.counts = array("d", (s[2] for s in samples))
+        self._key = key
+        self._model = weakref.ref(model)
 
     def take(self, view: View, width: int) -> GoroutineColumns:
-        model = view.model
-        key = (len(model.sched), len(model.http))
-        if key != self._key or self._model is None or self._model() is not model:
-            series = model.goroutine_series()
-            self.times = array("d", (t for t, _ in series))
-            self._buckets = ColumnBuckets(array("d", (n for _, n in series)))
-            self._key = key
-            self._model = weakref.ref(model)
-        assert self._buckets is not None
-        n = len(self.times)
-        if not n:
+        self._load(view.model)
+        if not self.counts:
             return GoroutineColumns()
-        buckets: list[Bucket] = self._buckets.over(range(n), max(1, width))
-        store = model.cycles
-        rows = [nearest_row(store, self.times[b.first], view.count) for b in buckets]
-        selected = None
-        sel = view.selected
-        if sel is not None and sel < view.count and store.cols.t_ms[sel] != MISSING_U32:
-            i = bisect_right(self.times, store.cols.t_ms[sel] / 1000.0) - 1
-            selected = column_of([b.first for b in buckets], i) if i >= 0 else None
-        latest = int(self._buckets.col[-1])
-        return GoroutineColumns([b.hi for b in buckets], rows, selected, latest)
+        store = view.model.cycles
+        stop = min(view.rows.stop, view.count)
+        rows = range(min(view.rows.start, stop), stop)
+        if not rows:  # no cycle yet: the counts one per column, newest last
+            n = len(self.counts)
+            edges = bucket_bounds(max(0, n - max(1, width)), n, max(1, width))
+            return GoroutineColumns([max(self.counts[a:b]) for a, b in zip(edges, edges[1:])],
+                                    [None] * (len(edges) - 1), None, int(self.counts[-1]))
+        run_no = store.cols.segment[rows.start]
+        first, last = store.segment_range(run_no)
+        edges = column_edges(store.cols.t_ms, rows, max(1, width), view.by_time)
+        cuts = column_times(store.cols.t_ms, rows, edges, view.by_time, range(first, min(last, view.count)))
+        lo, hi = bisect_left(self.runs, run_no), bisect_right(self.runs, run_no)
+        counts: list[float | None] = []
+        at = bisect_left(self.times, cuts[0], lo, hi)
+        # A count stands until the next snapshot: a column between two
+        # (snapshots a second apart, columns a fraction of one) shows the
+        # one before it, as the heap chart carries its lines; nothing is
+        # drawn before the run's first snapshot.
+        carry: float | None = self.counts[at - 1] if at > lo else None
+        for end in cuts[1:]:
+            stop_at = bisect_left(self.times, end, at, hi)
+            if stop_at > at:
+                counts.append(max(self.counts[at:stop_at]))
+                carry = self.counts[stop_at - 1]
+            else:
+                counts.append(carry)
+            at = stop_at
+        spans = list(zip(edges, edges[1:]))
+        clicks: list[int | None] = [min(a, rows.stop - 1) for a, _ in spans]
+        selected = column_of(edges[:-1], view.selected if view.selected in rows else None)
+        latest = int(self.counts[hi - 1]) if hi > lo else None
+        return GoroutineColumns(counts, clicks, selected, latest, spans)
 
 
 def sched_summary(snap: SchedSnapshot | None, latest: int | None, width: int = 1000) -> str:
@@ -121,6 +151,7 @@ class GoroutineChart(Widget):
     GoroutineChart > .goroutine-chart--selected { background: $foreground 20%; }
     GoroutineChart > .goroutine-chart--label { color: $text-muted; }
     GoroutineChart > .goroutine-chart--title { text-style: bold; }
+    GoroutineChart > .goroutine-chart--marked { background: $accent 30%; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -128,6 +159,7 @@ class GoroutineChart(Widget):
         "goroutine-chart--selected",
         "goroutine-chart--label",
         "goroutine-chart--title",
+        "goroutine-chart--marked",
     }
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -135,15 +167,18 @@ class GoroutineChart(Widget):
         self._series = GoroutineSeries()
         self._columns = GoroutineColumns()
         self._snap: SchedSnapshot | None = None
+        self._marks: tuple[range, ...] = ()
+        self.marked: list[bool] = []  # the columns last drawn tinted (a marked range)
 
     @staticmethod
     def _bar_width(width: int, height: int) -> int:
         return width if height > 1 else max(0, width - 24)
 
     def show(self, view: View) -> None:
-        """Copy the bucketed goroutine counts and the newest snapshot."""
+        """Copy the goroutine counts of the view's columns and the newest snapshot."""
         width = self._bar_width(self.size.width, self.size.height) or 40
         self._columns = self._series.take(view, width)
+        self._marks = view.marks
         self._snap = view.model.latest_sched()
         self.refresh()
 
@@ -156,17 +191,21 @@ class GoroutineChart(Widget):
         label = Text(sched_summary(self._snap, cols.latest, width if height > 1 else 24), end="")
         title = self.get_component_rich_style("goroutine-chart--title")
         label.stylize(title, 0, max(0, label.plain.find(" ")))
-        if not cols.counts:
+        present = [c for c in cols.counts if c is not None]
+        if not present:
             return Text.assemble(label, "\n", (NO_DETAIL, label_style), no_wrap=True, overflow="crop")
         bar_w = self._bar_width(width, height)
         counts = cols.counts[-bar_w:] if len(cols.counts) > bar_w else cols.counts
         shift = len(cols.counts) - len(counts)
-        bar_h = max(1, height - 1)
-        rows = plot.bar_rows(counts, bar_h, max(counts))
+        rows = plot.bar_rows(counts, max(1, height - 1), max(present))
         bar = self.get_component_rich_style("goroutine-chart--bar")
+        mark = Style(bgcolor=self.get_component_rich_style("goroutine-chart--marked").bgcolor)
+        marked = marked_columns(cols.spans[shift:], self._marks) if cols.spans else [False] * len(counts)
+        self.marked = marked
+        styles = [bar + mark if m else bar for m in marked]
         sel_bg = Style(bgcolor=self.get_component_rich_style("goroutine-chart--selected").bgcolor)
         sel = None if cols.selected is None else cols.selected - shift
-        return labelled_bars(rows, bar, sel, sel_bg, label, height, bar_w)
+        return labelled_bars(rows, styles, sel, sel_bg, label, height, bar_w)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

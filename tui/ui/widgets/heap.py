@@ -27,7 +27,7 @@ from textual import events
 from textual.widget import Widget
 
 from tui.ui import plot
-from tui.ui.axis import carried, column_edges, fmt_hms, hms_decimals
+from tui.ui.axis import carried, column_edges, fmt_hms, hms_decimals, marked_columns
 from tui.ui.buckets import Bucket, ColumnBuckets, column_of, merge_buckets, regroup, stretch
 from tui.ui.plot import Braille
 from tui.ui.view import View
@@ -60,6 +60,7 @@ class HeapChart(Widget):
     HeapChart > .heap-chart--limit { color: $foreground; }  /* red is the mark-end line; the limit is dashed */
     HeapChart > .heap-chart--selected { background: $foreground 20%; }
     HeapChart > .heap-chart--axis { color: $text-muted; }
+    HeapChart > .heap-chart--marked { background: $accent 30%; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -67,6 +68,7 @@ class HeapChart(Widget):
         "heap-chart--limit",
         "heap-chart--selected",
         "heap-chart--axis",
+        "heap-chart--marked",
     }
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -79,6 +81,8 @@ class HeapChart(Widget):
         self._caches: list[ColumnBuckets | None] = [None for _ in SERIES]
         self._times: tuple[float, float] | None = None  # first and last @T (s), on a time axis
         self._from_zero = False
+        self._marks: tuple[range, ...] = ()
+        self.marked_cells: set[int] = set()  # the plot's cell columns last drawn tinted (a marked range)
 
     @staticmethod
     def _layout(width: int, height: int) -> tuple[bool, bool, int, int, int]:
@@ -103,6 +107,7 @@ class HeapChart(Widget):
         edges = column_edges(t, rows, dots, True) if view.by_time else None
         self._times = (t[rows.start] / 1000, t[rows.stop - 1] / 1000) if view.by_time and rows else None
         self._from_zero = view.heap_from_zero
+        self._marks = view.marks
         for i, (name, *_rest) in enumerate(SERIES):
             col = store.column(name)
             cache = self._caches[i]
@@ -169,6 +174,9 @@ class HeapChart(Widget):
         sel_cells = {x // 2 for x, k in enumerate(index) if k == sel_k} if sel_k is not None else set()
         sel_cell = min(sel_cells) if sel_cells else None
         sel_bg = Style(bgcolor=self.get_component_rich_style("heap-chart--selected").bgcolor)
+        marked = marked_columns([(b.first, b.stop) for b in series[0]], self._marks)
+        self.marked_cells = {x // 2 for x, k in enumerate(index) if marked[k]}
+        mark_bg = Style(bgcolor=self.get_component_rich_style("heap-chart--marked").bgcolor)
 
         out = Text(no_wrap=True, overflow="crop", end="")
         lines: list[Text] = []
@@ -180,9 +188,11 @@ class HeapChart(Widget):
             if axis_w:
                 line.append(labels[r][-(axis_w - 1):].rjust(axis_w - 1) + " ", style=axis)
             owners = canvas.owners(r)
-            keys = [(owners[x], x in sel_cells) for x in range(len(row))]
-            for a, b, (owner, is_sel) in plot.runs(keys):
+            keys = [(owners[x], x in sel_cells, x in self.marked_cells) for x in range(len(row))]
+            for a, b, (owner, is_sel, is_marked) in plot.runs(keys):
                 style = self._style(owner) if owner >= 0 else Style()
+                if is_marked:
+                    style += mark_bg
                 line.append(row[a:b], style + sel_bg if is_sel else style)
             lines.append(line)
         if x_axis and self._cycle_numbers is not None:

@@ -21,7 +21,7 @@ from textual import events
 from textual.widget import Widget
 
 from tui.ui import plot
-from tui.ui.axis import column_edges, fmt_span
+from tui.ui.axis import column_edges, fmt_span, marked_columns
 from tui.ui.buckets import Bucket, ColumnBuckets, column_of, merge_buckets, percentiles, regroup
 from tui.analysis.thresholds import Thresholds
 from tui.ui.view import View
@@ -79,7 +79,8 @@ class PauseChart(Widget):
         self._cache: ColumnBuckets | None = None
         self._pct_key: tuple[int, int] | None = None
         self._covers = ""  # what the stats are over: "512 cycles", "4m10s"
-        self._marked: list[bool] = []
+        self._marks: tuple[range, ...] = ()
+        self.marked: list[bool] = []  # the columns last drawn tinted
 
     @property
     def capacity(self) -> int:
@@ -103,8 +104,7 @@ class PauseChart(Widget):
         width = self._bar_width(self.size.width, self.size.height) or 60
         edges = column_edges(store.cols.t_ms, rows, width, view.by_time) if view.by_time else None
         self._buckets = self._cache.over(rows, width, edges)
-        self._marked = [any(b.first < m.stop and b.stop > m.start for m in view.marks) if b.count else False
-                        for b in self._buckets]
+        self._marks = view.marks
         t = store.cols.t_ms
         self._covers = (f"in {fmt_span((t[rows.stop - 1] - t[rows.start]) / 1000)}" if view.by_time and rows
                         else f"{plot.fmt_count(len(rows))} cycles")
@@ -162,7 +162,8 @@ class PauseChart(Widget):
             return Text("STW pause: no cycles yet", style=self.get_component_rich_style("pause-chart--label"))
         bar_w = self._bar_width(width, height)
         buckets = regroup(self._buckets, bar_w, merge_buckets)  # fewer columns after a resize
-        marked = self._marked if len(self._marked) == len(buckets) else [False] * len(buckets)
+        marked = marked_columns([(b.first, b.stop) for b in buckets], self._marks)
+        self.marked = marked
         labels = self._labels(height)
         top = max((b.hi for b in buckets if b.count), default=0.0)
         means = [b.mean if b.count else None for b in buckets]

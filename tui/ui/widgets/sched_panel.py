@@ -146,12 +146,12 @@ class SchedPanel(Widget):
 
     def _chart(self, height: int, width: int) -> list[Text]:
         cols = self._columns
-        if not cols.counts:
+        if not any(c is not None for c in cols.counts):
             return [Text(NO_DETAIL, style=self._style("label"), end="")]
         plot_w = max(1, width - AXIS_WIDTH)
         counts = cols.counts[-plot_w:]
         shift = len(cols.counts) - len(counts)
-        top = plot.nice_ceil(max(counts))
+        top = plot.nice_ceil(max((c for c in counts if c is not None), default=1.0))
         labels = plot.axis_labels(top, height, plot.fmt_count)
         bars = plot.bar_rows(counts, height, top)
         sel = None if cols.selected is None else cols.selected - shift
@@ -172,7 +172,7 @@ class SchedPanel(Widget):
             return Text(WAITING, style=self._style("label"))
         facts = self._facts(snap, width, height)[: max(1, height)]
         left = height - len(facts)
-        has_counts = bool(self._columns.counts)
+        has_counts = any(c is not None for c in self._columns.counts)
         reasons: list[Text] = []
         if snap.g_by_wait_reason and left >= 5:
             # Share the rest: the chart keeps at least three rows.

@@ -40,6 +40,7 @@ class StatusBar(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._lines: tuple[Text, Text] = (Text("gctui"), Text(""))
+        self._state = Text("")  # the start of line two: what the source is doing
 
     def show(self, view: View, *, state: str, lines_per_s: float) -> None:
         model = view.model
@@ -69,8 +70,8 @@ class StatusBar(Widget):
         if settings:
             first.append("  ·  " + "  ".join(settings), style=dim)
         ended = state.startswith(("ended", "failed"))
-        state_style = self.get_component_rich_style("status--ended" if ended else "status--state")
-        second = Text.assemble((state, state_style))
+        self._state = self._state_text(state)
+        second = Text()
         if not view.following and view.count:
             second.append("  paused", self.get_component_rich_style("status--paused"))
             second.append(" (f follows)", style=dim)
@@ -88,9 +89,25 @@ class StatusBar(Widget):
         self._lines = (first, second)
         self.refresh()
 
+    def set_state(self, state: str) -> None:
+        """Say what the source is doing now (a load's progress, a findings
+        scan), between the redraws that copy the model: those wait for the
+        model's lock, which the scan holds."""
+        self._state = self._state_text(state)
+        self.refresh()
+
+    def _state_text(self, state: str) -> Text:
+        ended = state.startswith(("ended", "failed"))
+        return Text(state, style=self.get_component_rich_style("status--ended" if ended else "status--state"))
+
+    @property
+    def state(self) -> str:
+        """What line two says the source is doing."""
+        return self._state.plain
+
     def render(self) -> Text:
         width = max(1, self.content_size.width)
-        first, second = (line.copy() for line in self._lines)
+        first, second = self._lines[0].copy(), self._state + self._lines[1]
         for line in (first, second):  # one row each: cut, never wrap into the next
             line.truncate(width, overflow="ellipsis")
         return Text("\n").join([first, second])
