@@ -25,9 +25,9 @@ from tui.analysis.whatif import Outcome, Setting, calibrate, predict
 from tui.ingest.runner import load
 from tui.model import Model
 
-# One workload, several settings: 8 MiB pointer-full live heap, 160 MiB/s of
-# garbage, 4 s, 2 Ps. The limits sit below what GOGC=100 (about 17 MB of
-# heap) would use, so the limit sets the goal.
+# One workload, several settings: an 8 MiB graph of small objects (plus its
+# 1 MiB index) live, 160 MiB/s of garbage, 4 s, 2 Ps. The limits sit below
+# what GOGC=100 (a heap goal near 22 MB) would use, so the limit sets the goal.
 PACER_ARGS = ("-duration", "4s", "-live", "8", "-rate", "160")
 SETTINGS: dict[str, tuple[str, str | None]] = {
     "GOGC=50": ("50", None),
