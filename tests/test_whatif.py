@@ -148,6 +148,20 @@ def test_the_memory_limit_finding_quotes_a_higher_limit() -> None:
     assert limit_quote(model) == ""
 
 
+@needs_samples
+def test_mark_assist_advice_quotes_a_higher_gogc() -> None:
+    from tui.analysis.findings import evaluate
+
+    model = load(str(GO119 / "gomemlimit48_gogcoff_gctrace1.stderr.txt"))
+    found = {f.id: f for f in evaluate(model, full=True)}
+    advice = found["mark-assist-heavy"].advice
+    assert "By gctui's what-if model, GOGC=200 would cut GC CPU from" in advice
+    assert advice.endswith("(gctui whatif LOG --gogc 200).")
+    # Started with GOGC=off under a limit, there is no higher GOGC to suggest.
+    model.env.gogc, model.env.gomemlimit_b = "off", 48 << 20
+    assert advice_quote(model) == ""
+
+
 def test_bad_settings_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["--gogc", "-5"], ["--gogc", "100", "--memlimit", "lots"], ["--gogc", "off"]):
         with pytest.raises(SystemExit) if argv[1] != "off" else _nothing():

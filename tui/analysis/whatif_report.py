@@ -121,6 +121,8 @@ def advice_quote(model: Model, rows: range | None = None, gogc: float | None = N
     advice then stands without numbers)."""
     try:
         cal = calibrate(model, rows)
+        if gogc is None and cal.setting is not None and cal.setting.gogc is None and cal.setting.memlimit_mb is not None:
+            return ""  # GOGC=off: the limit alone paces it, no higher GOGC to suggest
         current = cal.setting.gogc if cal.setting and cal.setting.gogc else 100.0
         target = gogc if gogc is not None else current * 2
         limit = cal.setting.memlimit_mb if cal.setting else None
