@@ -11,17 +11,16 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   program allocated ``heap_end - previous heap_live`` MB, whatever the
   setting, so a setting that gives each cycle more runway spreads the same
   bytes over fewer cycles;
-* the heap a cycle marks is the live heap plus what the program allocated
-  during the mark (new objects are allocated black, and gctrace's "live"
-  counts them): the next goal grows with it. How much that is depends on
-  the setting: with a long runway the pacer lets the background workers
-  mark unhurried (25 % of the Ps, or idle Ps), so a whole slow mark's
-  allocation is marked; with a short one the trigger sits at its lower
-  bound, 70 % of the runway (Go 1.19's ``minTriggerRatioNum``), and assists
-  finish the mark in the last 30 %. The model takes the smaller of the two;
+* the heap a cycle marks (gctrace's "live") is the reachable heap plus
+  what the program allocated, black, during the mark, and the next goal
+  grows with it. With a long runway the mark runs unhurried (background
+  and idle workers) and a whole mark's allocation is marked; with a short
+  one the trigger sits at its lower bound, 70 % of the runway (Go 1.19's
+  ``minTriggerRatioNum``), and assists finish in the last 30 %: the model
+  takes the smaller of the two;
 * a cycle's GC CPU (idle-time marking left out, as the runtime and gctui's
-  own GC CPU do) follows the live heap and roots it must scan: one cost per
-  MB, calibrated from the observed cycles.
+  own GC CPU do) follows the reachable heap and roots it must scan: one
+  cost per MB, calibrated from the observed cycles.
 
 Calibration also measures how much of the runway the observed cycles used
 (the trigger fires before the goal; allocation during mark overshoots it),
@@ -36,7 +35,6 @@ from dataclasses import dataclass, replace
 
 from parsers.columns import ERAS, FORCED, MISSING_U16, MISSING_U32
 from tui.model import Model
-from tui.model.cycles import CycleStore
 
 HEAP_MINIMUM_MB = 4.0  # runtime: defaultHeapMinimum, for GOGC=100
 LIMIT_HEADROOM_MB = 1.0  # runtime: memoryLimitHeapGoalHeadroom (Go 1.19)
@@ -395,9 +393,3 @@ def _median(values: list[float]) -> float:
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0
 
-
-def store_rows(store: CycleStore, segment: int | None = None) -> range:
-    """The rows of a segment (default the last): the whole run the what-if replays."""
-    if not len(store):
-        return range(0)
-    return range(*store.segment_range(store.cols.segment[-1] if segment is None else segment))
