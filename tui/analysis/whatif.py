@@ -44,7 +44,7 @@ MARK_RUNWAY_SHARE = 1.0 - 45.0 / 64.0
 BACKGROUND_UTILIZATION = 0.25  # runtime: gcBackgroundUtilization
 # Runtime memory besides heap objects and stacks, when no limit-bound cycle
 # lets it be measured: mostly GC metadata (MemStats.GCSys: a 64 MB heap
-# arena's bitmap and span tables, 7.7 MiB in tests/go/pacer), span
+# arena's bitmap and span tables, 8.2 MiB in tests/go/pacer), span
 # structures and buffers. Go 1.19 amd64 logs put it at 8 to 16 MB
 # (the GOMEMLIMIT samples and the pacer runs, tests/bench/WHATIF.md).
 DEFAULT_OVERHEAD_MB = 9.0
