@@ -23,8 +23,8 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   cost per MB, calibrated from the observed cycles.
 
 Calibration also measures how much of the runway the observed cycles used
-(the trigger fires before the goal; allocation during mark overshoots it),
-and the replay keeps that ratio. Predictions never leave the live heaps the
+(idle workers can finish a mark before the goal), and the replay keeps that
+ratio but for hurried marks, which end at the goal. Predictions never leave the live heaps the
 log shows: a limit too small for them is refused, not extrapolated.
 """
 
@@ -299,10 +299,12 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
             cpu_ms += cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
             carried = 0.0
             continue
-        marked = marked_mb(cal, iv, setting)
+        marked, hurried = marked_mb(cal, iv, setting)
         goal, by_limit = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
         goals.append(goal)
-        runway = (goal - marked) * cal.runway_used
+        # A hurried mark ends at the goal (assists pace it there); an unhurried
+        # one ends where the observed cycles did, idle workers finishing early.
+        runway = (goal - marked) * (1.0 if hurried else cal.runway_used)
         if math.isinf(runway):
             carried += iv.alloc_mb
             peak_heap = max(peak_heap, marked + carried)
@@ -330,9 +332,10 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
     )
 
 
-def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> float:
-    """The heap a mark under ``setting`` would find live: the reachable heap plus
-    what the program allocates (black) while the mark runs.
+def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> tuple[float, bool]:
+    """The heap a mark under ``setting`` would find live (the reachable heap plus
+    what the program allocates, black, while the mark runs), and whether the
+    mark is hurried: the trigger's lower bound, not the workers, ends it.
 
     Unhurried, a mark takes its CPU over the calibrated marking speed, and
     the program allocates at its observed rate meanwhile; the trigger's lower
@@ -341,13 +344,13 @@ def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> float:
     """
     unhurried = _unhurried_black(cal, iv) * cal.black_scale
     if unhurried <= 0:
-        return iv.live_mb
+        return iv.live_mb, False
     black = unhurried
     for _ in range(8):
         marked = iv.reachable_mb + black
         goal, _ = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
         black = min(unhurried, MARK_RUNWAY_SHARE * max(goal - marked, 0.0))
-    return iv.reachable_mb + black
+    return iv.reachable_mb + black, black < unhurried * 0.999
 
 
 def goal_mb(live: float, roots: float, setting: Setting, nonheap_mb: float) -> tuple[float, bool]:
