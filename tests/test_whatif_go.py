@@ -7,8 +7,7 @@ repeated runs, quiet and loaded; what they support is asserted here, with
 tight bounds for runs the machine let keep their ticks and looser ones for
 runs it stalled (see TIGHT and LOOSE):
 
-* cycles per minute within 30 % (the issue's 25 % held in every such run,
-  with GOGC=50 close to it), and the heap goal
+* cycles per minute within 25 % (the issue's target), and the heap goal
   (its median: the runtime computes it from the marked heap, so it is
   exact per cycle) within 15 %;
 * the peak heap, the 99th percentile of the heap at end of mark, within
@@ -49,19 +48,18 @@ def runs(go_build: Callable[[str], Path], tmp_path_factory: pytest.TempPathFacto
 
 
 # How far each quantity may be off (tests/bench/WHATIF.md has the runs).
-# Tight, for runs the machine let keep to their 2 ms ticks: the heap goal
-# within 15 %, cycles within 30 % (the 25 % held in every such run
-# we made, but GOGC=50 is over-predicted by 5 to 23 %: its short runway is
-# used whole, the base run's was not). Loose, for a run (or the base run)
+# Tight, for runs the machine let keep to their 2 ms ticks: the issue's
+# 25 % on cycles (such runs were within 9 % with this model), the heap goal
+# within 15 % (within 10 %). Loose, for a run (or the base run)
 # the machine stalled for more than a fifth of its time (a 2-core machine
 # running twice as many busy threads): its marks stretch with the stalls,
 # more is allocated black, the goals grow and cycles thin out in ways the
 # base run did not show. GC CPU is a ratio, predicted over measured, the
-# same in both: 25 runs measured 0.5x to 2.5x at GOGC=50 and under the
+# same in both: 24 runs measured 0.5x to 2.6x at GOGC=50 and under the
 # limits, 0.44x to 5.8x at GOGC=200 and 400 (the module docstring says why).
 STALLED_SHARE = 0.2
 CPU_RATIO, LONG_RUNWAY_CPU_RATIO = (0.33, 3.0), (0.33, 8.0)
-TIGHT = {"cycles": 0.30, "goal": 0.15, "peak": 0.50, "limit": 0.25}
+TIGHT = {"cycles": 0.25, "goal": 0.15, "peak": 0.50, "limit": 0.25}
 LOOSE = {"cycles": 0.60, "goal": 0.30, "peak": 0.80, "limit": 0.60}
 LONG_RUNWAY = {"GOGC=200", "GOGC=400"}
 
