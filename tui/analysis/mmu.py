@@ -21,8 +21,9 @@ internal/trace/gc.go); gctrace has enough for a good estimate:
 * between cycles the program has every P: utilisation 1.
 
 Against ``go tool trace``'s MMU of the same runs (tests/bench/WHATIF.md),
-the burst brought the 10 ms gap from up to 30 points to within 10; an
-even spread read high for windows shorter than a mark phase. For windows
+the burst brought the 10 ms gap from up to 31 points to mostly within 10
+(21 at most in 66 runs); an even spread read high for windows shorter than
+a mark phase. For windows
 that hold whole cycles it is the same integral. Time is the gctrace ``@T``
 stamp, whole ms.
 """
