@@ -15,7 +15,7 @@ import pytest
 
 from tui.analysis.mmu import WINDOWS_MS, mmu, worst_window
 from tui.analysis.whatif import Refusal, Setting, calibrate, goal_mb, predict
-from tui.analysis.whatif_report import advice_quote, summarize
+from tui.analysis.whatif_report import advice_quote, limit_quote, summarize
 from tui.cli.main import main
 from tui.ingest.runner import load
 
@@ -96,6 +96,70 @@ def test_text_table_and_the_advice_sentence(capsys: pytest.CaptureFixture[str]) 
     assert "Assumes" in out
     quote = advice_quote(load(str(STEADY)))
     assert quote.startswith(" By gctui's what-if model, GOGC=200 would cut GC CPU from 9%")
+
+
+@needs_samples
+def test_nonheap_given_replaces_the_assumption(capsys: pytest.CaptureFixture[str]) -> None:
+    # The steady sample has no limit: non-heap memory is assumed (stacks + 9 MB)
+    # unless the user says; what they say moves every limit prediction by as much.
+    assert main(["whatif", str(STEADY), "--gogc", "off", "--memlimit", "256MiB", "--json"]) == 0
+    assumed = json.loads(capsys.readouterr().out)
+    assert assumed["calibration"]["nonheap_source"].startswith("assumed")
+    assert main(["whatif", str(STEADY), "--gogc", "off", "--memlimit", "256MiB", "--nonheap", "40MiB", "--json"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    cal = given["calibration"]
+    assert cal["nonheap_mb"] == 40.0 and cal["nonheap_source"] == "given with --nonheap"
+    assert "Non-heap memory: 40.0 MB (given with --nonheap)." in given["assumptions"]
+    extra = 40.0 - assumed["calibration"]["nonheap_mb"]
+    assert given["predicted"]["peak_total_mb"] == pytest.approx(
+        assumed["predicted"]["peak_total_mb"] - assumed["predicted"]["peak_heap_mb"]
+        + given["predicted"]["peak_heap_mb"] + extra, abs=0.05)
+    # The heap gets what the limit leaves: less room, an earlier goal.
+    assert given["predicted"]["goal_mb"] == pytest.approx(assumed["predicted"]["goal_mb"] - extra, abs=0.05)
+    assert main(["whatif", str(STEADY), "--gogc", "100", "--nonheap", "40MiB"]) == 0
+    assert "40 MB non-heap memory (given with --nonheap)" in capsys.readouterr().out
+    # It also wins over what limit-bound cycles measured.
+    model = load(str(LIMITED))
+    model.env.gomemlimit_b = 64 << 20
+    assert calibrate(model, nonheap_mb=20.0).nonheap_mb == 20.0
+
+
+def test_nonheap_must_be_a_size(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["whatif", str(STEADY), "--gogc", "100", "--nonheap", "lots"])
+    assert "not a memory size" in capsys.readouterr().err
+
+
+@needs_samples
+def test_the_memory_limit_finding_quotes_a_higher_limit() -> None:
+    from tui.analysis.findings import evaluate
+
+    model = load(str(LIMITED))
+    model.env.gogc, model.env.gomemlimit_b = "100", 64 << 20
+    found = {f.id: f for f in evaluate(model, full=True)}
+    advice = found["memory-limit-bound"].advice
+    cal = calibrate(model)
+    higher = predict(cal, Setting(100, 96))
+    assert f"GOMEMLIMIT=96MiB would cut GC CPU from {cal.observed.gc_cpu_pct:.0f}% to about {higher.gc_cpu_pct:.0f}%" in advice
+    assert higher.gc_cpu_pct < cal.observed.gc_cpu_pct and higher.limit_cycles < cal.observed.limit_cycles
+    assert "(gctui whatif LOG --gogc 100 --memlimit 96MiB)" in advice
+    # Without a known limit there is nothing to raise: no quote.
+    model.env.gomemlimit_b = None
+    assert limit_quote(model) == ""
+
+
+@needs_samples
+def test_mark_assist_advice_quotes_a_higher_gogc() -> None:
+    from tui.analysis.findings import evaluate
+
+    model = load(str(GO119 / "gomemlimit48_gogcoff_gctrace1.stderr.txt"))
+    found = {f.id: f for f in evaluate(model, full=True)}
+    advice = found["mark-assist-heavy"].advice
+    assert "By gctui's what-if model, GOGC=200 would cut GC CPU from" in advice
+    assert advice.endswith("(gctui whatif LOG --gogc 200).")
+    # Started with GOGC=off under a limit, there is no higher GOGC to suggest.
+    model.env.gogc, model.env.gomemlimit_b = "off", 48 << 20
+    assert advice_quote(model) == ""
 
 
 def test_bad_settings_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,12 +1,13 @@
 """Predicted vs measured: gctui's what-if and MMU against real Go runs.
 
-Runs tests/go/pacer (fixed 8 MiB live heap, 160 MiB/s of garbage, 4 s,
-GOMAXPROCS=2) under each setting in tests/whatif_runs.SETTINGS, then from
-each base run predicts every other and prints the errors; then runs it
-with an execution trace and compares gctui's MMU (from gctrace alone) with
-``go tool trace``'s. Prints Markdown (the tables in tests/bench/WHATIF.md).
+Runs tests/go/pacer (an 8 MiB graph of small objects live, 160 MiB/s of
+garbage, 4 s, GOMAXPROCS=2) under each setting in tests/whatif_runs.SETTINGS,
+then from each base run predicts every other and prints the errors; then
+runs it with an execution trace and compares gctui's MMU (from gctrace
+alone) with ``go tool trace``'s, ``--mmu-repeat`` times per setting. Prints
+Markdown (the tables in tests/bench/WHATIF.md).
 
-    .venv/bin/python tests/bench/bench_whatif.py [--base GOGC=100 ...]
+    .venv/bin/python tests/bench/bench_whatif.py [--base GOGC=100 ...] [--mmu-repeat 3]
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", action="append", help="base setting(s) (default: GOGC=100 and the GOGC=off limit run)")
     parser.add_argument("--mmu", nargs="*", default=["GOGC=50", "GOGC=100", "GOGC=off GOMEMLIMIT=28MiB"])
+    parser.add_argument("--mmu-repeat", type=int, default=1, help="traced runs per MMU setting")
     args = parser.parse_args()
     bases = args.base or ["GOGC=100", "GOGC=off GOMEMLIMIT=28MiB"]
     go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
@@ -48,18 +50,19 @@ def main() -> int:
         for base in bases:
             print(f"### Predicted from the {base} run\n")
             print("| setting | cycles/min pred | meas | err | GC CPU % pred | meas | err "
-                  "| peak heap MB pred | meas | err | limit-driven pred | meas |")
-            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                  "| goal MB pred | meas | err | peak heap MB pred | meas | err | limit-driven pred | meas |")
+            print("|---|" + "---:|" * 14)
             for label, p, m in cross_predict(runs, base):
                 print(f"| {label}{' (base)' if label == base else ''} | {p.cycles_per_min:.0f} | {m.cycles_per_min:.0f} "
                       f"| {_pct(p.cycles_per_min, m.cycles_per_min)} | {p.gc_cpu_pct:.2f} | {m.gc_cpu_pct:.2f} "
-                      f"| {_pct(p.gc_cpu_pct, m.gc_cpu_pct)} | {p.peak_heap_mb:.1f} | {m.peak_heap_mb:.1f} "
+                      f"| {_pct(p.gc_cpu_pct, m.gc_cpu_pct)} | {p.goal_mb:.1f} | {m.goal_mb:.1f} "
+                      f"| {_pct(p.goal_mb, m.goal_mb)} | {p.peak_heap_mb:.1f} | {m.peak_heap_mb:.1f} "
                       f"| {_pct(p.peak_heap_mb, m.peak_heap_mb)} | {p.limit_cycles:.0f} | {m.limit_cycles:.0f} |")
             print()
         print("### MMU: gctui (gctrace alone) vs go tool trace (execution trace of the same run)\n")
         print("| setting | " + " | ".join(f"{w:g} ms gctui | trace" for w in MMU_WINDOWS) + " |")
         print("|---|" + "---:|---:|" * len(MMU_WINDOWS))
-        for label in args.mmu:
+        for label in [m for m in args.mmu for _ in range(args.mmu_repeat)]:
             run = run_pacer(binary, label, out, trace=True)
             assert run.trace is not None
             est = mmu(run.model.cycles, range(len(run.model.cycles)), MMU_WINDOWS)

@@ -9,16 +9,23 @@ internal/trace/gc.go); gctrace has enough for a good estimate:
   every P: utilisation 0;
 * during concurrent mark, the GC holds ``(assist + background) CPU ms``
   out of ``mark wall ms x P``: the dedicated and fractional workers (the
-  25 % the pacer budgets) plus mark assists, and never less than one P for
-  the whole phase (see :func:`phases`). Idle-time workers are left out, as
-  internal/trace leaves out "GC (idle)": they only ran on Ps the program
-  did not want;
+  25 % the pacer budgets) plus mark assists. Idle-time workers are left
+  out, as internal/trace leaves out "GC (idle)": they only ran on Ps the
+  program did not want. The trace counts a P as GC's while a worker or an
+  assist runs on it, and that work is not even: when a mark starts, every
+  P's fractional worker is owed its share and the mutators start in assist
+  debt, so the work comes in a burst on every P and then thins out. The
+  estimate puts half of the phase's GC CPU at its start on every P
+  (utilisation 0) and spreads the other half over the rest
+  (:data:`BURST_SHARE`);
 * between cycles the program has every P: utilisation 1.
 
-The estimate spreads a mark phase's GC work evenly over the phase, so for
-windows shorter than a mark phase it reads high (the trace sees the bursts);
-for windows that hold whole cycles it is the same integral. Time is the
-gctrace ``@T`` stamp, whole ms.
+Against ``go tool trace``'s MMU of the same runs (tests/bench/WHATIF.md),
+the burst brought the 10 ms gap from up to 31 points to mostly within 10
+(21 at most in 66 runs); an even spread read high for windows shorter than
+a mark phase. For windows
+that hold whole cycles it is the same integral. Time is the gctrace ``@T``
+stamp, whole ms.
 """
 
 from __future__ import annotations
@@ -34,7 +41,10 @@ from tui.model.cycles import CycleStore
 
 # 1 ms .. 10 s, about three points a decade: what the TUI chart shows.
 WINDOWS_MS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
-# Cycles per slice: bounds the memory (a few arrays of 4 floats a cycle) on
+# Share of a mark phase's GC CPU done at its start, on every P at once.
+BURST_SHARE = 0.5
+POINTS = 5  # breakpoints a cycle (see phases)
+# Cycles per slice: bounds the memory (a few arrays of 5 floats a cycle) on
 # a log of millions of cycles.
 CHUNK = 100_000
 
@@ -42,8 +52,9 @@ CHUNK = 100_000
 def phases(store: CycleStore, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
     """Breakpoints (ms) and the utilisation from each one to the next, for rows ``[lo, hi)``.
 
-    Four breakpoints a cycle: its start, mark start, mark end, end; the
-    utilisation after the last is 1 (the program runs) until the next cycle.
+    Five breakpoints a cycle: its start, mark start, the end of the mark's
+    opening burst, mark end, end; the utilisation after the last is 1 (the
+    program runs) until the next cycle.
     """
     c = store.cols
     t0 = np.asarray(c.t_ms[lo:hi], dtype=np.float64)
@@ -55,12 +66,13 @@ def phases(store: CycleStore, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]
     )
     procs = np.asarray(c.procs[lo:hi], dtype=np.float64)
     procs[(procs == 0) | (procs == 0xFFFF)] = 1.0
+    # The opening burst: BURST_SHARE of the GC CPU on every P, no longer
+    # than the mark; what is left spreads over the rest of it.
+    burst = np.minimum(gc_cpu * BURST_SHARE / procs, mark)
+    rest = mark - burst
     with np.errstate(divide="ignore", invalid="ignore"):
-        # At least one P for the whole mark: the worker that finds the work
-        # done holds its P through gcMarkDone's barrier, which the trace
-        # counts as GC and gctrace's worker time (recorded before it) does not.
-        share = np.where(mark > 0, np.maximum(1.0 / procs, gc_cpu / (mark * procs)), 0.0)
-    share = np.clip(share, 0.0, 1.0)
+        share = np.where(rest > 0, (gc_cpu - burst * procs) / (rest * procs), 0.0)
+    share = np.clip(np.nan_to_num(share), 0.0, 1.0)
     # A 1 ms clock can start a cycle before the previous one's printed end:
     # start it at that end instead, so phases never overlap.
     ends = t0 + sweep + mark + term
@@ -69,8 +81,9 @@ def phases(store: CycleStore, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]
     s1 = t0 + sweep
     s2 = s1 + mark
     s3 = s2 + term
-    x = np.stack([t0, s1, s2, s3], axis=1).ravel()
-    util = np.stack([np.zeros_like(t0), 1.0 - share, np.zeros_like(t0), np.ones_like(t0)], axis=1).ravel()
+    zero = np.zeros_like(t0)
+    x = np.stack([t0, s1, s1 + burst, s2, s3], axis=1).ravel()
+    util = np.stack([zero, zero, 1.0 - share, zero, np.ones_like(t0)], axis=1).ravel()
     return x, util
 
 
@@ -107,7 +120,7 @@ def mmu(store: CycleStore, rows: range, windows_ms: Sequence[float] = WINDOWS_MS
         ehi = bisect_right(t, t[hi - 1] + margin * 2, hi, rows.stop)
         x, util = phases(store, elo, ehi)
         f = _integral(x, util)
-        own = x[(lo - elo) * 4 : (hi - elo) * 4]
+        own = x[(lo - elo) * POINTS : (hi - elo) * POINTS]
         for w in valid:
             starts = np.concatenate([own, own - w])
             starts = starts[(starts >= x_all_start) & (starts <= domain_end - w)]

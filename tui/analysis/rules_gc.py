@@ -179,7 +179,7 @@ def mark_assist_heavy(scope: Scope) -> Finding | None:
         "Allocation outruns the background mark workers, so allocating goroutines stall to "
         "mark instead of doing their work (latency): allocate less on hot paths (go tool pprof "
         "-sample_index=alloc_space), and give the workers runway with a higher GOGC, or "
-        "GOMEMLIMIT plus a higher GOGC.",
+        "GOMEMLIMIT plus a higher GOGC." + advice_quote(scope.model, rows),
         rows,
         value=share,
     )

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
+from tui.analysis.whatif_report import limit_quote
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
 
@@ -186,7 +187,7 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
             f"{where}: effective GOGC {median(eff):.0f}%{note}."
         )
         severity = "warning"
-        advice = LIMIT_ADVICE
+        advice = LIMIT_ADVICE + limit_quote(scope.model, rows)
     elif constant:
         settings = gogc_text if env.gogc else "GOGC and GOMEMLIMIT unknown"
         message = (

@@ -11,30 +11,40 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   program allocated ``heap_end - previous heap_live`` MB, whatever the
   setting, so a setting that gives each cycle more runway spreads the same
   bytes over fewer cycles;
+* the heap a cycle marks (gctrace's "live") is the reachable heap plus
+  what the program allocated, black, during the mark, and the next goal
+  grows with it. With a long runway the mark runs unhurried (background
+  and idle workers) and a whole mark's allocation is marked; with a short
+  one the trigger sits at its lower bound, 70 % of the runway (Go 1.19's
+  ``minTriggerRatioNum``), and assists finish in the last 30 %: the model
+  takes the smaller of the two;
 * a cycle's GC CPU (idle-time marking left out, as the runtime and gctui's
-  own GC CPU do) follows the live heap and roots it must scan: one cost per
-  MB, calibrated from the observed cycles.
+  own GC CPU do) follows the reachable heap and roots it must scan: one
+  cost per MB, calibrated from the observed cycles.
 
 Calibration also measures how much of the runway the observed cycles used
-(the trigger fires before the goal; allocation during mark overshoots it),
-and the replay keeps that ratio. Predictions never leave the live heaps the
+(idle workers can finish a mark before the goal), and the replay keeps that
+ratio but for hurried marks, which end at the goal. Predictions never leave the live heaps the
 log shows: a limit too small for them is refused, not extrapolated.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.columns import ERAS, FORCED, MISSING_U16, MISSING_U32
 from tui.model import Model
-from tui.model.cycles import CycleStore
 
 HEAP_MINIMUM_MB = 4.0  # runtime: defaultHeapMinimum, for GOGC=100
 LIMIT_HEADROOM_MB = 1.0  # runtime: memoryLimitHeapGoalHeadroom (Go 1.19)
+# runtime (Go 1.18+): the trigger is never below 45/64 (about 0.7) of the way
+# from the marked heap to the goal, so a mark has at most the last 30 %.
+MARK_RUNWAY_SHARE = 1.0 - 45.0 / 64.0
+BACKGROUND_UTILIZATION = 0.25  # runtime: gcBackgroundUtilization
 # Runtime memory besides heap objects and stacks, when no limit-bound cycle
 # lets it be measured: mostly GC metadata (MemStats.GCSys: a 64 MB heap
-# arena's bitmap and span tables, 7.7 MiB in tests/go/pacer), span
+# arena's bitmap and span tables, 8.2 MiB in tests/go/pacer), span
 # structures and buffers. Go 1.19 amd64 logs put it at 8 to 16 MB
 # (the GOMEMLIMIT samples and the pacer runs, tests/bench/WHATIF.md).
 DEFAULT_OVERHEAD_MB = 9.0
@@ -44,6 +54,15 @@ ASSUMPTIONS = (
     "the Go 1.18+ pacer (goal = live + (live+stacks+globals)*GOGC/100, capped at the "
     "limit minus non-heap memory), and mark CPU proportional to live heap + roots."
 )
+
+
+def nonheap_source(cal: "Calibration", given: bool) -> str:
+    """Where the non-heap memory figure came from, in words for the assumptions line."""
+    if given:
+        return "given with --nonheap"
+    if cal.nonheap_measured:
+        return "measured from the cycles the limit bound"
+    return f"assumed: stacks + {DEFAULT_OVERHEAD_MB:g} MB of GC metadata and runtime structures"
 
 
 class Refusal(Exception):
@@ -67,8 +86,10 @@ class Setting:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """Cycles per minute, GC CPU (% of the CPU offered, idle marking left out),
-    the peak heap (MB at end of mark; observed: its 99th percentile) and peak total memory (heap plus non-heap
-    runtime memory, what a memory limit counts), over the observed span."""
+    the peak heap (MB at end of mark; observed: its 99th percentile), peak
+    total memory (heap plus non-heap runtime memory, what a memory limit
+    counts) and the typical heap goal (median; inf for GOGC=off without a
+    limit), over the observed span."""
 
     label: str
     cycles: float
@@ -77,6 +98,7 @@ class Outcome:
     peak_heap_mb: float
     peak_total_mb: float
     limit_cycles: float = 0.0
+    goal_mb: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +106,13 @@ class Interval:
     """One observed inter-cycle interval: what any setting would have faced."""
 
     dt_s: float
-    live_mb: float  # live heap after the previous cycle's mark
+    live_mb: float  # heap the previous cycle marked, as gctrace prints it
     roots_mb: float  # stacks + globals
     alloc_mb: float  # allocated from the previous mark end to this one
     forced: bool  # runtime.GC() and friends: happens whatever the setting
+    reachable_mb: float = 0.0  # live_mb less what the previous mark allocated black
+    black_mb: float = 0.0  # what the previous mark allocated black (its end less its start)
+    goal_mb: float = 0.0  # this cycle's goal, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +123,10 @@ class Calibration:
     intervals: tuple[Interval, ...]
     procs: int
     span_s: float
-    cpu_ms_per_mb: float  # GC CPU per cycle per MB of live heap + roots
+    cpu_ms_per_mb: float  # GC CPU per cycle per MB of reachable heap + roots
+    mark_speed: float  # Ps' worth of unhurried marking: background + idle CPU per mark wall ms
+    black_scale: float  # observed black allocation of unhurried marks over the model's
+    mark_ms_per_mb: float  # mark CPU per cycle, idle workers included, per MB of reachable heap + roots
     runway_used: float  # allocation per cycle over (goal - live)
     nonheap_mb: float  # runtime memory besides heap objects (stacks included)
     nonheap_measured: bool  # from limit-bound cycles, not the default
@@ -108,9 +136,12 @@ class Calibration:
     setting: Setting | None  # as the program was started, when known
 
 
-def calibrate(model: Model, rows: range | None = None) -> Calibration:
+def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None = None) -> Calibration:
     """Read the workload off ``rows`` (default: the last segment's cycles).
 
+    ``nonheap_mb`` is the runtime's memory besides heap objects as the user
+    knows it (MemStats.Sys - HeapInuse, say): gctrace does not print it, so
+    it wins over both the measurement at the limit and the default.
     Raises :class:`Refusal` when the log cannot support a prediction.
     """
     store = model.cycles
@@ -128,7 +159,8 @@ def calibrate(model: Model, rows: range | None = None) -> Calibration:
     intervals: list[Interval] = []
     used: list[float] = []  # allocation per cycle over the runway, per cycle
     nonheap: list[float] = []  # non-heap MB, from cycles whose goal the limit set
-    cpu_ms = scanned_mb = offered_ms = 0.0
+    speed: list[float] = []  # background + idle marking CPU per mark wall ms, per cycle
+    cpu_ms = scanned_mb = offered_ms = mark_ms = 0.0
     limit_mb = model.env.gomemlimit_b / (1 << 20) if model.env.gomemlimit_b else None
     for i in rows[1:]:
         if c.segment[i] != c.segment[i - 1]:
@@ -145,9 +177,18 @@ def calibrate(model: Model, rows: range | None = None) -> Calibration:
         gc = c.sweep_term_cpu_ms[i] + c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i] + c.mark_term_cpu_ms[i]
         if math.isnan(gc):
             continue
-        intervals.append(Interval(dt, live_f, roots, max(end_f - live_f, 0.0), forced))
+        # What the previous mark allocated black (its start to its end) was
+        # counted live without being reachable: the mark cost follows the rest.
+        start_prev, end_prev = c.heap_start_mb[i - 1], c.heap_end_mb[i - 1]
+        black = float(end_prev - start_prev) if MISSING_U32 not in (start_prev, end_prev) and end_prev > start_prev else 0.0
+        reachable = max(live_f - black, 0.25 * live_f)
+        idle = _nan0(c.mark_idle_cpu_ms[i])
+        if c.mark_ms[i] > 0:
+            speed.append((c.mark_bg_cpu_ms[i] + idle) / c.mark_ms[i])
+        intervals.append(Interval(dt, live_f, roots, max(end_f - live_f, 0.0), forced, reachable, black, goal_f))
         cpu_ms += gc
-        scanned_mb += live_f + roots
+        mark_ms += c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i] + idle
+        scanned_mb += reachable + roots
         offered_ms += dt * 1000.0 * procs
         # Only runways well above the MB truncation say how much of one is used.
         if not forced and goal - live >= max(2.0, 0.1 * live):
@@ -166,12 +207,14 @@ def calibrate(model: Model, rows: range | None = None) -> Calibration:
     span = sum(iv.dt_s for iv in intervals)
     procs = c.procs[rows[-1]]
     roots_max = max(iv.roots_mb for iv in intervals)
-    measured = bool(nonheap)
-    nonheap_mb = _median(nonheap) if measured else roots_max + DEFAULT_OVERHEAD_MB
+    measured = bool(nonheap) and nonheap_mb is None
+    if nonheap_mb is None:
+        nonheap_mb = _median(nonheap) if nonheap else roots_max + DEFAULT_OVERHEAD_MB
     # The 99th percentile, not the maximum: one cycle a loaded machine
     # descheduled mid-mark should not set the peak every setting is judged by.
     ends = sorted(c.heap_end_mb[i] for i in rows if c.heap_end_mb[i] != MISSING_U32)
     peak_heap = ends[min(len(ends) - 1, math.ceil(0.99 * len(ends)) - 1)] + 0.5
+    goals = [c.heap_goal_mb[i] + 0.5 for i in rows if c.heap_goal_mb[i] != MISSING_U32]
     observed = Outcome(
         label="observed",
         cycles=float(len(intervals)),
@@ -180,21 +223,50 @@ def calibrate(model: Model, rows: range | None = None) -> Calibration:
         peak_heap_mb=peak_heap,
         peak_total_mb=peak_heap + nonheap_mb,
         limit_cycles=float(len(nonheap)),
+        goal_mb=_median(goals) if goals else math.nan,
     )
-    return Calibration(
+    cal = Calibration(
         rows=rows,
         intervals=tuple(intervals),
         procs=procs,
         span_s=span,
         cpu_ms_per_mb=cpu_ms / scanned_mb,
+        # Never below the 25 % the pacer budgets: a short runway has assists
+        # do the work and the background workers barely start.
+        mark_speed=max(_median(speed) if speed else 0.0, BACKGROUND_UTILIZATION * procs),
+        mark_ms_per_mb=mark_ms / scanned_mb,
+        black_scale=1.0,
         runway_used=_median(used) if used else 1.0,
         nonheap_mb=nonheap_mb,
         nonheap_measured=measured,
-        live_min_mb=min(iv.live_mb for iv in intervals),
-        live_max_mb=max(iv.live_mb for iv in intervals),
+        live_min_mb=min(iv.reachable_mb for iv in intervals),
+        live_max_mb=max(iv.reachable_mb for iv in intervals),
         observed=observed,
         setting=_env_setting(model),
     )
+    return replace(cal, black_scale=_black_scale(cal))
+
+
+def _black_scale(cal: Calibration) -> float:
+    """How the black allocation the log shows compares with the model's
+    unhurried one (allocation rate x mark CPU / marking speed), over the marks
+    that were unhurried: well under the 30 % of their runway the trigger
+    bound allows. A program that allocates in bursts allocates less during a
+    mark than its average rate says; this is where the log tells."""
+    ratios = []
+    for prev, iv in zip(cal.intervals, cal.intervals[1:]):
+        cap = MARK_RUNWAY_SHARE * (prev.goal_mb - prev.live_mb)
+        model = _unhurried_black(cal, iv)
+        if model > 0 and 1.0 <= iv.black_mb < 0.9 * cap:
+            ratios.append(iv.black_mb / model)
+    return _median(ratios) if len(ratios) >= MIN_CYCLES else 1.0
+
+
+def _unhurried_black(cal: Calibration, iv: Interval) -> float:
+    work = cal.mark_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
+    if iv.dt_s <= 0 or work <= 0 or iv.alloc_mb <= 0:
+        return 0.0
+    return iv.alloc_mb / iv.dt_s * work / cal.mark_speed / 1000.0
 
 
 def predict(cal: Calibration, setting: Setting) -> Outcome:
@@ -217,20 +289,25 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
             )
     cycles = cpu_ms = limit_cycles = 0.0
     peak_heap = 0.0
+    goals: list[float] = []
     carried = 0.0  # MB allocated toward the next cycle
     offered_ms = cal.span_s * 1000.0 * cal.procs
     for iv in cal.intervals:
         if iv.forced:  # a forced cycle collects whatever was allocated so far
             peak_heap = max(peak_heap, iv.live_mb + carried + iv.alloc_mb)
             cycles += 1
-            cpu_ms += cal.cpu_ms_per_mb * (iv.live_mb + iv.roots_mb)
+            cpu_ms += cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
             carried = 0.0
             continue
-        goal, by_limit = goal_mb(iv.live_mb, iv.roots_mb, setting, cal.nonheap_mb)
-        runway = (goal - iv.live_mb) * cal.runway_used
+        marked, hurried = marked_mb(cal, iv, setting)
+        goal, by_limit = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
+        goals.append(goal)
+        # A hurried mark ends at the goal (assists pace it there); an unhurried
+        # one ends where the observed cycles did, idle workers finishing early.
+        runway = (goal - marked) * (1.0 if hurried else cal.runway_used)
         if math.isinf(runway):
             carried += iv.alloc_mb
-            peak_heap = max(peak_heap, iv.live_mb + carried)
+            peak_heap = max(peak_heap, marked + carried)
             continue
         runway = max(runway, 0.05)  # a runway of zero is refused above; this guards rounding
         n = (carried + iv.alloc_mb) / runway
@@ -238,11 +315,11 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
         carried = (n - whole) * runway
         paced = iv.alloc_mb / runway  # the carried part was counted where it was allocated
         cycles += paced
-        cpu_ms += paced * cal.cpu_ms_per_mb * (iv.live_mb + iv.roots_mb)
+        cpu_ms += paced * cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
         limit_cycles += paced if by_limit else 0.0
         # The heap reaches the end of mark of a full runway, or only what this
         # interval allocated when it did not finish one.
-        peak_heap = max(peak_heap, iv.live_mb + (runway if whole else carried))
+        peak_heap = max(peak_heap, marked + (runway if whole else carried))
     return Outcome(
         label=setting.label(),
         cycles=cycles,
@@ -251,7 +328,29 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
         peak_heap_mb=peak_heap,
         peak_total_mb=peak_heap + cal.nonheap_mb,
         limit_cycles=limit_cycles,
+        goal_mb=_median(goals) if goals else math.nan,
     )
+
+
+def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> tuple[float, bool]:
+    """The heap a mark under ``setting`` would find live (the reachable heap plus
+    what the program allocates, black, while the mark runs), and whether the
+    mark is hurried: the trigger's lower bound, not the workers, ends it.
+
+    Unhurried, a mark takes its CPU over the calibrated marking speed, and
+    the program allocates at its observed rate meanwhile; the trigger's lower
+    bound leaves it at most 30 % of the runway, which the marked heap itself
+    sets: a few rounds of the fixed point settle it.
+    """
+    unhurried = _unhurried_black(cal, iv) * cal.black_scale
+    if unhurried <= 0:
+        return iv.live_mb, False
+    black = unhurried
+    for _ in range(8):
+        marked = iv.reachable_mb + black
+        goal, _ = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
+        black = min(unhurried, MARK_RUNWAY_SHARE * max(goal - marked, 0.0))
+    return iv.reachable_mb + black, black < unhurried * 0.999
 
 
 def goal_mb(live: float, roots: float, setting: Setting, nonheap_mb: float) -> tuple[float, bool]:
@@ -288,14 +387,12 @@ def _env_setting(model: Model) -> Setting | None:
     return Setting(_env_gogc(model), limit)
 
 
+def _nan0(value: float) -> float:
+    return 0.0 if value != value else value
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0
 
-
-def store_rows(store: CycleStore, segment: int | None = None) -> range:
-    """The rows of a segment (default the last): the whole run the what-if replays."""
-    if not len(store):
-        return range(0)
-    return range(*store.segment_range(store.cols.segment[-1] if segment is None else segment))

@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from tui.analysis.whatif import ASSUMPTIONS, Calibration, Outcome, Refusal, Setting, calibrate, predict
+from tui.analysis.whatif import ASSUMPTIONS, Calibration, Outcome, Refusal, Setting, calibrate, nonheap_source, predict
 from tui.model import Model
 
 SENSITIVITY_GOGC = (50.0, 100.0, 200.0, 400.0)
@@ -48,21 +48,27 @@ def _outcome(o: Outcome) -> dict[str, Any]:
     return d
 
 
-def summarize(model: Model, setting: Setting, rows: range | None = None) -> dict[str, Any]:
+def summarize(
+    model: Model, setting: Setting, rows: range | None = None, nonheap_mb: float | None = None
+) -> dict[str, Any]:
     """The what-if for ``setting`` over ``rows`` (default the last run), as a
-    JSON-ready dict. Raises :class:`Refusal` when the log cannot support it."""
-    cal = calibrate(model, rows)
+    JSON-ready dict; ``nonheap_mb`` is the user's figure for non-heap memory.
+    Raises :class:`Refusal` when the log cannot support it."""
+    cal = calibrate(model, rows, nonheap_mb)
+    source = nonheap_source(cal, nonheap_mb is not None)
     return {
-        "assumptions": ASSUMPTIONS,
+        "assumptions": f"{ASSUMPTIONS} Non-heap memory: {cal.nonheap_mb:.1f} MB ({source}).",
         "calibration": {
             "cycles": len(cal.intervals) + 1,
             "span_s": round(cal.span_s, 3),
             "procs": cal.procs,
             "live_heap_mb": [cal.live_min_mb, cal.live_max_mb],
             "gc_cpu_ms_per_live_mb": round(cal.cpu_ms_per_mb, 4),
+            "mark_speed_procs": round(cal.mark_speed, 2),
             "runway_used": round(cal.runway_used, 3),
             "nonheap_mb": round(cal.nonheap_mb, 1),
             "nonheap_measured": cal.nonheap_measured,
+            "nonheap_source": source,
             "setting": cal.setting.label() if cal.setting else None,
         },
         "observed": _outcome(cal.observed),
@@ -97,7 +103,7 @@ def render_text(summary: dict[str, Any]) -> str:
             cells.append(text.ljust(width) if key == "setting" else text.rjust(width))
         lines.append("  ".join(cells).rstrip())
     cal = summary["calibration"]
-    nonheap = "measured at the limit" if cal["nonheap_measured"] else "assumed"
+    nonheap = cal["nonheap_source"].split(":")[0]
     lines.append("")
     lines.append(
         f"Calibrated on {cal['cycles']} cycles over {cal['span_s']:.1f} s, {cal['procs']} P, live heap "
@@ -115,6 +121,8 @@ def advice_quote(model: Model, rows: range | None = None, gogc: float | None = N
     advice then stands without numbers)."""
     try:
         cal = calibrate(model, rows)
+        if gogc is None and cal.setting is not None and cal.setting.gogc is None and cal.setting.memlimit_mb is not None:
+            return ""  # GOGC=off: the limit alone paces it, no higher GOGC to suggest
         current = cal.setting.gogc if cal.setting and cal.setting.gogc else 100.0
         target = gogc if gogc is not None else current * 2
         limit = cal.setting.memlimit_mb if cal.setting else None
@@ -125,4 +133,25 @@ def advice_quote(model: Model, rows: range | None = None, gogc: float | None = N
         f" By gctui's what-if model, GOGC={target:g} would cut GC CPU from {o.gc_cpu_pct:.0f}% to about "
         f"{p.gc_cpu_pct:.0f}% and raise the peak heap from {o.peak_heap_mb:.0f} to {p.peak_heap_mb:.0f} MB "
         f"(gctui whatif LOG --gogc {target:g})."
+    )
+
+
+def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5) -> str:
+    """One sentence (with a leading space) for the memory-limit finding: what a
+    limit ``factor`` times the program's own would do, from the what-if. Empty
+    when the limit is not known or the log cannot support a prediction."""
+    try:
+        cal = calibrate(model, rows)
+        if cal.setting is None or cal.setting.memlimit_mb is None:
+            return ""
+        target = math.ceil(cal.setting.memlimit_mb * factor)
+        o, p = cal.observed, predict(cal, Setting(cal.setting.gogc, target))
+    except Refusal:
+        return ""
+    gogc = "off" if cal.setting.gogc is None else f"{cal.setting.gogc:g}"
+    return (
+        f" By gctui's what-if model, GOMEMLIMIT={target}MiB would cut GC CPU from {o.gc_cpu_pct:.0f}% to "
+        f"about {p.gc_cpu_pct:.0f}% and the limit-driven cycles from {o.limit_cycles:.0f} to about "
+        f"{p.limit_cycles:.0f}, for a peak heap of about {p.peak_heap_mb:.0f} MB instead of "
+        f"{o.peak_heap_mb:.0f} (gctui whatif LOG --gogc {gogc} --memlimit {target}MiB)."
     )

@@ -1,4 +1,4 @@
-"""``gctui whatif LOG --gogc N [--memlimit SIZE] [--json]``: the observed
+"""``gctui whatif LOG --gogc N [--memlimit SIZE] [--nonheap SIZE] [--json]``: the observed
 workload replayed under another GC setting (:mod:`tui.analysis.whatif`).
 
 A log the model cannot support (no live heap, a pre-1.18 format, a limit
@@ -54,6 +54,10 @@ def add_parser(sub: Any) -> None:
                         help="the GOGC to predict for (a percentage, or off)")
     parser.add_argument("--memlimit", type=memlimit_mb, metavar="SIZE",
                         help="a memory limit as GOMEMLIMIT takes it, e.g. 64MiB")
+    parser.add_argument("--nonheap", type=memlimit_mb, metavar="SIZE",
+                        help="the runtime's memory besides heap objects (GC metadata, stacks, ...: "
+                        "MemStats.Sys minus HeapInuse), which gctrace does not print; default: "
+                        "measured from limit-bound cycles, else stacks + 9 MB")
     parser.add_argument("--json", action="store_true", help="print the prediction as JSON")
     parser.set_defaults(handler=run)
 
@@ -69,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         if args.gogc is None and args.memlimit is None:
             raise CommandError("gctui: whatif: GOGC=off without --memlimit never collects: give a limit")
         try:
-            summary = summarize(load(args.source), Setting(args.gogc, args.memlimit))
+            summary = summarize(load(args.source), Setting(args.gogc, args.memlimit), nonheap_mb=args.nonheap)
         except Refusal as r:
             raise CommandError(f"gctui: whatif: {r}") from None
         if args.json:
