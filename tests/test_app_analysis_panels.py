@@ -89,6 +89,7 @@ async def test_7_shows_the_what_if_table_with_its_assumptions() -> None:
         cal = calibrate(model, panel.rows)
         text = " ".join(_text(panel).split())
         assert "Assumes the observed allocation" in text
+        assert f"Non-heap memory: {cal.nonheap_mb:.1f} MB (" in text  # the figure the rows used
         limit = cal.setting.memlimit_mb if cal.setting and cal.setting.memlimit_mb else math.ceil(
             cal.observed.peak_total_mb)
         for setting in (Setting(50.0), Setting(100.0), Setting(200.0), Setting(400.0), Setting(None, limit)):

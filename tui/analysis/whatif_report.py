@@ -48,6 +48,12 @@ def _outcome(o: Outcome) -> dict[str, Any]:
     return d
 
 
+def assumptions(cal: Calibration, given: bool) -> str:
+    """The one line of what the prediction takes for granted, with the
+    non-heap memory it used and where that figure came from."""
+    return f"{ASSUMPTIONS} Non-heap memory: {cal.nonheap_mb:.1f} MB ({nonheap_source(cal, given)})."
+
+
 def summarize(
     model: Model, setting: Setting, rows: range | None = None, nonheap_mb: float | None = None
 ) -> dict[str, Any]:
@@ -57,7 +63,7 @@ def summarize(
     cal = calibrate(model, rows, nonheap_mb)
     source = nonheap_source(cal, nonheap_mb is not None)
     return {
-        "assumptions": f"{ASSUMPTIONS} Non-heap memory: {cal.nonheap_mb:.1f} MB ({source}).",
+        "assumptions": assumptions(cal, nonheap_mb is not None),
         "calibration": {
             "cycles": len(cal.intervals) + 1,
             "span_s": round(cal.span_s, 3),

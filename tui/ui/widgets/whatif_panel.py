@@ -17,7 +17,7 @@ from typing import ClassVar
 from rich.text import Text
 
 from tui.analysis.whatif import ASSUMPTIONS, Outcome, Refusal, Setting, calibrate, predict
-from tui.analysis.whatif_report import sensitivity_settings
+from tui.analysis.whatif_report import assumptions, sensitivity_settings
 from tui.model import Model
 from tui.ui.widgets.rows_panel import RowsPanel, join_lines
 
@@ -35,6 +35,7 @@ class WhatIf:
     observed: Outcome | None
     rows: tuple[tuple[str, Outcome | str], ...]
     refusal: str | None = None
+    assumptions: str = ASSUMPTIONS  # with the non-heap memory used, once calibrated
 
 
 def what_if(model: Model, rows: range) -> WhatIf:
@@ -49,7 +50,7 @@ def what_if(model: Model, rows: range) -> WhatIf:
             table.append((short_label(setting), predict(cal, setting)))
         except Refusal as r:
             table.append((short_label(setting), str(r)))
-    return WhatIf(cal.observed, tuple(table))
+    return WhatIf(cal.observed, tuple(table), assumptions=assumptions(cal, False))
 
 
 def short_label(setting: Setting) -> str:
@@ -103,7 +104,7 @@ class WhatIfPanel(RowsPanel[WhatIf]):
         if result.observed is not None:
             out.append(self._row("observed", result.observed))
         out += [self._row(name, outcome) for name, outcome in result.rows]
-        out += [Text(line, style=label) for line in textwrap.wrap(ASSUMPTIONS, max(20, width))]
+        out += [Text(line, style=label) for line in textwrap.wrap(result.assumptions, max(20, width))]
         return out
 
     def render(self) -> Text:
