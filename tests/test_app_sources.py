@@ -15,6 +15,7 @@ from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui.app import GCTuiApp
 from tui.ui.screens.sources import SourcePicker
+from tui.ui.widgets.status import StatusBar
 from textual.widgets import OptionList
 
 
@@ -25,6 +26,8 @@ async def test_stern_stream_shows_three_sources(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await settled(app, pilot)
         whole = screen._count()
+        bar = screen.query_one(StatusBar)
+        assert "3 pods interleaved: s shows one" in bar._lines[0].plain
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SourcePicker), "the source picker")
         options = app.screen.query_one(OptionList)
@@ -37,6 +40,7 @@ async def test_stern_stream_shows_three_sources(tmp_path: Path) -> None:
         await until(pilot, lambda: screen._count() == len(app.session.sources[EXPECTED_NAMES[1]].cycles),
                     "the second pod's cycles shown")
         assert screen._count() < whole
+        assert "one of 3 pods (s)" in bar._lines[0].plain and EXPECTED_NAMES[1] in bar._lines[0].plain
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SourcePicker), "the source picker again")
         await pilot.press("home", "enter")

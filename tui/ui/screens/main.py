@@ -57,6 +57,14 @@ VIEW_WIDGETS = ("#pause", "#heap", "#cpu", "#goroutines", "#table", "#detail", "
                 "#pause-hist", "#mmu", "#whatif")
 
 
+def pods_text(pods: int, chosen: str | None) -> str:
+    """The header's word on a multi-pod stream: its rows interleave processes
+    (their intervals and trends are not one program's) until one is chosen."""
+    if pods < 2:
+        return ""
+    return f"one of {pods} pods (s)" if chosen is not None else f"{pods} pods interleaved: s shows one"
+
+
 class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
     """Everything at once; keys move the selected cycle and switch panels."""
 
@@ -182,7 +190,8 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
                     heap_from_zero=self.heap_from_zero, marks=self.marks, mark_from=self.mark_from)
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
-        self.query_one(StatusBar).show(view, state=self.progress() or state, lines_per_s=session.lines_per_s())
+        self.query_one(StatusBar).show(view, state=self.progress() or state, lines_per_s=session.lines_per_s(),
+                                       pods=pods_text(len(session.sources), session.chosen))
         findings, earlier = self.gapp.findings.update(
             model, ended=session.ended is not None, sources=session.sources if session.chosen is None else None)
         notices = session.feeder.notices[self._notices_shown:]

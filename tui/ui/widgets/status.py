@@ -42,7 +42,8 @@ class StatusBar(Widget):
         self._lines: tuple[Text, Text] = (Text("gctui"), Text(""))
         self._state = Text("")  # the start of line two: what the source is doing
 
-    def show(self, view: View, *, state: str, lines_per_s: float) -> None:
+    def show(self, view: View, *, state: str, lines_per_s: float, pods: str = "") -> None:
+        """``pods``: what a multi-pod stream shows now (the whole, or one pod)."""
         model = view.model
         env = model.env
         name = self.get_component_rich_style("status--name")
@@ -69,6 +70,8 @@ class StatusBar(Widget):
             settings.append(f"GOMEMLIMIT {format_bytes(env.gomemlimit_b)}")
         if settings:
             first.append("  ·  " + "  ".join(settings), style=dim)
+        if pods:
+            first.append("  ·  " + pods, style=dim)
         ended = state.startswith(("ended", "failed"))
         self._state = self._state_text(state)
         second = Text()
