@@ -102,7 +102,7 @@ class Scope:
         newest; in a report, back to back over the segment (see
         :func:`tui.analysis.windows.windows` for ``max_rows`` and ``sample``)."""
         t = self.model.cycles.cols.t_ms
-        yield from windows(lambda i: t[i], self.rows, seconds, max_rows, sample, self.full)
+        yield from windows(t, self.rows, seconds, max_rows, sample, self.full)
 
     def recent_or_all(self) -> range:
         """Live: the newest window; full report: the whole segment."""

@@ -85,7 +85,7 @@ def estimated_intervals(
         if t[rows.stop - 1] == MISSING_U32:
             parts.append(raw[~np.isnan(raw)])
             continue
-        for w in windows(lambda i: t[i], rows, window_s, len(rows), False, True):
+        for w in windows(t, rows, window_s, len(rows), False, True):
             med, count, est = window_interval(store, w) if len(w) > 1 else (0.0, 0, None)
             part = raw[w.start - rows.start : w.stop - rows.start]
             part = part[~np.isnan(part)]

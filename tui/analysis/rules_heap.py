@@ -17,6 +17,7 @@ from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
+from tui.analysis.fits import leak_candidates
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
 
@@ -26,15 +27,31 @@ def live_heap_growing(scope: Scope) -> Finding | None:
     th, c = scope.th, scope.model.cycles.cols
     w = Worst()
     warm = warm_up_end(scope)
-    for rows in _leak_windows(scope):
-        idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
-        if len(idx) < th.live_heap_growing_min_cycles:
-            continue
-        xs = [c.t_ms[i] / 1000.0 for i in idx]
-        ys = [float(c.heap_live_mb[i]) for i in idx]
-        if xs[-1] - xs[0] < th.live_heap_growing_min_s:
-            continue
-        w.seen(rows, MAX_FIT_POINTS)
+    wins = list(_leak_windows(scope))
+    whole = _whole_windows(scope, wins, warm)
+    maybe = iter(_candidates(scope, [r for r, ok in zip(wins, whole) if ok]))
+    for rows, ok in zip(wins, whole):
+        if ok:  # every row of the window counts (the common case)
+            might_fire = next(maybe)
+            if len(rows) < th.live_heap_growing_min_cycles:
+                continue
+            if c.t_ms[rows[-1]] / 1000.0 - c.t_ms[rows[0]] / 1000.0 < th.live_heap_growing_min_s:
+                continue
+            w.seen(rows, MAX_FIT_POINTS)
+            if not might_fire:
+                continue
+            idx = list(rows)
+            xs = [c.t_ms[i] / 1000.0 for i in idx]
+            ys = [float(c.heap_live_mb[i]) for i in idx]
+        else:
+            idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
+            if len(idx) < th.live_heap_growing_min_cycles:
+                continue
+            xs = [c.t_ms[i] / 1000.0 for i in idx]
+            ys = [float(c.heap_live_mb[i]) for i in idx]
+            if xs[-1] - xs[0] < th.live_heap_growing_min_s:
+                continue
+            w.seen(rows, MAX_FIT_POINTS)
         slope, r2 = linear_fit(xs, ys)
         per_min = slope * 60.0
         ups = up_share(ys) * 100.0
@@ -65,6 +82,33 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         idx,
         value=per_min,
     )
+
+
+def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
+    """For each fit window, whether every row from its first to its last is
+    usable (past the warm-up, with a live heap and a clock): then its points
+    are just its rows, and the vectorised screen can judge it."""
+    np = numpy()
+    if not wins:
+        return []
+    c, rows = scope.model.cycles.cols, scope.rows
+    lo, hi = rows.start, rows.stop
+    bad = (view(c.heap_live_mb, lo, hi) == MISSING_U32) | (view(c.t_ms, lo, hi) == MISSING_U32)
+    bad[: max(0, min(warm, hi) - lo)] = True
+    bad_before = np.zeros(hi - lo + 1, dtype=np.int64)
+    np.cumsum(bad, out=bad_before[1:])
+    starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=len(wins)) - lo
+    stops = np.fromiter((r[-1] + 1 for r in wins), dtype=np.int64, count=len(wins)) - lo
+    return (bad_before[stops] - bad_before[starts] == 0).tolist()  # type: ignore[no-any-return]
+
+
+def _candidates(scope: Scope, wins: list[range]) -> list[bool]:
+    """Which of these windows (all rows usable) the leak test might fire on
+    (:func:`tui.analysis.fits.leak_candidates`); the rest are only counted."""
+    if not wins:
+        return []
+    c = scope.model.cycles.cols
+    return leak_candidates(view(c.t_ms), view(c.heap_live_mb), wins, scope.th)
 
 
 def _scales_text(window_s: float) -> str:
