@@ -11,6 +11,7 @@ a storm, and only whole windows give honest rates.
 from __future__ import annotations
 
 import math
+from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
@@ -18,7 +19,7 @@ from tui.analysis.intervals import window_interval
 from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural
 from tui.model.arrays import floats, numpy
-from tui.model.gccpu import CPUSpan, span
+from tui.model.gccpu import CPUSpan, window_spans
 
 
 def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
@@ -33,13 +34,16 @@ def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
     last. ``mark_ms`` (assist
     + background + idle) is what the assist share is measured against.
     """
-    np = numpy()
-    c = scope.model.cycles.cols
-    lo, hi = rows[0], rows[-1] + 1
-    assist = floats(c.mark_assist_cpu_ms, lo, hi)
-    mark = assist + floats(c.mark_bg_cpu_ms, lo, hi) + floats(c.mark_idle_cpu_ms, lo, hi)
-    known = ~np.isnan(mark)
-    return span(scope.model.cycles, rows, window=True), float(assist[known].sum()), float(mark[known].sum())
+    return next(window_spans(scope.model.cycles, [rows]))
+
+
+def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
+    """The windows with enough cycles to judge, each with :func:`window_cpu`
+    (computed in one pass over the segment, see :func:`window_spans`)."""
+    th = scope.th
+    wins = [r for r in scope.windows(th.window_s, th.window_cycles) if len(r) >= th.window_min_cycles]
+    for rows, (cpu, assist, mark) in zip(wins, window_spans(scope.model.cycles, wins)):
+        yield rows, cpu, assist, mark
 
 
 @rule("gc-frequent", "GC runs too often")
@@ -87,10 +91,7 @@ def gc_frequent(scope: Scope) -> Finding | None:
 def gc_cpu_high(scope: Scope) -> Finding | None:
     th = scope.th
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < th.window_min_cycles:
-            continue
-        cpu, _, _ = window_cpu(scope, rows)
+    for rows, cpu, _, _ in _cpu_windows(scope):
         if cpu.share is None or cpu.elapsed_ms < th.gc_cpu_high_min_s * 1000.0:
             continue
         w.seen(rows, th.window_cycles)
@@ -157,10 +158,7 @@ def stw_long(scope: Scope) -> Finding | None:
 def mark_assist_heavy(scope: Scope) -> Finding | None:
     th = scope.th
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < th.window_min_cycles:
-            continue
-        span_cpu, assist, mark = window_cpu(scope, rows)
+    for rows, span_cpu, assist, mark in _cpu_windows(scope):
         if mark <= 0 or span_cpu.share is None:
             continue
         w.seen(rows, th.window_cycles)
