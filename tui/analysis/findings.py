@@ -118,9 +118,8 @@ class Scope:
 
     def sched_windows(self, seconds: float, max_rows: int, sample: bool = False) -> Iterator[range]:
         """Like :meth:`windows`, over scheduler snapshots (SCHED clock)."""
-        sched = self.model.sched
-        rows = self.sched_rows()
-        yield from windows(lambda i: sched[i].t_ms, rows, seconds, max_rows, sample, self.full)
+        t = self.model.sched.numbers()["t_ms"]
+        yield from windows(t, self.sched_rows(), seconds, max_rows, sample, self.full)
 
     def t_s(self, i: int) -> float | None:
         """Start of cycle ``i``, seconds since process start."""
