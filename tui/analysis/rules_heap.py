@@ -206,8 +206,7 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
             score = bound / len(eff) * 100.0
             fires = score >= th.memory_limit_bound_share_pct
         else:  # inferred: a flat goal well below what GOGC would set (any, for off)
-            spread = max(goals) - min(goals)
-            flat = spread <= max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0)
+            flat = goal_holds(goals, max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0))
             score = -med
             fires = flat and med < gogc * th.memory_limit_bound_infer_ratio
         if fires:
@@ -255,6 +254,25 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
         severity = "info"
         advice = LIMIT_ADVICE
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
+
+
+# The share of cycles whose goal must stay where the previous cycle's was.
+HOLD_SHARE = 0.9
+
+
+def goal_holds(goals: list[int], tolerance: float) -> bool:
+    """Whether the heap goal holds its level from cycle to cycle, as one a
+    memory limit sets does: in :data:`HOLD_SHARE` of the steps it moves by at
+    most ``tolerance`` MB. Steps, not the window's whole spread: a real
+    limited program's goal climbs to the limit at start-up, and settles on a
+    new level when the runtime's other memory changes (48 MiB limit: 44 MB,
+    then 31 MB), while a goal that GOGC derives from a moving live heap moves
+    with it nearly every cycle."""
+    steps = len(goals) - 1
+    if steps < 1:
+        return True
+    held = sum(abs(b - a) <= tolerance for a, b in zip(goals, goals[1:]))
+    return held >= HOLD_SHARE * steps
 
 
 LIMIT_ADVICE = (
