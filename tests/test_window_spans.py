@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kit import model_of
 from tui.analysis.windows import windows
 from tui.ingest.runner import load
 from tui.model import gccpu
@@ -51,3 +52,28 @@ def test_window_spans_equal_span_per_window(monkeypatch: pytest.MonkeyPatch, chu
                 assert repr(got) == repr(want), f"{path.name} segment {seg}"
                 checked += len(wins)
     assert checked > 1000
+
+
+@pytest.mark.parametrize("block", [5, 1 << 20])
+def test_window_intervals_equal_window_interval(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """The block-sorted medians of a report's windows are window_interval's."""
+    from tui.analysis import intervals
+
+    monkeypatch.setattr(intervals, "BLOCK_ROWS", block)
+    checked = coarse = 0
+    storm = [  # a GC storm: three cycles a millisecond, most intervals read 0
+        f"gc {n} @{n * 0.0003:.3f}s 9%: 0.01+0.2+0.01 ms clock, 0.02+0.1/0.2/0+0.02 ms cpu, "
+        f"9->9->4 MB, 9 MB goal, 0 MB stacks, 0 MB globals, 2 P"
+        for n in range(1, 400)
+    ]
+    for store in [model_of(storm).cycles, *(load(str(p)).cycles for p in LOGS)]:
+        for seg in sorted(set(store.cols.segment)):
+            rows = range(*store.segment_range(seg))
+            for seconds, max_rows in ((0.05, 3), (1.0, 9), (10.0, 1000)):
+                wins = [w for w in windows(store.cols.t_ms, rows, seconds, max_rows, False, True) if len(w) > 1]
+                got = intervals.window_intervals(store, wins)
+                want = [intervals.window_interval(store, w) for w in wins]
+                assert repr(got) == repr(want), f"segment {seg}"
+                checked += len(wins)
+                coarse += sum(e is not None for _, _, e in got)
+    assert checked > 1000 and coarse > 10

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
-from tui.analysis.intervals import window_interval
+from tui.analysis.intervals import window_intervals
 from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural
 from tui.model.arrays import floats, numpy
@@ -50,11 +50,9 @@ def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
 def gc_frequent(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < 2:
-            continue
-        # Intervals that lie inside the window: the first cycle's began before it.
-        med, count, estimate = window_interval(store, rows)
+    wins = [rows for rows in scope.windows(th.window_s, th.window_cycles) if len(rows) >= 2]
+    # Intervals that lie inside each window: the first cycle's began before it.
+    for rows, (med, count, estimate) in zip(wins, window_intervals(store, wins)):
         if count < th.gc_frequent_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
