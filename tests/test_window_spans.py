@@ -77,3 +77,45 @@ def test_window_intervals_equal_window_interval(monkeypatch: pytest.MonkeyPatch,
                 checked += len(wins)
                 coarse += sum(e is not None for _, _, e in got)
     assert checked > 1000 and coarse > 10
+
+
+@pytest.mark.parametrize("limit_known", [False, True])
+@pytest.mark.parametrize("block", [7, 1 << 20])
+def test_paced_windows_equal_the_rule_per_window(monkeypatch: pytest.MonkeyPatch, block: int,
+                                                 limit_known: bool) -> None:
+    """memory-limit-bound's block-computed verdicts are its per-window ones."""
+    from tui.analysis import paced
+    from tui.analysis.findings import Scope
+    from tui.analysis.rules_heap import _paced_cycles, goal_holds
+    from tui.analysis.thresholds import Thresholds
+    from tui.analysis.windows import median
+
+    monkeypatch.setattr(paced, "BLOCK_ROWS", block)
+    th = Thresholds()
+    checked = fired = 0
+    for path in LOGS:
+        model = load(str(path))
+        store = model.cycles
+        for seg in sorted(set(store.cols.segment)):
+            rows = range(*store.segment_range(seg))
+            for gogc in (100.0, 30.0, float("inf")):
+                for seconds, max_rows in ((0.05, 12), (1.0, 40), (10.0, 1000)):
+                    scope = Scope(model, th, seg, True, rows)
+                    wins = list(windows(store.cols.t_ms, rows, seconds, max_rows, False, True))
+                    got = paced.paced_windows(store, wins, th, gogc, limit_known)
+                    for w, (n, fires, score) in zip(wins, got):
+                        eff, goals, _ = _paced_cycles(scope, w)
+                        assert n == len(eff)
+                        if not eff:
+                            continue
+                        med = median(eff)
+                        if limit_known:
+                            bound = sum(e < gogc * th.memory_limit_bound_gogc_ratio for e in eff)
+                            want = (bound / len(eff) * 100.0, bound / len(eff) * 100.0 >= th.memory_limit_bound_share_pct)
+                        else:
+                            tol = max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0)
+                            want = (-med, goal_holds(goals, tol) and med < gogc * th.memory_limit_bound_infer_ratio)
+                        assert (score, fires) == want, f"{path.name} {w}"
+                        checked += 1
+                        fired += fires
+    assert checked > 1000 and fired > 20

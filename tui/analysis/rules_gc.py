@@ -186,19 +186,19 @@ def heap_overshoot(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
     np = numpy()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        mb = store.overshoot_rows(rows.start, rows.stop)  # NaN: not printed
-        seen = int(np.count_nonzero(~np.isnan(mb)))
-        over = (np.flatnonzero(mb > th.heap_overshoot_min_mb) + rows.start).tolist()
+    wins = list(scope.windows(th.window_s, th.window_cycles))
+    for rows, seen, over_count in zip(wins, *_overshoot_counts(scope, wins)):
         if seen < th.window_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
-        share = len(over) / seen * 100.0
+        share = over_count / seen * 100.0
         if share > th.heap_overshoot_pct:
-            w.offer(share, (share, rows, over, seen))
+            w.offer(share, (share, rows, seen))
     if w.item is None:
         return None
-    share, rows, over, seen = w.item
+    share, rows, seen = w.item
+    mb = store.overshoot_rows(rows.start, rows.stop)  # NaN: not printed
+    over = (np.flatnonzero(mb > th.heap_overshoot_min_mb) + rows.start).tolist()
     c = store.cols
     top = max(over, key=lambda i: store.overshoot_mb(i) or 0)
     return scope.finding(
@@ -215,6 +215,35 @@ def heap_overshoot(scope: Scope) -> Finding | None:
         over,
         value=share,
     )
+
+
+def _overshoot_counts(scope: Scope, wins: list[range]) -> tuple[list[int], list[int]]:
+    """For each window (contiguous, rising): the cycles that print both the
+    heap at the end of mark and the goal, and those of them that ended more
+    than ``heap-overshoot.min_mb`` above the goal; from running counts over
+    the segment, a block of rows at a time."""
+    np = numpy()
+    store, th = scope.model.cycles, scope.th
+    seen: list[int] = []
+    over: list[int] = []
+    block = 1 << 20
+    k = 0
+    while k < len(wins):
+        j = k + 1
+        while j < len(wins) and wins[j].stop - wins[k].start <= block:
+            j += 1
+        lo, hi = wins[k].start, wins[j - 1].stop
+        mb = store.overshoot_rows(lo, hi)
+        counts = np.zeros((2, hi - lo + 1), dtype=np.int64)
+        np.cumsum(~np.isnan(mb), out=counts[0, 1:])
+        np.cumsum(mb > th.heap_overshoot_min_mb, out=counts[1, 1:])
+        del mb
+        starts = np.fromiter((w.start - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
+        stops = np.fromiter((w.stop - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
+        seen.extend((counts[0, stops] - counts[0, starts]).tolist())
+        over.extend((counts[1, stops] - counts[1, starts]).tolist())
+        k = j
+    return seen, over
 
 
 @rule("forced-gc", "Forced collections")

@@ -18,6 +18,7 @@ from typing import Iterator
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.fits import leak_candidates
+from tui.analysis.paced import HOLD_SHARE, paced_windows
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
 
@@ -195,29 +196,23 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
     limit_b = env.gomemlimit_b
     gogc_text = "GOGC=off" if math.isinf(gogc) else f"GOGC={gogc:g}"
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        eff, goals, bases = _paced_cycles(scope, rows)
-        if len(eff) < th.window_min_cycles:
+    wins = list(scope.windows(th.window_s, th.window_cycles))
+    # Each window's count, verdict and score, all at once (tui.analysis.paced).
+    for rows, (paced, fires, score) in zip(wins, paced_windows(store, wins, th, gogc, limit_b is not None)):
+        if paced < th.window_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
-        med = median(eff)
-        if limit_b is not None:  # known: cycles whose goal GOGC alone cannot explain
-            bound = sum(e < gogc * th.memory_limit_bound_gogc_ratio for e in eff)
-            score = bound / len(eff) * 100.0
-            fires = score >= th.memory_limit_bound_share_pct
-        else:  # inferred: a flat goal well below what GOGC would set (any, for off)
-            flat = goal_holds(goals, max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0))
-            score = -med
-            fires = flat and med < gogc * th.memory_limit_bound_infer_ratio
         if fires:
-            # A goal at a constant share above the live heap is what a low GOGC
-            # sets too; MiB truncation moves the share by about 1 MB / base.
-            wobble = max(5.0, 200.0 * (1.0 + max(med, 0.0) / 100.0) / max(min(bases), 1.0))
-            constant = max(eff) - min(eff) <= wobble
-            w.offer(score, (rows, eff, goals, constant))
+            w.offer(score, rows)
     if w.item is None:
         return None
-    rows, eff, goals, constant = w.item
+    rows = w.item
+    eff, goals, bases = _paced_cycles(scope, rows)
+    med = median(eff)
+    # A goal at a constant share above the live heap is what a low GOGC
+    # sets too; MiB truncation moves the share by about 1 MB / base.
+    wobble = max(5.0, 200.0 * (1.0 + max(med, 0.0) / 100.0) / max(min(bases), 1.0))
+    constant = max(eff) - min(eff) <= wobble
     goal = median(goals)
     where = cycles_text(scope, rows)
     note = w.note(scope.full, th.window_s)
@@ -254,10 +249,6 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
         severity = "info"
         advice = LIMIT_ADVICE
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
-
-
-# The share of cycles whose goal must stay where the previous cycle's was.
-HOLD_SHARE = 0.9
 
 
 def goal_holds(goals: list[int], tolerance: float) -> bool:
