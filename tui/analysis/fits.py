@@ -6,15 +6,17 @@ per-window Python fit (lists, ``linear_fit``, stretch medians) cost ~200 us
 each: minutes on a 1 GB log. Almost every window is far from firing. This
 module computes, for a block of windows at once, everything the rule tests
 (slope, r², share of rises, stretch medians, rises between stretches) and
-says which windows *might* fire. The rule then runs its own exact Python
-code on those few only, so what it reports is unchanged.
+says which windows fire, which cannot, and which are too close to call.
+The rule runs its own exact Python code on the last and on the window it
+reports, so what it reports is unchanged (see ``live_heap_growing``).
 
 Exactness: the stretch medians, the share of rises and the rise count are
 computed with the same float operations as the Python code (elementwise
 IEEE arithmetic, ``np.bincount`` adding in index order like ``sum``), so
 they are exact. Slope and r² are the same sums too, but squares are
-``x * x`` here and ``(x - m) ** 2`` (libm ``pow``) there, which may differ in
-the last bit; so those two are screened with a margin far wider than that.
+``x * x`` here and ``(x - m) ** 2`` (libm ``pow``) there, which differ in
+the last bit for about 1 value in 1,000; so those two are judged with a
+margin far wider than that, and a window within it is left to the rule.
 """
 
 from __future__ import annotations
@@ -25,17 +27,22 @@ from tui.analysis.thresholds import Thresholds
 from tui.model.arrays import numpy
 
 BLOCK_POINTS = 400_000  # points per block: temporaries of a few MB each
-_MARGIN = 1e-7  # relative; last-bit noise of 500-point sums is ~1e-13
+MARGIN = 1e-7  # relative; last-bit noise of 500-point sums is ~1e-13
+NO, YES, MAYBE = 0, 1, 2
 
 
-def leak_candidates(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds) -> list[bool]:
+def leak_screen(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds) -> list[tuple[int, float]]:
     """For each window (rows of ``t_ms``/``live``, numpy arrays indexed like
-    the store, every row usable), whether the leak test might fire on it."""
+    the store, every row usable): ``(verdict, per_min)``, the verdict
+    :data:`NO` (the leak test cannot fire), :data:`YES` (it fires whatever
+    the last bits of slope and r² are) or :data:`MAYBE` (too close to call:
+    the rule runs its exact code), and the slope in MB/min as computed here
+    (within ~1e-14 of the rule's)."""
     np = numpy()
     parts = th.live_heap_growing_parts
     if parts < 1:
-        return [True] * len(wins)
-    out: list[bool] = []
+        return [(MAYBE, 0.0)] * len(wins)
+    out: list[tuple[int, float]] = []
     k = 0
     while k < len(wins):
         total, j = 0, k
@@ -47,7 +54,8 @@ def leak_candidates(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds)
     return out
 
 
-def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds, parts: int) -> list[bool]:
+def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
+           parts: int) -> list[tuple[int, float]]:
     nb = len(wins)
     starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=nb)
     steps = np.fromiter((r.step for r in wins), dtype=np.int64, count=nb)
@@ -119,10 +127,12 @@ def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
     tail = prev
     per_min = slope * 60.0
     thr = th.live_heap_growing_mb_per_min
-    fast = per_min > thr - _MARGIN * (abs(thr) + np.abs(per_min)) - 1e-12
-    steady = (r2 >= th.live_heap_growing_r2 - _MARGIN) | (up_pct >= th.live_heap_growing_up_pct) | (
-        rises == present - 1
-    )
+    margin = MARGIN * (abs(thr) + np.abs(per_min)) + 1e-12
+    exact_steady = (up_pct >= th.live_heap_growing_up_pct) | (rises == present - 1)
     several = (rises >= present - 2) & (rises >= 2) & (tail > head)
     big = tail - head > th.live_heap_growing_min_rise_mb
-    return (fast & steady & several & big).tolist()  # type: ignore[no-any-return]
+    exact = several & big
+    might = exact & (per_min > thr - margin) & (exact_steady | (r2 >= th.live_heap_growing_r2 - MARGIN))
+    sure = exact & (per_min > thr + margin) & (exact_steady | (r2 >= th.live_heap_growing_r2 + MARGIN))
+    verdict = np.where(sure, YES, np.where(might, MAYBE, NO))
+    return list(zip(verdict.tolist(), per_min.tolist()))

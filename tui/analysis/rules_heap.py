@@ -13,11 +13,12 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import replace
-from typing import Iterator
+from typing import Any, Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
-from tui.analysis.fits import leak_candidates
+from tui.analysis.thresholds import Thresholds
+from tui.analysis.fits import MARGIN, MAYBE, YES, leak_screen
 from tui.analysis.paced import HOLD_SHARE, paced_windows
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
@@ -30,44 +31,49 @@ def live_heap_growing(scope: Scope) -> Finding | None:
     warm = warm_up_end(scope)
     wins = list(_leak_windows(scope))
     whole = _whole_windows(scope, wins, warm)
-    maybe = iter(_candidates(scope, [r for r, ok in zip(wins, whole) if ok]))
-    for rows, ok in zip(wins, whole):
-        if ok:  # every row of the window counts (the common case)
-            might_fire = next(maybe)
+    screen = iter(_screen(scope, [r for r, ok in zip(wins, whole) if ok]))
+    fired: list[tuple[float, int]] = []  # (MB/min, window) of the windows that fired, in order
+    exact: dict[int, tuple[tuple[float, float, int, int], list[int]]] = {}
+    for k, (rows, ok) in enumerate(zip(wins, whole)):
+        if ok:  # every row of the window counts (the common case): screened
+            verdict, approx = next(screen)
             if len(rows) < th.live_heap_growing_min_cycles:
                 continue
             if c.t_ms[rows[-1]] / 1000.0 - c.t_ms[rows[0]] / 1000.0 < th.live_heap_growing_min_s:
                 continue
             w.seen(rows, MAX_FIT_POINTS)
-            if not might_fire:
+            if verdict != MAYBE:
+                if verdict == YES:
+                    fired.append((approx, k))
                 continue
             idx = list(rows)
-            xs = [c.t_ms[i] / 1000.0 for i in idx]
-            ys = [float(c.heap_live_mb[i]) for i in idx]
         else:
             idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
             if len(idx) < th.live_heap_growing_min_cycles:
                 continue
-            xs = [c.t_ms[i] / 1000.0 for i in idx]
-            ys = [float(c.heap_live_mb[i]) for i in idx]
-            if xs[-1] - xs[0] < th.live_heap_growing_min_s:
+            if c.t_ms[idx[-1]] / 1000.0 - c.t_ms[idx[0]] / 1000.0 < th.live_heap_growing_min_s:
                 continue
             w.seen(rows, MAX_FIT_POINTS)
-        slope, r2 = linear_fit(xs, ys)
-        per_min = slope * 60.0
-        ups = up_share(ys) * 100.0
-        parts = part_medians(xs, ys, th.live_heap_growing_parts)
-        rises = sum(b > a for a, b in zip(parts, parts[1:]))
-        # A line that fits, mostly rises, or a rise in every stretch.
-        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
-        # Every part but one rose, and by more than MiB truncation can fake.
-        several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
-        big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
-        if per_min > th.live_heap_growing_mb_per_min and steady and several and big:
-            w.offer(per_min, (per_min, r2, idx, rises, len(parts)))
+        fit = _leak_fit(c, idx, th)
+        if fit is not None:
+            exact[k] = fit, idx
+            fired.append((fit[0], k))
+    # The screen's slope may differ from the fit's in the last bits: every
+    # window that could be the steepest gets the exact fit.
+    top = max((score for score, _ in fired), default=0.0)
+    near = top - (MARGIN * (abs(top) + 1.0) + 1e-12)
+    for n, (score, k) in enumerate(fired):
+        if k not in exact and score >= near:
+            idx = list(wins[k])
+            fit = _leak_fit(c, idx, th)
+            assert fit is not None  # the screen was sure it fires
+            exact[k] = fit, idx
+            fired[n] = fit[0], k
+    for score, k in fired:
+        w.offer(score, k)
     if w.item is None:
         return None
-    per_min, r2, idx, rises, parts = w.item
+    (per_min, r2, rises, parts), idx = exact[w.item]
     first, last = c.heap_live_mb[idx[0]], c.heap_live_mb[idx[-1]]
     return scope.finding(
         "live-heap-growing",
@@ -83,6 +89,26 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         idx,
         value=per_min,
     )
+
+
+def _leak_fit(c: Any, idx: list[int], th: Thresholds) -> tuple[float, float, int, int] | None:
+    """The leak test on the rows ``idx``: ``(MB/min, r², rises, stretches)``
+    when it fires, else None."""
+    xs = [c.t_ms[i] / 1000.0 for i in idx]
+    ys = [float(c.heap_live_mb[i]) for i in idx]
+    slope, r2 = linear_fit(xs, ys)
+    per_min = slope * 60.0
+    ups = up_share(ys) * 100.0
+    parts = part_medians(xs, ys, th.live_heap_growing_parts)
+    rises = sum(b > a for a, b in zip(parts, parts[1:]))
+    # A line that fits, mostly rises, or a rise in every stretch.
+    steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
+    # Every part but one rose, and by more than MiB truncation can fake.
+    several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
+    big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
+    if per_min > th.live_heap_growing_mb_per_min and steady and several and big:
+        return per_min, r2, rises, len(parts)
+    return None
 
 
 def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
@@ -103,13 +129,13 @@ def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
     return (bad_before[stops] - bad_before[starts] == 0).tolist()  # type: ignore[no-any-return]
 
 
-def _candidates(scope: Scope, wins: list[range]) -> list[bool]:
-    """Which of these windows (all rows usable) the leak test might fire on
-    (:func:`tui.analysis.fits.leak_candidates`); the rest are only counted."""
+def _screen(scope: Scope, wins: list[range]) -> list[tuple[int, float]]:
+    """The screen's verdict on each of these windows (all rows usable), see
+    :func:`tui.analysis.fits.leak_screen`."""
     if not wins:
         return []
     c = scope.model.cycles.cols
-    return leak_candidates(view(c.t_ms), view(c.heap_live_mb), wins, scope.th)
+    return leak_screen(view(c.t_ms), view(c.heap_live_mb), wins, scope.th)
 
 
 def _scales_text(window_s: float) -> str:
