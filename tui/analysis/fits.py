@@ -40,7 +40,7 @@ def leak_screen(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds) -> 
     (within ~1e-14 of the rule's)."""
     np = numpy()
     parts = th.live_heap_growing_parts
-    if parts < 1:
+    if not 1 <= parts <= 1000:  # the sort key holds the stretch above bit 33
         return [(MAYBE, 0.0)] * len(wins)
     out: list[tuple[int, float]] = []
     k = 0
@@ -81,6 +81,10 @@ def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
         del dx, dy
         slope = np.where(sxx != 0, sxy / sxx, 0.0)
         r2 = np.where((sxx != 0) & (syy != 0), sxy * sxy / (sxx * syy), 0.0)
+    per_min = slope * 60.0
+    thr = th.live_heap_growing_mb_per_min
+    margin = MARGIN * (abs(thr) + np.abs(per_min)) + 1e-12
+    fast = per_min > thr - margin  # the rest cannot fire: no stretch medians for them
     # Share of rises among the steps that changed, within each window.
     same = w[1:] == w[:-1]
     step = y[1:] - y[:-1]
@@ -100,16 +104,25 @@ def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
     np.minimum(bucket, parts - 1, out=bucket)
     group = w * parts + bucket
     del bucket, x
-    order = np.lexsort((y, group))
-    ys = y[order]
-    sizes = np.bincount(group, minlength=nb * parts)
-    del order, group, y
+    # One integer sort orders the points by stretch, then by live heap (whole
+    # MB below 2^32): the key is the stretch above bit 33, the heap below it.
+    mine = fast[w]
+    key = group[mine] << 33
+    key |= y[mine].astype(np.int64)
+    key.sort()
+    ys = (key & ((1 << 33) - 1)).astype(np.float64)
+    sizes = np.bincount(key >> 33, minlength=nb * parts)
+    total = len(ys)
+    del key, group, y, mine
     gstart = np.zeros(nb * parts, dtype=np.int64)
     np.cumsum(sizes[:-1], out=gstart[1:])
     half = sizes // 2
-    mid = np.minimum(gstart + half, total - 1)
+    mid = np.minimum(gstart + half, max(total - 1, 0))
     below = np.maximum(mid - 1, 0)
-    med = np.where(sizes % 2 == 1, ys[mid], (ys[below] + ys[mid]) / 2.0)
+    if total:
+        med = np.where(sizes % 2 == 1, ys[mid], (ys[below] + ys[mid]) / 2.0)
+    else:
+        med = np.full(nb * parts, np.nan)
     med[sizes == 0] = np.nan
     med = med.reshape(nb, parts)
     # Rises between consecutive non-empty stretches; first and last medians.
@@ -125,9 +138,6 @@ def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
         head = np.where(np.isnan(head) & ok, v, head)
         prev = np.where(ok, v, prev)
     tail = prev
-    per_min = slope * 60.0
-    thr = th.live_heap_growing_mb_per_min
-    margin = MARGIN * (abs(thr) + np.abs(per_min)) + 1e-12
     exact_steady = (up_pct >= th.live_heap_growing_up_pct) | (rises == present - 1)
     several = (rises >= present - 2) & (rises >= 2) & (tail > head)
     big = tail - head > th.live_heap_growing_min_rise_mb
