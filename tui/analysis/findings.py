@@ -24,7 +24,7 @@ from typing import Callable, Iterator, Sequence
 from parsers.columns import MISSING_U32
 from tui.model import Model
 from tui.analysis.thresholds import Thresholds
-from tui.analysis.windows import windows
+from tui.analysis.windows import report_windows, windows
 
 SEVERITIES = ("info", "warning", "critical")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -102,6 +102,9 @@ class Scope:
         newest; in a report, back to back over the segment (see
         :func:`tui.analysis.windows.windows` for ``max_rows`` and ``sample``)."""
         t = self.model.cycles.cols.t_ms
+        if self.full and not sample:  # the same windows for several rules: found once
+            yield from report_windows(self.model, t, self.rows, seconds, max_rows)
+            return
         yield from windows(t, self.rows, seconds, max_rows, sample, self.full)
 
     def recent_or_all(self) -> range:
