@@ -119,3 +119,33 @@ def test_paced_windows_equal_the_rule_per_window(monkeypatch: pytest.MonkeyPatch
                         checked += 1
                         fired += fires
     assert checked > 1000 and fired > 20
+
+
+def _sequential(store):  # type: ignore[no-untyped-def]
+    r = gccpu.charged(store, 0, len(store))
+    return gccpu.CPUSpan(*(sum(r[k].tolist()) for k in ("gc", "idle", "offered", "elapsed")), int(r["ok"].sum()))
+
+
+def test_a_long_span_summed_in_pieces_is_the_whole_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gccpu.span of a long run, charged a piece at a time, bit for bit."""
+    import random
+
+    rnd, t, lines = random.Random(5), 0.0, []
+    for n in range(1, 3001):  # CPU terms of every magnitude: sums that depend on their order
+        t += 10 ** rnd.uniform(-3, 3)
+        cpu = "+".join(f"{10 ** rnd.uniform(-3, 4):.3f}" for _ in range(2)) + "/" + "/".join(
+            f"{10 ** rnd.uniform(-3, 4):.3f}" for _ in range(2)) + f"+{10 ** rnd.uniform(-3, 3):.3f}"
+        lines.append(f"gc {n} @{t:.3f}s 9%: {rnd.uniform(0.01, 9):.3f}+{rnd.uniform(0.1, 99):.3f}+"
+                     f"{rnd.uniform(0.01, 9):.3f} ms clock, {cpu} ms cpu, 9->9->4 MB, 9 MB goal, "
+                     f"0 MB stacks, 0 MB globals, {rnd.choice((1, 2, 8, 64))} P")
+    store = model_of(lines).cycles
+    rows = range(len(store))
+    assert len(rows) == 3000
+    whole = gccpu._sums(gccpu.charged(store, rows.start, rows.stop))
+    assert repr(whole) != repr(_sequential(store))  # the order of the sums shows in these numbers
+    for leaf in (128, 200, 1000):  # numpy sums 128 values or fewer in one go
+        monkeypatch.setattr(gccpu, "SPAN_LEAF", leaf)
+        assert repr(gccpu.span(store, rows)) == repr(whole), leaf
+        for lo in (1, 37):
+            part = range(lo, len(store) - 3)
+            assert repr(gccpu.span(store, part)) == repr(gccpu._sums(gccpu.charged(store, part.start, part.stop)))
