@@ -137,15 +137,13 @@ def estimated_intervals(
         if t[rows.stop - 1] == MISSING_U32:
             parts.append(raw[~np.isnan(raw)])
             continue
-        wins = list(windows(t, rows, window_s, len(rows), False, True))
-        medians = iter(window_intervals(store, [w for w in wins if len(w) > 1]))
-        for w in wins:
-            med, count, est = next(medians) if len(w) > 1 else (0.0, 0, None)
-            part = raw[w.start - rows.start : w.stop - rows.start]
-            part = part[~np.isnan(part)]
-            if est is not None:
+        wins = [w for w in windows(t, rows, window_s, len(rows), False, True) if len(w) > 1]
+        for w, (_, _, est) in zip(wins, window_intervals(store, wins)):
+            if est is not None:  # in place: the windows tile the segment in order
                 estimates.append(est)
-                part = np.full(len(part), est.mean_ms / 1000.0)
-            parts.append(part)
-    values = np.concatenate(parts) if parts else np.empty(0)
+                part = raw[w.start - rows.start : w.stop - rows.start]
+                part[~np.isnan(part)] = est.mean_ms / 1000.0
+        parts.append(raw[~np.isnan(raw)])
+        del raw
+    values = (parts[0] if len(parts) == 1 else np.concatenate(parts)) if parts else np.empty(0)
     return values, estimates
