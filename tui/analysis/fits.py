@@ -31,31 +31,34 @@ MARGIN = 1e-7  # relative; last-bit noise of 500-point sums is ~1e-13
 NO, YES, MAYBE = 0, 1, 2
 
 
-def leak_screen(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds) -> list[tuple[int, float]]:
+def leak_screen(t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds) -> tuple[Any, Any]:
     """For each window (rows of ``t_ms``/``live``, numpy arrays indexed like
     the store, every row usable): ``(verdict, per_min)``, the verdict
     :data:`NO` (the leak test cannot fire), :data:`YES` (it fires whatever
     the last bits of slope and r² are) or :data:`MAYBE` (too close to call:
     the rule runs its exact code), and the slope in MB/min as computed here
-    (within ~1e-14 of the rule's)."""
+    (within ~1e-14 of the rule's), as two numpy arrays."""
     np = numpy()
     parts = th.live_heap_growing_parts
-    if not 1 <= parts <= 1000:  # the sort key holds the stretch above bit 33
-        return [(MAYBE, 0.0)] * len(wins)
-    out: list[tuple[int, float]] = []
+    if not wins or not 1 <= parts <= 1000:  # the sort key holds the stretch above bit 33
+        return np.full(len(wins), MAYBE, dtype=np.int8), np.zeros(len(wins))
+    verdicts: list[Any] = []
+    slopes: list[Any] = []
     k = 0
     while k < len(wins):
         total, j = 0, k
         while j < len(wins) and (total == 0 or total + len(wins[j]) <= BLOCK_POINTS):
             total += len(wins[j])
             j += 1
-        out.extend(_block(np, t_ms, live, wins[k:j], th, parts))
+        verdict, per_min = _block(np, t_ms, live, wins[k:j], th, parts)
+        verdicts.append(verdict)
+        slopes.append(per_min)
         k = j
-    return out
+    return np.concatenate(verdicts), np.concatenate(slopes)
 
 
 def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
-           parts: int) -> list[tuple[int, float]]:
+           parts: int) -> tuple[Any, Any]:
     nb = len(wins)
     starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=nb)
     steps = np.fromiter((r.step for r in wins), dtype=np.int64, count=nb)
@@ -144,5 +147,5 @@ def _block(np: Any, t_ms: Any, live: Any, wins: Sequence[range], th: Thresholds,
     exact = several & big
     might = exact & (per_min > thr - margin) & (exact_steady | (r2 >= th.live_heap_growing_r2 - MARGIN))
     sure = exact & (per_min > thr + margin) & (exact_steady | (r2 >= th.live_heap_growing_r2 + MARGIN))
-    verdict = np.where(sure, YES, np.where(might, MAYBE, NO))
-    return list(zip(verdict.tolist(), per_min.tolist()))
+    verdict = np.where(sure, YES, np.where(might, MAYBE, NO)).astype(np.int8)
+    return verdict, per_min

@@ -29,48 +29,53 @@ def live_heap_growing(scope: Scope) -> Finding | None:
     th, c = scope.th, scope.model.cycles.cols
     w = Worst()
     warm = warm_up_end(scope)
-    wins = list(_leak_windows(scope))
-    whole = _whole_windows(scope, wins, warm)
-    screen = iter(_screen(scope, [r for r, ok in zip(wins, whole) if ok]))
-    fired: list[tuple[float, int]] = []  # (MB/min, window) of the windows that fired, in order
-    exact: dict[int, tuple[tuple[float, float, int, int], list[int]]] = {}
-    for k, (rows, ok) in enumerate(zip(wins, whole)):
-        if ok:  # every row of the window counts (the common case): screened
-            verdict, approx = next(screen)
-            if len(rows) < th.live_heap_growing_min_cycles:
-                continue
-            if c.t_ms[rows[-1]] / 1000.0 - c.t_ms[rows[0]] / 1000.0 < th.live_heap_growing_min_s:
-                continue
-            w.seen(rows, MAX_FIT_POINTS)
-            if verdict != MAYBE:
-                if verdict == YES:
-                    fired.append((approx, k))
-                continue
-            idx = list(rows)
-        else:
-            idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
-            if len(idx) < th.live_heap_growing_min_cycles:
-                continue
-            if c.t_ms[idx[-1]] / 1000.0 - c.t_ms[idx[0]] / 1000.0 < th.live_heap_growing_min_s:
-                continue
-            w.seen(rows, MAX_FIT_POINTS)
-        fit = _leak_fit(c, idx, th)
-        if fit is not None:
-            exact[k] = fit, idx
-            fired.append((fit[0], k))
+    fired: list[tuple[float, range]] = []  # (MB/min, window) of the windows that fired, in order
+    exact: dict[range, tuple[tuple[float, float, int, int], list[int]]] = {}
+    for group in _leak_window_groups(scope):
+        wins = list(group)
+        whole = _whole_windows(scope, wins, warm)
+        verdict_col, slope_col = _screen(scope, [r for r, ok in zip(wins, whole) if ok])
+        verdicts, slopes = verdict_col.tolist(), slope_col.tolist()
+        del verdict_col, slope_col
+        screened = 0
+        for rows, ok in zip(wins, whole):
+            if ok:  # every row of the window counts (the common case): screened
+                verdict, approx = verdicts[screened], slopes[screened]
+                screened += 1
+                if len(rows) < th.live_heap_growing_min_cycles:
+                    continue
+                if c.t_ms[rows[-1]] / 1000.0 - c.t_ms[rows[0]] / 1000.0 < th.live_heap_growing_min_s:
+                    continue
+                w.seen(rows, MAX_FIT_POINTS)
+                if verdict != MAYBE:
+                    if verdict == YES:
+                        fired.append((approx, rows))
+                    continue
+                idx = list(rows)
+            else:
+                idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
+                if len(idx) < th.live_heap_growing_min_cycles:
+                    continue
+                if c.t_ms[idx[-1]] / 1000.0 - c.t_ms[idx[0]] / 1000.0 < th.live_heap_growing_min_s:
+                    continue
+                w.seen(rows, MAX_FIT_POINTS)
+            fit = _leak_fit(c, idx, th)
+            if fit is not None:
+                exact[rows] = fit, idx
+                fired.append((fit[0], rows))
     # The screen's slope may differ from the fit's in the last bits: every
     # window that could be the steepest gets the exact fit.
     top = max((score for score, _ in fired), default=0.0)
     near = top - (MARGIN * (abs(top) + 1.0) + 1e-12)
-    for n, (score, k) in enumerate(fired):
-        if k not in exact and score >= near:
-            idx = list(wins[k])
+    for n, (score, rows) in enumerate(fired):
+        if rows not in exact and score >= near:
+            idx = list(rows)
             fit = _leak_fit(c, idx, th)
             assert fit is not None  # the screen was sure it fires
-            exact[k] = fit, idx
-            fired[n] = fit[0], k
-    for score, k in fired:
-        w.offer(score, k)
+            exact[rows] = fit, idx
+            fired[n] = fit[0], rows
+    for score, rows in fired:
+        w.offer(score, rows)
     if w.item is None:
         return None
     (per_min, r2, rises, parts), idx = exact[w.item]
@@ -129,11 +134,9 @@ def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
     return (bad_before[stops] - bad_before[starts] == 0).tolist()  # type: ignore[no-any-return]
 
 
-def _screen(scope: Scope, wins: list[range]) -> list[tuple[int, float]]:
-    """The screen's verdict on each of these windows (all rows usable), see
-    :func:`tui.analysis.fits.leak_screen`."""
-    if not wins:
-        return []
+def _screen(scope: Scope, wins: list[range]) -> tuple[Any, Any]:
+    """The screen's verdicts on these windows (all rows usable) and their
+    slopes, as arrays (see :func:`tui.analysis.fits.leak_screen`)."""
     c = scope.model.cycles.cols
     return leak_screen(view(c.t_ms), view(c.heap_live_mb), wins, scope.th)
 
@@ -187,8 +190,15 @@ def _leak_windows(scope: Scope) -> Iterator[range]:
     """The fit windows: live, the newest; in a report, back to back at each
     scale, and at the shorter scales also shifted by quarters of a window,
     so a leak that straddles a boundary is seen whole in one of them."""
+    for group in _leak_window_groups(scope):
+        yield from group
+
+
+def _leak_window_groups(scope: Scope) -> Iterator[Iterator[range]]:
+    """:func:`_leak_windows` one scale and shift at a time (each group's
+    windows rise): a 1 GB log has 870,000 of them, judged a group at a time."""
     th = scope.th
-    yield from scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
+    yield scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
     if not scope.full:
         return
     t = scope.model.cycles.cols.t_ms
@@ -199,7 +209,7 @@ def _leak_windows(scope: Scope) -> Iterator[range]:
                 break
             start = bisect.bisect_left(t, t[rows.start] + quarter * seconds * 250.0, rows.start, rows.stop)
             shifted = replace(scope, rows=range(start, rows.stop))
-            yield from shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
+            yield shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
 
 
 def configured_gogc(scope: Scope) -> float:
