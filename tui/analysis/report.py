@@ -53,7 +53,7 @@ def summarize(
     th = thresholds if thresholds is not None else Thresholds()
     runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
     estimated, estimates = estimated_intervals(store, runs, th.window_s)
-    interval = _Distribution(estimated)
+    interval = _Distribution(estimated, owned=True)
     spans = _fsum_present(store.interval_s)
     counted = interval.count
     lines = {kind: model.line_counts.get(kind, 0) for kind in LINE_KINDS}
@@ -113,8 +113,14 @@ class _Distribution:
     """Nearest-rank percentiles of a column (an ``array`` or a numpy array),
     NaN and sentinels left out; sorted once with numpy."""
 
-    def __init__(self, col: Any) -> None:
+    def __init__(self, col: Any, owned: bool = False) -> None:
+        """``owned``: ``col`` is a NaN-free float64 array nobody else
+        reads, sorted in place (six million intervals: no copy)."""
         np = numpy()
+        if owned:
+            col.sort()
+            self.values, self.count = col, len(col)
+            return
         if isinstance(col, array) and col.typecode == "f":
             # float32 sorts as its float64 would (the widening is exact and
             # keeps the order): half the memory for six million values.

@@ -127,11 +127,11 @@ def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
     lo, hi = rows.start, rows.stop
     bad = (view(c.heap_live_mb, lo, hi) == MISSING_U32) | (view(c.t_ms, lo, hi) == MISSING_U32)
     bad[: max(0, min(warm, hi) - lo)] = True
-    bad_before = np.zeros(hi - lo + 1, dtype=np.int64)
-    np.cumsum(bad, out=bad_before[1:])
-    starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=len(wins)) - lo
-    stops = np.fromiter((r[-1] + 1 for r in wins), dtype=np.int64, count=len(wins)) - lo
-    return (bad_before[stops] - bad_before[starts] == 0).tolist()  # type: ignore[no-any-return]
+    where = np.flatnonzero(bad) + lo  # few: the warm-up, and lines without a heap or clock
+    del bad
+    starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=len(wins))
+    stops = np.fromiter((r[-1] + 1 for r in wins), dtype=np.int64, count=len(wins))
+    return (np.searchsorted(where, stops) == np.searchsorted(where, starts)).tolist()  # type: ignore[no-any-return]
 
 
 def _screen(scope: Scope, wins: list[range]) -> tuple[Any, Any]:
