@@ -164,20 +164,62 @@ _PLAIN_SHAPES = tuple(
 )
 
 
+# The numbers of a PLAIN_SCHED row that a report and the findings read, with
+# the per-P run queues as one list (Go 1.25 pads it with spaces).
+_NUMBERS = re.compile(
+    rb"SCHED (\d+)ms: gomaxprocs=(\d+) idleprocs=(\d+) threads=(\d+) [^\[]*? runqueue=(\d+) \[ ?((?:\d+ ?)*)\]"
+)
+NUMBER_FIELDS = ("t_ms", "gomaxprocs", "idleprocs", "threads", "runqueue", "queued")
+
+
 class SchedLines(_Rows[SchedSnapshot]):
     """Scheduler snapshots: a sequence of :class:`SchedSnapshot` events.
 
     Rows are lines that match :data:`PLAIN_SCHED`; a row read once is kept,
-    since the findings read the same snapshots again and again.
+    since the UI reads the same snapshots again and again. A report reads
+    every snapshot's numbers through :meth:`numbers` instead: a 1 GB log
+    holds 600,000 SCHED lines, and as kept events they cost seconds to build
+    and hundreds of MB to keep.
     """
 
     def __init__(self, stream: str | None = None) -> None:
         super().__init__(stream)
         self._cache: dict[int, SchedSnapshot] = {}
+        self._numbers: dict[str, array] = {}  # type: ignore[type-arg]
 
     def insert(self, i: int, event: SchedSnapshot) -> None:
         self._cache.clear()
+        self._numbers = {}
         super().insert(i, event)
+
+    def numbers(self) -> dict[str, array]:  # type: ignore[type-arg]
+        """Every snapshot's :data:`NUMBER_FIELDS` as columns (``queued`` is
+        the global run queue plus every P's), without building events. Kept
+        and extended as snapshots are appended."""
+        cols = self._numbers
+        if not cols:
+            cols = self._numbers = {name: array("q") for name in NUMBER_FIELDS}
+        done, n = len(cols["t_ms"]), len(self.line_no)
+        values: list[tuple[int, ...]] = []
+        for i in range(done, n):
+            event = self.objects.get(i)
+            if event is not None:
+                queued = event.runqueue + sum(event.runq_per_p or ())
+                values.append((event.t_ms, event.gomaxprocs, event.idleprocs, event.threads, event.runqueue, queued))
+                continue
+            m = _NUMBERS.match(self.blob, self.ends[i - 1] if i else 0, self.ends[i])
+            assert m is not None  # a row is a PLAIN_SCHED line
+            t, procs, idle, threads, runq, per_p = m.groups()
+            queued = int(runq) + sum(map(int, per_p.split()))
+            values.append((int(t), int(procs), int(idle), int(threads), int(runq), queued))
+        for name, column in zip(NUMBER_FIELDS, zip(*values)):
+            cols[name].extend(column)
+        return cols
+
+    def is_row(self, i: int) -> bool:
+        """Whether snapshot ``i`` is a plain row: a summary line alone, no
+        scheddetail block (so no goroutine counts nor stop-the-world flags)."""
+        return i not in self.objects
 
     def _build(self, i: int) -> SchedSnapshot:
         snap = self._cache.get(i)
@@ -194,6 +236,7 @@ class SchedLines(_Rows[SchedSnapshot]):
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_cache"] = {}
+        state["_numbers"] = {}
         return state
 
 

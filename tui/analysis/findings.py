@@ -24,7 +24,7 @@ from typing import Callable, Iterator, Sequence
 from parsers.columns import MISSING_U32
 from tui.model import Model
 from tui.analysis.thresholds import Thresholds
-from tui.analysis.windows import windows
+from tui.analysis.windows import report_windows, windows
 
 SEVERITIES = ("info", "warning", "critical")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -107,7 +107,10 @@ class Scope:
         newest; in a report, back to back over the segment (see
         :func:`tui.analysis.windows.windows` for ``max_rows`` and ``sample``)."""
         t = self.model.cycles.cols.t_ms
-        yield from windows(lambda i: t[i], self.rows, seconds, max_rows, sample, self.full)
+        if self.full and not sample:  # the same windows for several rules: found once
+            yield from report_windows(self.model, t, self.rows, seconds, max_rows)
+            return
+        yield from windows(t, self.rows, seconds, max_rows, sample, self.full)
 
     def recent_or_all(self) -> range:
         """Live: the newest window; full report: the whole segment."""
@@ -123,9 +126,8 @@ class Scope:
 
     def sched_windows(self, seconds: float, max_rows: int, sample: bool = False) -> Iterator[range]:
         """Like :meth:`windows`, over scheduler snapshots (SCHED clock)."""
-        sched = self.model.sched
-        rows = self.sched_rows()
-        yield from windows(lambda i: sched[i].t_ms, rows, seconds, max_rows, sample, self.full)
+        t = self.model.sched.numbers()["t_ms"]
+        yield from windows(t, self.sched_rows(), seconds, max_rows, sample, self.full)
 
     def t_s(self, i: int) -> float | None:
         """Start of cycle ``i``, seconds since process start."""

@@ -68,6 +68,58 @@ def window_interval(store: CycleStore, rows: Sequence[int]) -> tuple[float, int,
     return est.mean_ms, len(raw), est
 
 
+BLOCK_ROWS = 1 << 20  # rows sorted at once by window_intervals
+
+
+def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[float, int, Estimate | None]]:
+    """:func:`window_interval` of each of ``wins`` (contiguous windows that
+    do not overlap, rising, as a report's are), the medians of a block of
+    windows from one sort: a 1 GB log has half a million windows, and a
+    numpy median each cost ~40 us. The numbers are the same: the middle
+    value, or the mean of the two middle values, of the same float64s."""
+    np = numpy()
+    out: list[tuple[float, int, Estimate | None]] = []
+    t = store.cols.t_ms
+    k = 0
+    while k < len(wins):
+        j = k + 1
+        while j < len(wins) and wins[j].stop - wins[k].start <= BLOCK_ROWS:
+            j += 1
+        block = wins[k:j]
+        lo, hi = block[0].start, block[-1].stop
+        raw = floats(store.interval_s, lo, hi) * 1000.0
+        wid = np.full(hi - lo, -1, dtype=np.int64)
+        for n, w in enumerate(block):
+            wid[w.start + 1 - lo : w.stop - lo] = n  # the first row's interval began before it
+        keep = (wid >= 0) & ~np.isnan(raw)
+        vals, wid = raw[keep], wid[keep]
+        del raw, keep
+        order = np.lexsort((vals, wid))
+        ordered = vals[order]
+        del order, vals
+        counts = np.bincount(wid, minlength=len(block))
+        starts = np.zeros(len(block), dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        mid = np.minimum(starts + counts // 2, max(len(ordered) - 1, 0))
+        if len(ordered):
+            upper = ordered[mid]
+            lower = ordered[np.maximum(mid - 1, 0)]
+            meds = np.where(counts % 2 == 1, upper, (lower + upper) / 2.0).tolist()
+        else:
+            meds = [0.0] * len(block)
+        for w, med, count in zip(block, meds, counts.tolist()):
+            if not count:
+                out.append((float("nan"), 0, None))
+            elif med >= COARSE_MS:
+                out.append((med, count, None))
+            else:
+                a, b = w.start, w.stop
+                est = Estimate(b - a, (t[b - 1] - t[a]) / 1000.0)
+                out.append((est.mean_ms, count, est))
+        k = j
+    return out
+
+
 def estimated_intervals(
     store: CycleStore, segments: Iterable[range], window_s: float
 ) -> tuple[Any, list[Estimate]]:
@@ -85,13 +137,13 @@ def estimated_intervals(
         if t[rows.stop - 1] == MISSING_U32:
             parts.append(raw[~np.isnan(raw)])
             continue
-        for w in windows(lambda i: t[i], rows, window_s, len(rows), False, True):
-            med, count, est = window_interval(store, w) if len(w) > 1 else (0.0, 0, None)
-            part = raw[w.start - rows.start : w.stop - rows.start]
-            part = part[~np.isnan(part)]
-            if est is not None:
+        wins = [w for w in windows(t, rows, window_s, len(rows), False, True) if len(w) > 1]
+        for w, (_, _, est) in zip(wins, window_intervals(store, wins)):
+            if est is not None:  # in place: the windows tile the segment in order
                 estimates.append(est)
-                part = np.full(len(part), est.mean_ms / 1000.0)
-            parts.append(part)
-    values = np.concatenate(parts) if parts else np.empty(0)
+                part = raw[w.start - rows.start : w.stop - rows.start]
+                part[~np.isnan(part)] = est.mean_ms / 1000.0
+        parts.append(raw[~np.isnan(raw)])
+        del raw
+    values = (parts[0] if len(parts) == 1 else np.concatenate(parts)) if parts else np.empty(0)
     return values, estimates

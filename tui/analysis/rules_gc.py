@@ -11,14 +11,16 @@ a storm, and only whole windows give honest rates.
 from __future__ import annotations
 
 import math
+import weakref
+from typing import Any, Iterator
 
 from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
-from tui.analysis.intervals import window_interval
+from tui.analysis.intervals import window_intervals
 from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural
 from tui.model.arrays import floats, numpy
-from tui.model.gccpu import CPUSpan, span
+from tui.model.gccpu import CPUSpan, window_spans
 
 
 def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
@@ -33,24 +35,42 @@ def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
     last. ``mark_ms`` (assist
     + background + idle) is what the assist share is measured against.
     """
+    return next(window_spans(scope.model.cycles, [rows]))
+
+
+# The last segment's windows and their sums: gc-cpu-high and
+# mark-assist-heavy judge the same windows, one after the other.
+_CPU_CACHE: list[Any] = [None, None, None]  # [model (weakly), key, (windows, sums)]
+
+
+def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
+    """The windows with enough cycles to judge, each with :func:`window_cpu`
+    (computed in one pass over the segment, see :func:`window_spans`, and
+    kept for the next rule as columns of numbers: 250,000 windows on 1 GB)."""
     np = numpy()
-    c = scope.model.cycles.cols
-    lo, hi = rows[0], rows[-1] + 1
-    assist = floats(c.mark_assist_cpu_ms, lo, hi)
-    mark = assist + floats(c.mark_bg_cpu_ms, lo, hi) + floats(c.mark_idle_cpu_ms, lo, hi)
-    known = ~np.isnan(mark)
-    return span(scope.model.cycles, rows, window=True), float(assist[known].sum()), float(mark[known].sum())
+    th, model = scope.th, scope.model
+    key = (model.version, len(model.cycles), scope.segment, scope.rows, scope.full,
+           th.window_s, th.window_cycles, th.window_min_cycles)
+    cached = _CPU_CACHE[0]() if _CPU_CACHE[0] is not None else None
+    if cached is not model or _CPU_CACHE[1] != key:
+        _CPU_CACHE[:] = [None, None, None]
+        wins = [r for r in scope.windows(th.window_s, th.window_cycles) if len(r) >= th.window_min_cycles]
+        sums = np.array([(cpu.gc_ms, cpu.idle_ms, cpu.offered_ms, cpu.elapsed_ms, cpu.cycles, assist, mark)
+                         for cpu, assist, mark in window_spans(model.cycles, wins)], dtype=np.float64)
+        bounds = np.array([(r.start, r.stop) for r in wins], dtype=np.int64)
+        _CPU_CACHE[:] = [weakref.ref(model), key, (bounds, sums)]
+    bounds, sums = _CPU_CACHE[2]
+    for (a, b), (gc, idle, offered, elapsed, cycles, assist, mark) in zip(bounds.tolist(), sums.tolist()):
+        yield range(a, b), CPUSpan(gc, idle, offered, elapsed, int(cycles)), assist, mark
 
 
 @rule("gc-frequent", "GC runs too often")
 def gc_frequent(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < 2:
-            continue
-        # Intervals that lie inside the window: the first cycle's began before it.
-        med, count, estimate = window_interval(store, rows)
+    wins = [rows for rows in scope.windows(th.window_s, th.window_cycles) if len(rows) >= 2]
+    # Intervals that lie inside each window: the first cycle's began before it.
+    for rows, (med, count, estimate) in zip(wins, window_intervals(store, wins)):
         if count < th.gc_frequent_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
@@ -87,10 +107,7 @@ def gc_frequent(scope: Scope) -> Finding | None:
 def gc_cpu_high(scope: Scope) -> Finding | None:
     th = scope.th
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < th.window_min_cycles:
-            continue
-        cpu, _, _ = window_cpu(scope, rows)
+    for rows, cpu, _, _ in _cpu_windows(scope):
         if cpu.share is None or cpu.elapsed_ms < th.gc_cpu_high_min_s * 1000.0:
             continue
         w.seen(rows, th.window_cycles)
@@ -157,10 +174,7 @@ def stw_long(scope: Scope) -> Finding | None:
 def mark_assist_heavy(scope: Scope) -> Finding | None:
     th = scope.th
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        if len(rows) < th.window_min_cycles:
-            continue
-        span_cpu, assist, mark = window_cpu(scope, rows)
+    for rows, span_cpu, assist, mark in _cpu_windows(scope):
         if mark <= 0 or span_cpu.share is None:
             continue
         w.seen(rows, th.window_cycles)
@@ -190,19 +204,19 @@ def heap_overshoot(scope: Scope) -> Finding | None:
     th, store = scope.th, scope.model.cycles
     w = Worst()
     np = numpy()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        mb = store.overshoot_rows(rows.start, rows.stop)  # NaN: not printed
-        seen = int(np.count_nonzero(~np.isnan(mb)))
-        over = (np.flatnonzero(mb > th.heap_overshoot_min_mb) + rows.start).tolist()
+    wins = list(scope.windows(th.window_s, th.window_cycles))
+    for rows, seen, over_count in zip(wins, *_overshoot_counts(scope, wins)):
         if seen < th.window_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
-        share = len(over) / seen * 100.0
+        share = over_count / seen * 100.0
         if share > th.heap_overshoot_pct:
-            w.offer(share, (share, rows, over, seen))
+            w.offer(share, (share, rows, seen))
     if w.item is None:
         return None
-    share, rows, over, seen = w.item
+    share, rows, seen = w.item
+    mb = store.overshoot_rows(rows.start, rows.stop)  # NaN: not printed
+    over = (np.flatnonzero(mb > th.heap_overshoot_min_mb) + rows.start).tolist()
     c = store.cols
     top = max(over, key=lambda i: store.overshoot_mb(i) or 0)
     return scope.finding(
@@ -219,6 +233,35 @@ def heap_overshoot(scope: Scope) -> Finding | None:
         over,
         value=share,
     )
+
+
+def _overshoot_counts(scope: Scope, wins: list[range]) -> tuple[list[int], list[int]]:
+    """For each window (contiguous, rising): the cycles that print both the
+    heap at the end of mark and the goal, and those of them that ended more
+    than ``heap-overshoot.min_mb`` above the goal; from running counts over
+    the segment, a block of rows at a time."""
+    np = numpy()
+    store, th = scope.model.cycles, scope.th
+    seen: list[int] = []
+    over: list[int] = []
+    block = 1 << 20
+    k = 0
+    while k < len(wins):
+        j = k + 1
+        while j < len(wins) and wins[j].stop - wins[k].start <= block:
+            j += 1
+        lo, hi = wins[k].start, wins[j - 1].stop
+        mb = store.overshoot_rows(lo, hi)
+        counts = np.zeros((2, hi - lo + 1), dtype=np.int64)
+        np.cumsum(~np.isnan(mb), out=counts[0, 1:])
+        np.cumsum(mb > th.heap_overshoot_min_mb, out=counts[1, 1:])
+        del mb
+        starts = np.fromiter((w.start - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
+        stops = np.fromiter((w.stop - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
+        seen.extend((counts[0, stops] - counts[0, starts]).tolist())
+        over.extend((counts[1, stops] - counts[1, starts]).tolist())
+        k = j
+    return seen, over
 
 
 @rule("forced-gc", "Forced collections")

@@ -13,11 +13,14 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import replace
-from typing import Iterator
+from typing import Any, Iterator
 
 from parsers.columns import FORCED, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.whatif_report import limit_quote
+from tui.analysis.thresholds import Thresholds
+from tui.analysis.fits import MARGIN, MAYBE, YES, leak_screen
+from tui.analysis.paced import HOLD_SHARE, paced_windows
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
 
@@ -27,30 +30,56 @@ def live_heap_growing(scope: Scope) -> Finding | None:
     th, c = scope.th, scope.model.cycles.cols
     w = Worst()
     warm = warm_up_end(scope)
-    for rows in _leak_windows(scope):
-        idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
-        if len(idx) < th.live_heap_growing_min_cycles:
-            continue
-        xs = [c.t_ms[i] / 1000.0 for i in idx]
-        ys = [float(c.heap_live_mb[i]) for i in idx]
-        if xs[-1] - xs[0] < th.live_heap_growing_min_s:
-            continue
-        w.seen(rows, MAX_FIT_POINTS)
-        slope, r2 = linear_fit(xs, ys)
-        per_min = slope * 60.0
-        ups = up_share(ys) * 100.0
-        parts = part_medians(xs, ys, th.live_heap_growing_parts)
-        rises = sum(b > a for a, b in zip(parts, parts[1:]))
-        # A line that fits, mostly rises, or a rise in every stretch.
-        steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
-        # Every part but one rose, and by more than MiB truncation can fake.
-        several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
-        big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
-        if per_min > th.live_heap_growing_mb_per_min and steady and several and big:
-            w.offer(per_min, (per_min, r2, idx, rises, len(parts)))
+    fired: list[tuple[float, range]] = []  # (MB/min, window) of the windows that fired, in order
+    exact: dict[range, tuple[tuple[float, float, int, int], list[int]]] = {}
+    for group in _leak_window_groups(scope):
+        wins = list(group)
+        whole = _whole_windows(scope, wins, warm)
+        verdict_col, slope_col = _screen(scope, [r for r, ok in zip(wins, whole) if ok])
+        verdicts, slopes = verdict_col.tolist(), slope_col.tolist()
+        del verdict_col, slope_col
+        screened = 0
+        for rows, ok in zip(wins, whole):
+            if ok:  # every row of the window counts (the common case): screened
+                verdict, approx = verdicts[screened], slopes[screened]
+                screened += 1
+                if len(rows) < th.live_heap_growing_min_cycles:
+                    continue
+                if c.t_ms[rows[-1]] / 1000.0 - c.t_ms[rows[0]] / 1000.0 < th.live_heap_growing_min_s:
+                    continue
+                w.seen(rows, MAX_FIT_POINTS)
+                if verdict != MAYBE:
+                    if verdict == YES:
+                        fired.append((approx, rows))
+                    continue
+                idx = list(rows)
+            else:
+                idx = [i for i in rows if i >= warm and c.heap_live_mb[i] != MISSING_U32 and c.t_ms[i] != MISSING_U32]
+                if len(idx) < th.live_heap_growing_min_cycles:
+                    continue
+                if c.t_ms[idx[-1]] / 1000.0 - c.t_ms[idx[0]] / 1000.0 < th.live_heap_growing_min_s:
+                    continue
+                w.seen(rows, MAX_FIT_POINTS)
+            fit = _leak_fit(c, idx, th)
+            if fit is not None:
+                exact[rows] = fit, idx
+                fired.append((fit[0], rows))
+    # The screen's slope may differ from the fit's in the last bits: every
+    # window that could be the steepest gets the exact fit.
+    top = max((score for score, _ in fired), default=0.0)
+    near = top - (MARGIN * (abs(top) + 1.0) + 1e-12)
+    for n, (score, rows) in enumerate(fired):
+        if rows not in exact and score >= near:
+            idx = list(rows)
+            fit = _leak_fit(c, idx, th)
+            assert fit is not None  # the screen was sure it fires
+            exact[rows] = fit, idx
+            fired[n] = fit[0], rows
+    for score, rows in fired:
+        w.offer(score, rows)
     if w.item is None:
         return None
-    per_min, r2, idx, rises, parts = w.item
+    (per_min, r2, rises, parts), idx = exact[w.item]
     first, last = c.heap_live_mb[idx[0]], c.heap_live_mb[idx[-1]]
     return scope.finding(
         "live-heap-growing",
@@ -66,6 +95,51 @@ def live_heap_growing(scope: Scope) -> Finding | None:
         idx,
         value=per_min,
     )
+
+
+def _leak_fit(c: Any, idx: list[int], th: Thresholds) -> tuple[float, float, int, int] | None:
+    """The leak test on the rows ``idx``: ``(MB/min, r², rises, stretches)``
+    when it fires, else None."""
+    xs = [c.t_ms[i] / 1000.0 for i in idx]
+    ys = [float(c.heap_live_mb[i]) for i in idx]
+    slope, r2 = linear_fit(xs, ys)
+    per_min = slope * 60.0
+    ups = up_share(ys) * 100.0
+    parts = part_medians(xs, ys, th.live_heap_growing_parts)
+    rises = sum(b > a for a, b in zip(parts, parts[1:]))
+    # A line that fits, mostly rises, or a rise in every stretch.
+    steady = r2 >= th.live_heap_growing_r2 or ups >= th.live_heap_growing_up_pct or rises == len(parts) - 1
+    # Every part but one rose, and by more than MiB truncation can fake.
+    several = rises >= len(parts) - 2 and rises >= 2 and parts[-1] > parts[0]
+    big = parts[-1] - parts[0] > th.live_heap_growing_min_rise_mb
+    if per_min > th.live_heap_growing_mb_per_min and steady and several and big:
+        return per_min, r2, rises, len(parts)
+    return None
+
+
+def _whole_windows(scope: Scope, wins: list[range], warm: int) -> list[bool]:
+    """For each fit window, whether every row from its first to its last is
+    usable (past the warm-up, with a live heap and a clock): then its points
+    are just its rows, and the vectorised screen can judge it."""
+    np = numpy()
+    if not wins:
+        return []
+    c, rows = scope.model.cycles.cols, scope.rows
+    lo, hi = rows.start, rows.stop
+    bad = (view(c.heap_live_mb, lo, hi) == MISSING_U32) | (view(c.t_ms, lo, hi) == MISSING_U32)
+    bad[: max(0, min(warm, hi) - lo)] = True
+    where = np.flatnonzero(bad) + lo  # few: the warm-up, and lines without a heap or clock
+    del bad
+    starts = np.fromiter((r.start for r in wins), dtype=np.int64, count=len(wins))
+    stops = np.fromiter((r[-1] + 1 for r in wins), dtype=np.int64, count=len(wins))
+    return (np.searchsorted(where, stops) == np.searchsorted(where, starts)).tolist()  # type: ignore[no-any-return]
+
+
+def _screen(scope: Scope, wins: list[range]) -> tuple[Any, Any]:
+    """The screen's verdicts on these windows (all rows usable) and their
+    slopes, as arrays (see :func:`tui.analysis.fits.leak_screen`)."""
+    c = scope.model.cycles.cols
+    return leak_screen(view(c.t_ms), view(c.heap_live_mb), wins, scope.th)
 
 
 def _scales_text(window_s: float) -> str:
@@ -117,8 +191,15 @@ def _leak_windows(scope: Scope) -> Iterator[range]:
     """The fit windows: live, the newest; in a report, back to back at each
     scale, and at the shorter scales also shifted by quarters of a window,
     so a leak that straddles a boundary is seen whole in one of them."""
+    for group in _leak_window_groups(scope):
+        yield from group
+
+
+def _leak_window_groups(scope: Scope) -> Iterator[Iterator[range]]:
+    """:func:`_leak_windows` one scale and shift at a time (each group's
+    windows rise): a 1 GB log has 870,000 of them, judged a group at a time."""
     th = scope.th
-    yield from scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
+    yield scope.windows(th.live_heap_growing_window_s, MAX_FIT_POINTS, sample=True)
     if not scope.full:
         return
     t = scope.model.cycles.cols.t_ms
@@ -129,7 +210,7 @@ def _leak_windows(scope: Scope) -> Iterator[range]:
                 break
             start = bisect.bisect_left(t, t[rows.start] + quarter * seconds * 250.0, rows.start, rows.stop)
             shifted = replace(scope, rows=range(start, rows.stop))
-            yield from shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
+            yield shifted.windows(seconds, MAX_FIT_POINTS, sample=True)
 
 
 def configured_gogc(scope: Scope) -> float:
@@ -152,30 +233,23 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
     limit_b = env.gomemlimit_b
     gogc_text = "GOGC=off" if math.isinf(gogc) else f"GOGC={gogc:g}"
     w = Worst()
-    for rows in scope.windows(th.window_s, th.window_cycles):
-        eff, goals, bases = _paced_cycles(scope, rows)
-        if len(eff) < th.window_min_cycles:
+    wins = list(scope.windows(th.window_s, th.window_cycles))
+    # Each window's count, verdict and score, all at once (tui.analysis.paced).
+    for rows, (paced, fires, score) in zip(wins, paced_windows(store, wins, th, gogc, limit_b is not None)):
+        if paced < th.window_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
-        med = median(eff)
-        if limit_b is not None:  # known: cycles whose goal GOGC alone cannot explain
-            bound = sum(e < gogc * th.memory_limit_bound_gogc_ratio for e in eff)
-            score = bound / len(eff) * 100.0
-            fires = score >= th.memory_limit_bound_share_pct
-        else:  # inferred: a flat goal well below what GOGC would set (any, for off)
-            spread = max(goals) - min(goals)
-            flat = spread <= max(1.0, median(goals) * th.memory_limit_bound_flat_pct / 100.0)
-            score = -med
-            fires = flat and med < gogc * th.memory_limit_bound_infer_ratio
         if fires:
-            # A goal at a constant share above the live heap is what a low GOGC
-            # sets too; MiB truncation moves the share by about 1 MB / base.
-            wobble = max(5.0, 200.0 * (1.0 + max(med, 0.0) / 100.0) / max(min(bases), 1.0))
-            constant = max(eff) - min(eff) <= wobble
-            w.offer(score, (rows, eff, goals, constant))
+            w.offer(score, rows)
     if w.item is None:
         return None
-    rows, eff, goals, constant = w.item
+    rows = w.item
+    eff, goals, bases = _paced_cycles(scope, rows)
+    med = median(eff)
+    # A goal at a constant share above the live heap is what a low GOGC
+    # sets too; MiB truncation moves the share by about 1 MB / base.
+    wobble = max(5.0, 200.0 * (1.0 + max(med, 0.0) / 100.0) / max(min(bases), 1.0))
+    constant = max(eff) - min(eff) <= wobble
     goal = median(goals)
     where = cycles_text(scope, rows)
     note = w.note(scope.full, th.window_s)
@@ -212,6 +286,21 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
         severity = "info"
         advice = LIMIT_ADVICE
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
+
+
+def goal_holds(goals: list[int], tolerance: float) -> bool:
+    """Whether the heap goal holds its level from cycle to cycle, as one a
+    memory limit sets does: in :data:`HOLD_SHARE` of the steps it moves by at
+    most ``tolerance`` MB. Steps, not the window's whole spread: a real
+    limited program's goal climbs to the limit at start-up, and settles on a
+    new level when the runtime's other memory changes (48 MiB limit: 44 MB,
+    then 31 MB), while a goal that GOGC derives from a moving live heap moves
+    with it nearly every cycle."""
+    steps = len(goals) - 1
+    if steps < 1:
+        return True
+    held = sum(abs(b - a) <= tolerance for a, b in zip(goals, goals[1:]))
+    return held >= HOLD_SHARE * steps
 
 
 LIMIT_ADVICE = (

@@ -33,7 +33,7 @@ def goroutines_growing(scope: Scope) -> Finding | None:
     th, sched = scope.th, scope.model.sched
     w = Worst()
     for rows in scope.sched_windows(th.goroutines_growing_window_s, MAX_FIT_POINTS, sample=True):
-        snaps = [sched[i] for i in rows if sched[i].goroutines is not None]
+        snaps = [sched[i] for i in rows if not sched.is_row(i) and sched[i].goroutines is not None]
         if len(snaps) < th.goroutines_growing_min_snapshots:
             continue
         xs = [s.t_ms / 1000.0 for s in snaps]
@@ -76,11 +76,6 @@ def goroutines_growing(scope: Scope) -> Finding | None:
     )
 
 
-def _queued(s: SchedSnapshot) -> int:
-    """Runnable goroutines waiting: the global run queue plus every P's."""
-    return s.runqueue + sum(s.runq_per_p or ())
-
-
 @rule("runqueue-backlog", "Runnable goroutines wait for a P")
 def runqueue_backlog(scope: Scope) -> Finding | None:
     th, sched = scope.th, scope.model.sched
@@ -88,24 +83,26 @@ def runqueue_backlog(scope: Scope) -> Finding | None:
         rows = scope.sched_rows()
     else:
         rows = next(scope.sched_windows(th.window_s, 100_000), range(0))
-    best: list[SchedSnapshot] = []
-    run: list[SchedSnapshot] = []
+    cols = sched.numbers()  # every snapshot's numbers, no events built
+    idle, queue, procs_at = cols["idleprocs"], cols["queued"], cols["gomaxprocs"]
+    best = range(0)  # the longest run of backlogged snapshots
+    run_start = None
     for i in rows:
-        s = sched[i]
-        queued = _queued(s)
-        if s.idleprocs == 0 and queued > 0 and queued >= th.runqueue_backlog_per_p * s.gomaxprocs:
-            run.append(s)
-            if len(run) > len(best):
-                best = list(run)
+        queued = queue[i]
+        if idle[i] == 0 and queued > 0 and queued >= th.runqueue_backlog_per_p * procs_at[i]:
+            if run_start is None:
+                run_start = i
+            if i + 1 - run_start > len(best):
+                best = range(run_start, i + 1)
         else:
-            run = []
+            run_start = None
     if len(best) < th.runqueue_backlog_snapshots:
         return None
-    counts = [_queued(s) for s in best]
-    procs = best[-1].gomaxprocs
-    t0, t1 = best[0].t_ms / 1000.0, best[-1].t_ms / 1000.0
+    counts = [queue[i] for i in best]
+    procs = procs_at[best[-1]]
+    t0, t1 = cols["t_ms"][best[0]] / 1000.0, cols["t_ms"][best[-1]] / 1000.0
     only_global = ""
-    if best[-1].runq_per_p is None:
+    if sched[best[-1]].runq_per_p is None:
         only_global = " (global queue only: the per-P queues were not printed)"
     return scope.finding(
         "runqueue-backlog",
@@ -143,6 +140,9 @@ def stw_stuck(scope: Scope) -> Finding | None:
     best: list[SchedSnapshot] = []
     run: list[SchedSnapshot] = []
     for i in rows:
+        if sched.is_row(i):  # a plain summary line has no stop-the-world flags
+            run = []
+            continue
         s = sched[i]
         if not _waiting(s):
             run = []

@@ -96,7 +96,7 @@ class Thresholds:
         "(100 if unknown)",
     )
     memory_limit_bound_flat_pct: float = _t(
-        5.0, "...while the goal moves less than this share of itself (or 1 MB), %"
+        5.0, "...while the goal holds: in 9 of 10 cycles it moves less than this share of itself (or 1 MB), %"
     )
     memory_limit_bound_min_goal_mb: int = _t(
         8, "either way, cycles with a smaller goal are left out (MiB truncation), MB"

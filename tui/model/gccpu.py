@@ -37,7 +37,7 @@ is the clock's resolution showing, and the callers say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from tui.model.arrays import floats, numpy, view
 
@@ -83,14 +83,11 @@ class CPUSpan:
 EMPTY = CPUSpan(0.0, 0.0, 0.0, 0.0, 0)
 
 
-def charged(store: CycleStore, lo: int, hi: int, window: bool = False) -> dict[str, Any]:
-    """Per-row numpy arrays for rows ``[lo, hi)``: ``gc``, ``idle``,
-    ``elapsed``, ``offered`` (ms), with ``ok`` marking rows that are charged
-    (a known interval, P and CPU); other rows hold 0 in every array.
-
-    Row ``lo``'s time runs from the end of the cycle before it; for a
-    ``window`` it reaches back at most the window's mean interval (see
-    :func:`span`)."""
+def _terms(store: CycleStore, lo: int, hi: int) -> dict[str, Any]:
+    """Per-row float64 arrays for rows ``[lo, hi)`` before any window or
+    masking: ``t``, ``end`` and ``start`` (ms), ``procs``, ``gc`` (NaN where
+    a term is missing) and ``idle`` (NaN as 0). Row ``lo`` starts where the
+    row before it ended, if that row is of the same run."""
     np = numpy()
     c = store.cols
     a = max(lo - 1, 0)
@@ -107,23 +104,48 @@ def charged(store: CycleStore, lo: int, hi: int, window: bool = False) -> dict[s
         first[0] = False  # row a is only the predecessor; dropped below
     # The first cycle of a run is timed from process start only when it is gc 1.
     start[first] = np.where(view(c.n, a, hi)[first] == 1, 0.0, np.nan)
-    if window and hi - lo > 1:
-        k = lo - a
-        mean = (t[-1] - t[k]) / (hi - 1 - lo)
-        start[k] = np.fmax(start[k], t[k] - mean)  # fmax: a NaN start takes the other
-    elapsed = end - start
-    procs = floats(c.procs, a, hi)
     gc = (floats(c.sweep_term_cpu_ms, a, hi) + floats(c.mark_assist_cpu_ms, a, hi)
           + floats(c.mark_bg_cpu_ms, a, hi) + floats(c.mark_term_cpu_ms, a, hi))
     idle = np.nan_to_num(floats(c.mark_idle_cpu_ms, a, hi))
+    k = lo - a
+    return {"t": t[k:], "end": end[k:], "start": start[k:], "procs": floats(c.procs, a, hi)[k:],
+            "gc": gc[k:], "idle": idle[k:]}
+
+
+def _windowed_start(t: Any, start: Any) -> Any:
+    """Row 0's start for a window of rows with times ``t``: at most the
+    window's mean interval before its first cycle (see :func:`span`)."""
+    np = numpy()
+    mean = (t[-1] - t[0]) / (len(t) - 1)
+    return np.fmax(start[0], t[0] - mean)  # fmax: a NaN start takes the other
+
+
+def _charge(terms: dict[str, Any]) -> dict[str, Any]:
+    """:func:`charged`'s arrays from :func:`_terms` (modified in place)."""
+    np = numpy()
+    elapsed = terms["end"] - terms["start"]
+    procs, gc = terms["procs"], terms["gc"]
     offered = elapsed * procs
     ok = np.isfinite(offered) & np.isfinite(gc) & (procs > 0)
-    out = {"gc": gc, "idle": idle, "elapsed": elapsed, "offered": offered}
-    for key, arr in out.items():
+    out = {"gc": gc, "idle": terms["idle"], "elapsed": elapsed, "offered": offered}
+    for arr in out.values():
         arr[~ok] = 0.0
-        out[key] = arr[lo - a:]
-    out["ok"] = ok[lo - a:]
+    out["ok"] = ok
     return out
+
+
+def charged(store: CycleStore, lo: int, hi: int, window: bool = False) -> dict[str, Any]:
+    """Per-row numpy arrays for rows ``[lo, hi)``: ``gc``, ``idle``,
+    ``elapsed``, ``offered`` (ms), with ``ok`` marking rows that are charged
+    (a known interval, P and CPU); other rows hold 0 in every array.
+
+    Row ``lo``'s time runs from the end of the cycle before it; for a
+    ``window`` it reaches back at most the window's mean interval (see
+    :func:`span`)."""
+    terms = _terms(store, lo, hi)
+    if window and hi - lo > 1:
+        terms["start"][0] = _windowed_start(terms["t"], terms["start"])
+    return _charge(terms)
 
 
 def per_cycle(store: CycleStore, lo: int, hi: int) -> Any:
@@ -153,9 +175,76 @@ def span(store: CycleStore, rows: range | Sequence[int], window: bool = False) -
     if not len(rows):
         return EMPTY
     lo, hi = rows[0], rows[-1] + 1
-    r = charged(store, lo, hi, window)
+    if window or hi - lo <= SPAN_LEAF:
+        return _sums(charged(store, lo, hi, window))
+    return _pairwise(store, lo, hi - lo)
+
+
+SPAN_LEAF = 1 << 18  # rows charged at once by a long span (a 1 GB log's whole run: 6 million)
+
+
+def _pairwise(store: CycleStore, lo: int, n: int) -> CPUSpan:
+    """:func:`span` of rows ``[lo, lo + n)`` a piece at a time, so a run of
+    millions of cycles does not need a dozen float64 arrays of its length at
+    once. numpy sums a long array pairwise, halving it (at a multiple of 8)
+    until the pieces are short; splitting the rows at the same points and
+    adding the pieces' sums the same way gives the very same numbers."""
+    if n <= SPAN_LEAF:
+        return _sums(charged(store, lo, lo + n))
+    half = n // 2
+    half -= half % 8
+    return _pairwise(store, lo, half) + _pairwise(store, lo + half, n - half)
+
+
+def _sums(r: dict[str, Any]) -> CPUSpan:
     return CPUSpan(float(r["gc"].sum()), float(r["idle"].sum()), float(r["offered"].sum()),
                    float(r["elapsed"].sum()), int(r["ok"].sum()))
+
+
+WINDOW_CHUNK = 65_536  # rows whose terms are computed at once for window_spans
+
+
+def window_spans(store: CycleStore, wins: Sequence[range]) -> Iterator[tuple[CPUSpan, float, float]]:
+    """For each window of rows (rising, as a report's windows are):
+    ``(span(store, rows, window=True), assist_ms, mark_ms)``, the sums of
+    the mark assist CPU and of all mark CPU (assist + background + idle)
+    over the window's cycles that print all three.
+
+    A report asks this of every back-to-back window of every segment. The
+    per-row terms do not depend on the window except for its first row's
+    start, so they are computed once per chunk of rows and each window sums
+    a slice, its first row recharged; the numbers are those of :func:`span`
+    exactly (the same arrays, summed the same way).
+    """
+    np = numpy()
+    c = store.cols
+    clo = chi = 0
+    terms: dict[str, Any] = {}
+    last = max((r[-1] + 1 for r in wins if len(r)), default=0)  # no chunk reaches past it
+    for rows in wins:
+        if not len(rows):
+            yield EMPTY, 0.0, 0.0
+            continue
+        lo, hi = rows[0], rows[-1] + 1
+        if not (clo <= lo and hi <= chi):
+            clo, chi = lo, max(hi, min(last, lo + WINDOW_CHUNK))
+            terms = _terms(store, clo, chi)
+            assist = floats(c.mark_assist_cpu_ms, clo, chi)
+            terms["assist"] = assist
+            terms["mark"] = assist + floats(c.mark_bg_cpu_ms, clo, chi) + floats(c.mark_idle_cpu_ms, clo, chi)
+            terms["charged"] = _charge({k: terms[k].copy() for k in ("end", "start", "procs", "gc", "idle")})
+        a, b = lo - clo, hi - clo
+        full = terms["charged"]
+        r = {k: full[k][a:b].copy() for k in ("gc", "idle", "elapsed", "offered", "ok")}
+        first = {k: terms[k][a:a + 1].copy() for k in ("end", "start", "procs", "gc", "idle")}
+        if hi - lo > 1:
+            first["start"][0] = _windowed_start(terms["t"][a:b], first["start"])
+        one = _charge(first)
+        for k in r:
+            r[k][0] = one[k][0]
+        mark = terms["mark"][a:b]
+        known = ~np.isnan(mark)
+        yield _sums(r), float(terms["assist"][a:b][known].sum()), float(mark[known].sum())
 
 
 def spans(store: CycleStore, edges: Sequence[int]) -> list[CPUSpan]:

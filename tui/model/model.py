@@ -290,7 +290,7 @@ class Model:
     def goroutine_series(self) -> list[tuple[float, int]]:
         """``(t_s, goroutines)`` from scheddetail and pprof, in time order."""
         out: list[tuple[float, int]] = []
-        for snap in self.sched:
+        for snap in self.sched.objects.values():  # a plain row counts no goroutines
             if snap.goroutines is not None:
                 out.append((snap.t_ms / 1000.0, snap.goroutines))
         for h in self.http:

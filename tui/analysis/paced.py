@@ -1,0 +1,90 @@
+"""memory-limit-bound's per-window numbers for all of a report's windows.
+
+A 1 GB log has 300,000 windows of ten seconds; the rule's per-window work
+(the paced cycles' effective GOGC and goals as lists, their medians, the
+steps the goal held) cost ~80 us each. Here the same numbers come from one
+pass per block of windows: running counts for the counts, one sort per
+block for the medians. The rule then offers each window's score in order
+and rebuilds the lists only for the window that won, so what it reports is
+unchanged; the counts and medians are the same values (the middle value or
+the mean of the two middle values of the same float64s).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from parsers.columns import FORCED
+from tui.analysis.thresholds import Thresholds
+from tui.model.arrays import floats, numpy, view
+from tui.model.cycles import CycleStore
+
+BLOCK_ROWS = 1 << 20
+HOLD_SHARE = 0.9  # of the steps, the goal must stay where it was (goal_holds)
+
+
+def segmented_medians(values: Any, wid: Any, count: int) -> Any:
+    """The median of ``values`` in each of ``count`` groups (``wid`` gives
+    each value's group, rising), as :func:`tui.analysis.windows.median`
+    computes it; NaN for an empty group."""
+    np = numpy()
+    out = np.full(count, np.nan)
+    if not len(values):
+        return out
+    ordered = values[np.lexsort((values, wid))]
+    sizes = np.bincount(wid, minlength=count)
+    starts = np.zeros(count, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    mid = np.minimum(starts + sizes // 2, len(ordered) - 1)
+    upper, lower = ordered[mid], ordered[np.maximum(mid - 1, 0)]
+    med = np.where(sizes % 2 == 1, upper, (lower + upper) / 2.0)
+    present = sizes > 0
+    out[present] = med[present]
+    return out
+
+
+def paced_windows(store: CycleStore, wins: Sequence[range], th: Thresholds,
+                  gogc: float, limit_known: bool) -> list[tuple[int, bool, float]]:
+    """For each window (contiguous, rising): ``(paced cycles, fires, score)``
+    exactly as ``rules_heap.memory_limit_bound`` judges it from
+    ``_paced_cycles``."""
+    np = numpy()
+    out: list[tuple[int, bool, float]] = []
+    c = store.cols
+    k = 0
+    while k < len(wins):
+        j = k + 1
+        while j < len(wins) and wins[j].stop - wins[k].start <= BLOCK_ROWS:
+            j += 1
+        block = wins[k:j]
+        lo, hi = block[0].start, block[-1].stop
+        eff = store.effective_gogc_rows(lo, hi)
+        goals = floats(c.heap_goal_mb, lo, hi)
+        forced = (view(c.flags, lo, hi) & FORCED) != 0
+        keep = ~np.isnan(eff) & ~forced & (goals >= th.memory_limit_bound_min_goal_mb)
+        wid = np.full(hi - lo, -1, dtype=np.int64)
+        for n, w in enumerate(block):
+            wid[w.start - lo : w.stop - lo] = n
+        keep &= wid >= 0
+        eff, goals, wid = eff[keep], goals[keep].astype(np.int64), wid[keep]
+        del keep, forced
+        sizes = np.bincount(wid, minlength=len(block))
+        if limit_known:
+            bound = np.bincount(wid[eff < gogc * th.memory_limit_bound_gogc_ratio], minlength=len(block))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = bound / sizes * 100.0
+            fires = score >= th.memory_limit_bound_share_pct
+        else:
+            med = segmented_medians(eff, wid, len(block))
+            med_goal = segmented_medians(goals.astype(np.float64), wid, len(block))
+            tolerance = np.maximum(1.0, med_goal * th.memory_limit_bound_flat_pct / 100.0)
+            same = wid[1:] == wid[:-1]
+            held_step = same & (np.abs(goals[1:] - goals[:-1]) <= tolerance[wid[1:]])
+            held = np.bincount(wid[1:][held_step], minlength=len(block))
+            steps = sizes - 1
+            flat = (steps < 1) | (held >= HOLD_SHARE * steps)
+            fires = flat & (med < gogc * th.memory_limit_bound_infer_ratio)
+            score = -med
+        out.extend(zip(sizes.tolist(), fires.tolist(), score.tolist()))
+        k = j
+    return out
