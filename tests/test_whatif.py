@@ -7,6 +7,8 @@ against `go tool trace` are in test_whatif_go.py.
 
 from __future__ import annotations
 
+import re
+
 import json
 import math
 from pathlib import Path
@@ -143,9 +145,19 @@ def test_the_memory_limit_finding_quotes_a_higher_limit() -> None:
     assert f"GOMEMLIMIT=96MiB would cut GC CPU from {cal.observed.gc_cpu_pct:.0f}% to about {higher.gc_cpu_pct:.0f}%" in advice
     assert higher.gc_cpu_pct < cal.observed.gc_cpu_pct and higher.limit_cycles < cal.observed.limit_cycles
     assert "(gctui whatif LOG --gogc 100 --memlimit 96MiB)" in advice
-    # Without a known limit there is nothing to raise: no quote.
-    model.env.gomemlimit_b = None
-    assert limit_quote(model) == ""
+    # A saved log does not say its limit: the quote estimates it as the
+    # typical goal plus non-heap memory, says so, and lands near the real one.
+    model.env.gogc, model.env.gomemlimit_b = None, None
+    quote = limit_quote(model)
+    m = re.search(r"if the limit is about (\d+) MiB \(the typical goal plus \d+ MB of non-heap memory\) "
+                  r"and GOGC=100, GOMEMLIMIT=(\d+)MiB would cut GC CPU", quote)
+    assert m, quote
+    estimate, target = int(m.group(1)), int(m.group(2))
+    assert 0.8 * 64 <= estimate <= 1.2 * 64, quote  # the program ran with GOMEMLIMIT=64MiB
+    assert abs(target - 1.5 * estimate) <= 1.5, quote
+    assert "limit-driven" not in quote  # none can be counted with the limit unknown
+    found = {f.id: f for f in evaluate(model, full=True)}
+    assert quote in found["memory-limit-bound"].advice
 
 
 @needs_samples

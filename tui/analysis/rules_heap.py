@@ -284,7 +284,7 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
             f"(GOMEMLIMIT or debug.SetMemoryLimit) sets the goal{note}."
         )
         severity = "info"
-        advice = LIMIT_ADVICE
+        advice = LIMIT_ADVICE + limit_quote(scope.model, rows)  # the limit estimated from the goal
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
 
 

@@ -144,20 +144,37 @@ def advice_quote(model: Model, rows: range | None = None, gogc: float | None = N
 
 def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5) -> str:
     """One sentence (with a leading space) for the memory-limit finding: what a
-    limit ``factor`` times the program's own would do, from the what-if. Empty
-    when the limit is not known or the log cannot support a prediction."""
+    limit ``factor`` times the program's own would do, from the what-if.
+
+    A saved log does not say the limit, but a limit-bound runtime holds the
+    goal at about the limit minus its non-heap memory, so the limit is
+    estimated as the typical goal plus that (and GOGC, when unknown, as the
+    finding assumes it: 100); the sentence then says it is an estimate.
+    Empty when the log cannot support a prediction."""
     try:
         cal = calibrate(model, rows)
-        if cal.setting is None or cal.setting.memlimit_mb is None:
-            return ""
-        target = math.ceil(cal.setting.memlimit_mb * factor)
-        o, p = cal.observed, predict(cal, Setting(cal.setting.gogc, target))
+        o = cal.observed
+        known = cal.setting is not None and cal.setting.memlimit_mb is not None
+        if cal.setting is not None and cal.setting.memlimit_mb is not None:
+            limit, gogc = cal.setting.memlimit_mb, cal.setting.gogc
+        else:
+            if not o.goal_mb or not math.isfinite(o.goal_mb):
+                return ""
+            limit = o.goal_mb + cal.nonheap_mb
+            gogc = cal.setting.gogc if cal.setting is not None and cal.setting.gogc is not None else 100.0
+        target = math.ceil(limit * factor)
+        p = predict(cal, Setting(gogc, target))
     except Refusal:
         return ""
-    gogc = "off" if cal.setting.gogc is None else f"{cal.setting.gogc:g}"
+    gogc_text = "off" if gogc is None else f"{gogc:g}"
+    guess = "" if known else (
+        f"if the limit is about {limit:.0f} MiB (the typical goal plus {cal.nonheap_mb:.0f} MB of non-heap"
+        f" memory) and GOGC={gogc_text}, ")
+    # With the limit unknown no observed cycle counts as limit-driven: no "from 0".
+    driven = (f" and the limit-driven cycles from {o.limit_cycles:.0f} to about {p.limit_cycles:.0f}"
+              if known else "")
     return (
-        f" By gctui's what-if model, GOMEMLIMIT={target}MiB would cut GC CPU from {o.gc_cpu_pct:.0f}% to "
-        f"about {p.gc_cpu_pct:.0f}% and the limit-driven cycles from {o.limit_cycles:.0f} to about "
-        f"{p.limit_cycles:.0f}, for a peak heap of about {p.peak_heap_mb:.0f} MB instead of "
-        f"{o.peak_heap_mb:.0f} (gctui whatif LOG --gogc {gogc} --memlimit {target}MiB)."
+        f" By gctui's what-if model, {guess}GOMEMLIMIT={target}MiB would cut GC CPU from {o.gc_cpu_pct:.0f}% to "
+        f"about {p.gc_cpu_pct:.0f}%{driven}, for a peak heap of about {p.peak_heap_mb:.0f} MB instead of "
+        f"{o.peak_heap_mb:.0f} (gctui whatif LOG --gogc {gogc_text} --memlimit {target}MiB)."
     )
