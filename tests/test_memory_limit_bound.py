@@ -104,3 +104,16 @@ def test_real_low_gogc_without_a_limit_is_not_called_a_limit(go_build) -> None:
             if f is not None:
                 assert "a low GOGC" in f.message and "or a memory limit" in f.message, f.message
                 assert "probably" not in f.message, f.message
+
+
+def test_a_goal_that_follows_the_live_heap_is_no_limit() -> None:
+    """The demo's third act runs debug.SetGCPercent(10) after a cache of 40 MB
+    was dropped: from cycle to cycle the goal holds its level (9 steps in 10),
+    but over the window it rises and falls with the live heap (22 to 90 MB,
+    slope 2), always above it. That is GOGC pacing; with the level test alone
+    it read as "probably a memory limit" on every newcomer's demo."""
+    demo = Path(__file__).resolve().parent.parent / "tui" / "data" / "demo" / "story.log.gz"
+    assert _found(load(str(demo))) is None
+    for name in ("gomemlimit48_gogcoff_gctrace1.stderr.txt", "gomemlimit64_gctrace1_gcpacertrace1.stderr.txt"):
+        found = _found(load(str(GO119 / name)))  # goals at or under the live heap: a limit
+        assert found is not None and "memory limit" in found.message, name

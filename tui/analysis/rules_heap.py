@@ -239,7 +239,9 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
         if paced < th.window_min_cycles:
             continue
         w.seen(rows, th.window_cycles)
-        if fires:
+        # With the limit known the verdict compares the goal with it; unknown,
+        # a goal that follows the live heap rules a limit out.
+        if fires and (limit_b is not None or not _goal_follows_live(scope, rows)):
             w.offer(score, rows)
     if w.item is None:
         return None
@@ -309,6 +311,28 @@ LIMIT_ADVICE = (
     "Raise the limit, shrink the live heap (go tool pprof -sample_index=inuse_space "
     "http://HOST/debug/pprof/heap), or set a GOGC so cycles are not all limit-driven."
 )
+
+
+# A goal that rises with the live heap by at least this (MB per MB) is set by
+# GOGC, whatever share it keeps; a limit holds it while the live heap moves.
+FOLLOW_SLOPE = 0.5
+FOLLOW_MIN_RANGE_MB = 4.0  # less spread in the live heap than this tells nothing (MiB truncation)
+
+
+def _goal_follows_live(scope: Scope, rows: range) -> bool:
+    """The window's goals rise and fall with the live heap they were set
+    from, always above it: GOGC paces it (the demo's GOGC=10 act, a level goal from cycle to
+    cycle that still doubles with the cache), not a memory limit."""
+    np = numpy()
+    eff, goals, bases = _paced_cycles(scope, rows)
+    if len(bases) < 3 or min(eff) <= 0.0:  # a goal at or under the live heap: only a limit sets that
+        return False
+    b, g = np.asarray(bases), np.asarray(goals, dtype=np.float64)
+    spread = float(b.max() - b.min())
+    if spread < FOLLOW_MIN_RANGE_MB:
+        return False
+    slope = float(np.cov(b, g, bias=True)[0, 1] / np.var(b))
+    return slope >= FOLLOW_SLOPE
 
 
 def _paced_cycles(scope: Scope, rows: range) -> tuple[list[float], list[int], list[float]]:
