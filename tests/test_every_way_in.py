@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -85,9 +86,9 @@ def _process_substitution(path: Path) -> str:
 
 
 def _fifo(path: Path) -> str:
-    fifo = path.parent / f"{path.name}.fifo"
-    if fifo.exists():
-        fifo.unlink()
+    # Beside a temporary copy's name, never in tests/data: a FIFO left in the
+    # tree blocks any tool that reads it (grep -r hangs on it).
+    fifo = Path(tempfile.mkdtemp(prefix="gctui-fifo-")) / f"{path.name}.fifo"
     os.mkfifo(fifo)
 
     def write() -> None:
@@ -100,6 +101,8 @@ def _fifo(path: Path) -> str:
         return _gctui("open", str(fifo), "--jsonl")
     finally:
         writer.join(10)
+        fifo.unlink()
+        fifo.parent.rmdir()
 
 
 def _tui_model(path: Path) -> str:
