@@ -531,3 +531,25 @@ def test_goroutine_counts_are_the_shown_runs_own() -> None:
             cols = series.take(v, 40)
             assert max(c for c in cols.counts if c is not None) == top and cols.latest == latest
             assert len(cols.counts) == 40 and cols.spans[0][0] == rows.start and cols.spans[-1][1] == rows.stop
+
+
+async def test_sched_panel_shows_each_ps_scheduler_ticks_per_second() -> None:
+    """Go 1.25+ SCHED lines end in per-P ``schedticks=[…]`` counters; the panel
+    shows their rate since the previous snapshot. The capture goes from 8 Ps
+    (1006 ms) to 4 (2009 ms): the four kept Ps are compared."""
+    from tui.ingest.runner import load
+    from tui.ui.widgets.sched_panel import tick_rates
+
+    model = load(str(Path(__file__).parent / "data" / "runtime" / "go1.26_gctrace2_checkfinalizers.stderr.txt"))
+    new, old = model.latest_scheds(2)
+    assert (old.t_ms, new.t_ms) == (1006, 2009)
+    rates = tick_rates(new, old)
+    assert rates == pytest.approx([47000 / 1.003, 42000 / 1.003, 2000 / 1.003, 800 / 1.003])
+    panel = SchedPanel()
+    async with Host(panel, 60, 18).run_test(size=(60, 18)) as pilot:
+        panel.show(view(model, range(0)))
+        await pilot.pause()
+        line = next(line for line in lines_of(panel) if line.startswith("sched ticks/s per P "))
+        assert line.split()[4:] == [plot.fmt_count(r) for r in rates] == ["46.9k", "41.9k", "1994", "798"]
+    # Snapshots without the counters (Go <= 1.24) show no such line.
+    assert tick_rates(dataclasses.replace(new, schedticks=None), old) is None

@@ -279,13 +279,22 @@ class Model:
 
     def latest_sched(self, segment: int | None = None) -> SchedSnapshot | None:
         """The newest scheduler snapshot (of a segment, default the current)."""
+        latest = self.latest_scheds(1, segment)
+        return latest[0] if latest else None
+
+    def latest_scheds(self, n: int, segment: int | None = None) -> list[SchedSnapshot]:
+        """The ``n`` newest scheduler snapshots of a segment, newest first
+        (counters such as ``schedticks`` mean something only as a difference)."""
         seg = self.segment if segment is None else segment
+        out: list[SchedSnapshot] = []
         for snap, s in zip(reversed(self.sched), reversed(self.sched_segment)):
             if s == seg:
-                return snap
-            if s < seg:
+                out.append(snap)
+                if len(out) == n:
+                    break
+            elif s < seg:
                 break
-        return None
+        return out
 
     def goroutine_series(self) -> list[tuple[float, int]]:
         """``(t_s, goroutines)`` from scheddetail and pprof, in time order."""

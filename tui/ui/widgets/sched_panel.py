@@ -48,6 +48,16 @@ def pack(items: list[Text], width: int) -> list[Text]:
     return lines
 
 
+def tick_rates(new: SchedSnapshot, old: SchedSnapshot) -> list[float] | None:
+    """Per-P ``schedticks`` per second between two snapshots of one run, None
+    without them (before Go 1.25, or scheddetail mode). Ps kept after a
+    GOMAXPROCS change keep their counters: the shorter list is compared."""
+    if not new.schedticks or not old.schedticks or new.t_ms <= old.t_ms:
+        return None
+    seconds = (new.t_ms - old.t_ms) / 1000.0
+    return [max(0, a - b) / seconds for a, b in zip(new.schedticks, old.schedticks)]
+
+
 class SchedPanel(Widget):
     """Goroutines over time, wait reasons, threads, idle Ps and run queues."""
 
@@ -76,13 +86,16 @@ class SchedPanel(Widget):
         self._series = GoroutineSeries()
         self._columns = GoroutineColumns()
         self._snap: SchedSnapshot | None = None
+        self._ticks: list[float] | None = None  # per-P schedticks per second, Go 1.25+
         self._chart_rows = range(0)  # content rows the chart was drawn on, for clicks
 
     def show(self, view: View) -> None:
         """Copy the goroutine series and the newest snapshot (immutable)."""
         width = max(1, self.size.width - AXIS_WIDTH) if self.size.width else 40
         self._columns = self._series.take(view, width)
-        self._snap = view.model.latest_sched()
+        latest = view.model.latest_scheds(2)
+        self._snap = latest[0] if latest else None
+        self._ticks = tick_rates(latest[0], latest[1]) if len(latest) == 2 else None
         self.refresh()
 
     def _style(self, name: str) -> Style:
@@ -120,11 +133,29 @@ class SchedPanel(Widget):
                 if len(per_p) > room:
                     line.append("…", style=label)
             lines.append(line)
+        if self._ticks and height >= 12:
+            lines.append(self._tick_line(self._ticks, width))
         if snap.g_by_status and height >= 14:
             status = [Text(f"{visible(name)} {n}", style=label) for name, n in snap.g_by_status]
             status[0] = Text("by status: ", style=label) + status[0]
             lines += pack(status, width)[:1]
         return lines
+
+    def _tick_line(self, rates: list[float], width: int) -> Text:
+        """Scheduler ticks per second of each P since the previous snapshot: a
+        P whose count stands still while it is not idle runs one goroutine
+        that never yields (a tight loop, a long cgo call)."""
+        label = self._style("label")
+        line = Text("sched ticks/s per P ", style=label, end="")
+        numbers = " ".join(plot.fmt_count(r) for r in rates)
+        room = max(0, width - len(line) - 1)
+        if len(numbers) <= room:
+            line.append(numbers)
+        else:
+            line.append(plot.sparkline(rates[:room], max(1.0, max(rates))))
+            if len(rates) > room:
+                line.append("…", style=label)
+        return line
 
     def _reasons(self, snap: SchedSnapshot, rows: int, width: int) -> list[Text]:
         """The header and the ``rows`` biggest wait reasons, as plain text."""
