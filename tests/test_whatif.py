@@ -213,3 +213,31 @@ def test_report_quotes_the_worst_10ms_window(capsys: pytest.CaptureFixture[str])
 def test_no_mmu_without_clock_phases() -> None:
     model = load(str(SAMPLES / "public" / "005-golang-go-issue-12228-go142.log"))
     assert worst_window(model.cycles) is None
+
+
+def test_dedicated_workers_are_no_burst_on_many_ps() -> None:
+    """From 4 Ps up the pacer gives a quarter of the Ps to dedicated mark
+    workers for the whole mark (Go 1.18+ startCycle: 40 Ps get ten). A
+    296 ms mark on 40 Ps with 1,788 ms of GC CPU (golang/go#18896's log)
+    left the program about 85 % of the CPU; as a burst of half that CPU on
+    every P it read as a 22 ms stop (MMU 0 % at 10 ms)."""
+    import numpy as np
+
+    from parsers.stream import parse_bytes
+    from tui.analysis.mmu import dedicated_workers
+    from tui.model import Model
+
+    assert dedicated_workers(np.array([1.0, 2, 3, 4, 6, 8, 40])).tolist() == [0, 0, 0, 1, 1, 2, 10]
+    line = b"gc 1 @8.371s 0%: 0.10+296+0.30 ms clock, 4.0+7.0/1781/0+12 ms cpu, 140->142->120 MB, 160 MB goal, 40 P\n"
+    events, _ = parse_bytes(line)
+    model = Model()
+    model.apply(events)
+    worst = mmu(model.cycles, range(1), [10.0])[0]
+    assert worst is not None and 0.8 <= worst <= 0.9, worst
+    # On 2 Ps there is no dedicated worker: the fractional worker and the
+    # assists still come as the opening burst, as go tool trace shows it.
+    events, _ = parse_bytes(line.replace(b"40 P", b"2 P").replace(b"/1781/", b"/150/"))
+    model = Model()
+    model.apply(events)
+    two = mmu(model.cycles, range(1), [10.0])[0]
+    assert two is not None and two < 0.1, two
