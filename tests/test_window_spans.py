@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kit import model_of
+from tui.analysis import windows as windows_module
 from tui.analysis.windows import windows
 from tui.ingest.runner import load
 from tui.model import gccpu
@@ -59,7 +60,7 @@ def test_window_intervals_equal_window_interval(monkeypatch: pytest.MonkeyPatch,
     """The block-sorted medians of a report's windows are window_interval's."""
     from tui.analysis import intervals
 
-    monkeypatch.setattr(intervals, "BLOCK_ROWS", block)
+    monkeypatch.setattr(windows_module, "BLOCK_ROWS", block)
     checked = coarse = 0
     storm = [  # a GC storm: three cycles a millisecond, most intervals read 0
         f"gc {n} @{n * 0.0003:.3f}s 9%: 0.01+0.2+0.01 ms clock, 0.02+0.1/0.2/0+0.02 ms cpu, "
@@ -90,7 +91,7 @@ def test_paced_windows_equal_the_rule_per_window(monkeypatch: pytest.MonkeyPatch
     from tui.analysis.thresholds import Thresholds
     from tui.analysis.windows import median
 
-    monkeypatch.setattr(paced, "BLOCK_ROWS", block)
+    monkeypatch.setattr(windows_module, "BLOCK_ROWS", block)
     th = Thresholds()
     checked = fired = 0
     for path in LOGS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from parsers.columns import MISSING_U32
-from tui.analysis.windows import windows
+from tui.analysis.windows import window_blocks, windows
 from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
 from tui.model.gccpu import CLOCK_RESOLUTION_MS
@@ -68,7 +68,6 @@ def window_interval(store: CycleStore, rows: Sequence[int]) -> tuple[float, int,
     return est.mean_ms, len(raw), est
 
 
-BLOCK_ROWS = 1 << 20  # rows sorted at once by window_intervals
 
 
 def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[float, int, Estimate | None]]:
@@ -80,13 +79,7 @@ def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[flo
     np = numpy()
     out: list[tuple[float, int, Estimate | None]] = []
     t = store.cols.t_ms
-    k = 0
-    while k < len(wins):
-        j = k + 1
-        while j < len(wins) and wins[j].stop - wins[k].start <= BLOCK_ROWS:
-            j += 1
-        block = wins[k:j]
-        lo, hi = block[0].start, block[-1].stop
+    for block, lo, hi in window_blocks(wins):
         raw = floats(store.interval_s, lo, hi) * 1000.0
         wid = np.full(hi - lo, -1, dtype=np.int64)
         for n, w in enumerate(block):
@@ -116,7 +109,6 @@ def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[flo
                 a, b = w.start, w.stop
                 est = Estimate(b - a, (t[b - 1] - t[a]) / 1000.0)
                 out.append((est.mean_ms, count, est))
-        k = j
     return out
 
 

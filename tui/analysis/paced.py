@@ -16,10 +16,10 @@ from typing import Any, Sequence
 
 from parsers.columns import FORCED
 from tui.analysis.thresholds import Thresholds
+from tui.analysis.windows import window_blocks
 from tui.model.arrays import floats, numpy, view
 from tui.model.cycles import CycleStore
 
-BLOCK_ROWS = 1 << 20
 HOLD_SHARE = 0.9  # of the steps, the goal must stay where it was (goal_holds)
 
 
@@ -51,13 +51,7 @@ def paced_windows(store: CycleStore, wins: Sequence[range], th: Thresholds,
     np = numpy()
     out: list[tuple[int, bool, float]] = []
     c = store.cols
-    k = 0
-    while k < len(wins):
-        j = k + 1
-        while j < len(wins) and wins[j].stop - wins[k].start <= BLOCK_ROWS:
-            j += 1
-        block = wins[k:j]
-        lo, hi = block[0].start, block[-1].stop
+    for block, lo, hi in window_blocks(wins):
         eff = store.effective_gogc_rows(lo, hi)
         goals = floats(c.heap_goal_mb, lo, hi)
         forced = (view(c.flags, lo, hi) & FORCED) != 0
@@ -86,5 +80,4 @@ def paced_windows(store: CycleStore, wins: Sequence[range], th: Thresholds,
             fires = flat & (med < gogc * th.memory_limit_bound_infer_ratio)
             score = -med
         out.extend(zip(sizes.tolist(), fires.tolist(), score.tolist()))
-        k = j
     return out

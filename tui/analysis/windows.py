@@ -204,3 +204,23 @@ def up_share(ys: Sequence[float]) -> float:
 def fmt_ms(ms: float) -> str:
     """A duration the way a person reads it: 0.42 ms, 3.1 ms, 120 ms."""
     return f"{ms:.2f} ms" if ms < 1 else f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+# Rows a block of windows may span when its windows are judged at once.
+BLOCK_ROWS = 1 << 20
+
+
+def window_blocks(wins: Sequence[range], max_rows: int | None = None) -> Iterator[tuple[Sequence[range], int, int]]:
+    """Contiguous, rising windows (a report's) in blocks of at most
+    ``max_rows`` rows (a longer window is a block alone): ``(windows, lo,
+    hi)``. A 1 GB log has half a million windows; numpy judges a block of
+    them at once, and the block bounds the temporaries."""
+    max_rows = BLOCK_ROWS if max_rows is None else max_rows  # read now: tests shrink it
+    k = 0
+    while k < len(wins):
+        j = k + 1
+        while j < len(wins) and wins[j].stop - wins[k].start <= max_rows:
+            j += 1
+        block = wins[k:j]
+        yield block, block[0].start, block[-1].stop
+        k = j
