@@ -103,6 +103,18 @@ def gc_frequent(scope: Scope) -> Finding | None:
     )
 
 
+def _procs_text(procs: Any, rows: range) -> str:
+    """The window's P count, or its range when GOMAXPROCS changed within it
+    (each cycle's CPU is offered by its own Ps: tui.model.gccpu)."""
+    np = numpy()
+    seen = np.asarray(procs[rows.start:rows.stop])
+    seen = seen[(seen != 0) & (seen != 0xFFFF)]
+    if not len(seen):
+        return plural(procs[rows[-1]], "P")
+    lo, hi = int(seen.min()), int(seen.max())
+    return plural(hi, "P") if lo == hi else f"{lo} to {hi} Ps"
+
+
 @rule("gc-cpu-high", "GC uses a lot of CPU")
 def gc_cpu_high(scope: Scope) -> Finding | None:
     th = scope.th
@@ -126,7 +138,7 @@ def gc_cpu_high(scope: Scope) -> Finding | None:
     return scope.finding(
         "gc-cpu-high",
         severity,
-        f"The GC took {pct:.0f}% of the CPU offered by {plural(c.procs[last], 'P')} over "
+        f"The GC took {pct:.0f}% of the CPU offered by {_procs_text(c.procs, rows)} over "
         f"{cycles_text(scope, rows)}, not counting idle-time marking{printed}"
         f"{w.note(scope.full, th.window_s)}.",
         "Make the collector's work smaller or rarer: raise GOGC or set GOMEMLIMIT so cycles "
