@@ -63,8 +63,7 @@ class MMUPanel(RowsPanel[list[float | None] | None]):
         label = self._style("label")
         if not len(self.rows):
             return [Text(EMPTY, style=label)]
-        title = Text("Minimum mutator utilisation", style=self._style("title"), end="")
-        title.append(f"  {self.scope()}", style=label)
+        title = self.title("Minimum mutator utilisation")
         values = self.result
         if values is None:
             return [title, Text(NO_PHASES, style=label)]

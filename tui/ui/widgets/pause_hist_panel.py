@@ -56,8 +56,7 @@ class PauseHistogramPanel(RowsPanel[PauseHistogram]):
         hist = self.result
         if hist is None:
             return [Text(EMPTY, style=label)]
-        title = Text("STW pauses", style=self._style("title"), end="")
-        title.append(f"  {self.scope()}", style=label)
+        title = self.title("STW pauses")
         if not hist.edges_ms:
             return [title, Text(NO_PAUSES, style=label)]
         sweep, mark = self._style("sweep"), self._style("mark")

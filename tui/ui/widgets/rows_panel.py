@@ -104,3 +104,9 @@ class RowsPanel(Widget, Generic[R]):
         if self.marked:
             return f"marked range, {len(self.rows)} cycles"
         return f"{len(self.rows)} cycles charted"
+
+    def title(self, text: str) -> Text:
+        """The panel's title line: its name, then which cycles it covers."""
+        line = Text(text, style=self._style("title"), end="")
+        line.append(f"  {self.scope()}", style=self._style("label"))
+        return line

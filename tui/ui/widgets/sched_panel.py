@@ -23,6 +23,7 @@ from tui.ui import plot
 from tui.ui.view import View
 from tui.ui.widgets.goroutines import NO_DETAIL, GoroutineColumns, GoroutineSeries
 from tui.ui.widgets.bars import append_bar_row
+from tui.ui.widgets.rows_panel import join_lines
 from tui.ui.widgets.messages import CycleChosen
 
 WAITING = (
@@ -212,13 +213,7 @@ class SchedPanel(Widget):
         chart_h = left - len(reasons)
         chart = self._chart(chart_h, width)[:chart_h] if chart_h > 0 else []
         self._chart_rows = range(len(facts), len(facts) + len(chart)) if has_counts else range(0)
-        lines = facts + chart + reasons
-        out = Text(no_wrap=True, overflow="crop", end="")
-        for i, line in enumerate(lines):
-            out.append_text(line)
-            if i < len(lines) - 1:
-                out.append("\n")
-        return out
+        return join_lines(facts + chart + reasons)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -93,8 +93,7 @@ class WhatIfPanel(RowsPanel[WhatIf]):
         result = self.result
         if result is None:
             return [Text(EMPTY, style=label)]
-        title = Text("What if: GOGC and GOMEMLIMIT", style=self._style("title"), end="")
-        title.append(f"  {self.scope()}", style=label)
+        title = self.title("What if: GOGC and GOMEMLIMIT")
         out = [title]
         if result.refusal is not None:
             out += [Text(line, style=label) for line in textwrap.wrap(f"No prediction: {result.refusal}.", width)]
