@@ -120,3 +120,21 @@ def test_ranges_handed_to_the_model_give_the_model_of_one_pass(
     assert got_text.getvalue() == want_text.getvalue()
     assert model.segments == want.segments and model.line_counts == want.line_counts
     assert list(model.sched_segment) == list(want.sched_segment)
+
+
+def test_split_parse_of_many_pods_keeps_each_named_cycle_once(tmp_path: Path) -> None:
+    """A stern stream parsed in ranges: every pod's cycle is in ``sourced``
+    once, as a one-piece parse has it (the stitch added each range's twice)."""
+    from interleave import interleaved
+
+    path = tmp_path / "stern.log"
+    # Plain lines first, where seams can fall, then the pods' prefixed lines.
+    data = synthetic(tmp_path / "plain.log", 5_000, seed=1) + interleaved("stern")
+    path.write_bytes(data)
+    progress: list[int] = []
+    got = _whole(path, workers=2, min_split=0, part_bytes=len(data) // 4 + 1).parse(
+        progress=lambda done, total: progress.append(done))
+    assert len(progress) >= 2  # it really split
+    want = parse_chunks([data])
+    assert len(want.sourced) > 0
+    assert sorted(e.meta.line_no for e in got.sourced) == sorted(e.meta.line_no for e in want.sourced)

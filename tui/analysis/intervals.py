@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from parsers.columns import MISSING_U32
-from tui.analysis.windows import window_blocks, windows
+from tui.analysis.windows import segmented_medians, window_blocks, windows
 from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
 from tui.model.gccpu import CLOCK_RESOLUTION_MS
@@ -87,19 +87,9 @@ def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[flo
         keep = (wid >= 0) & ~np.isnan(raw)
         vals, wid = raw[keep], wid[keep]
         del raw, keep
-        order = np.lexsort((vals, wid))
-        ordered = vals[order]
-        del order, vals
         counts = np.bincount(wid, minlength=len(block))
-        starts = np.zeros(len(block), dtype=np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        mid = np.minimum(starts + counts // 2, max(len(ordered) - 1, 0))
-        if len(ordered):
-            upper = ordered[mid]
-            lower = ordered[np.maximum(mid - 1, 0)]
-            meds = np.where(counts % 2 == 1, upper, (lower + upper) / 2.0).tolist()
-        else:
-            meds = [0.0] * len(block)
+        meds = segmented_medians(vals, wid, len(block)).tolist()
+        del vals
         for w, med, count in zip(block, meds, counts.tolist()):
             if not count:
                 out.append((float("nan"), 0, None))

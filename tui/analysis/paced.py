@@ -16,31 +16,11 @@ from typing import Any, Sequence
 
 from parsers.columns import FORCED
 from tui.analysis.thresholds import Thresholds
-from tui.analysis.windows import window_blocks
+from tui.analysis.windows import segmented_medians, window_blocks
 from tui.model.arrays import floats, numpy, view
 from tui.model.cycles import CycleStore
 
 HOLD_SHARE = 0.9  # of the steps, the goal must stay where it was (goal_holds)
-
-
-def segmented_medians(values: Any, wid: Any, count: int) -> Any:
-    """The median of ``values`` in each of ``count`` groups (``wid`` gives
-    each value's group, rising), as :func:`tui.analysis.windows.median`
-    computes it; NaN for an empty group."""
-    np = numpy()
-    out = np.full(count, np.nan)
-    if not len(values):
-        return out
-    ordered = values[np.lexsort((values, wid))]
-    sizes = np.bincount(wid, minlength=count)
-    starts = np.zeros(count, dtype=np.int64)
-    np.cumsum(sizes[:-1], out=starts[1:])
-    mid = np.minimum(starts + sizes // 2, len(ordered) - 1)
-    upper, lower = ordered[mid], ordered[np.maximum(mid - 1, 0)]
-    med = np.where(sizes % 2 == 1, upper, (lower + upper) / 2.0)
-    present = sizes > 0
-    out[present] = med[present]
-    return out
 
 
 def paced_windows(store: CycleStore, wins: Sequence[range], th: Thresholds,

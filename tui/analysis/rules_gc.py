@@ -18,7 +18,7 @@ from parsers.columns import FORCED, MISSING_U8, MISSING_U32
 from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.intervals import window_intervals
 from tui.analysis.whatif_report import advice_quote
-from tui.analysis.windows import Worst, fmt_ms, median, plural
+from tui.analysis.windows import Worst, fmt_ms, median, plural, window_blocks
 from tui.model.arrays import floats, numpy
 from tui.model.gccpu import CPUSpan, window_spans
 
@@ -256,23 +256,16 @@ def _overshoot_counts(scope: Scope, wins: list[range]) -> tuple[list[int], list[
     store, th = scope.model.cycles, scope.th
     seen: list[int] = []
     over: list[int] = []
-    block = 1 << 20
-    k = 0
-    while k < len(wins):
-        j = k + 1
-        while j < len(wins) and wins[j].stop - wins[k].start <= block:
-            j += 1
-        lo, hi = wins[k].start, wins[j - 1].stop
+    for block, lo, hi in window_blocks(wins):
         mb = store.overshoot_rows(lo, hi)
         counts = np.zeros((2, hi - lo + 1), dtype=np.int64)
         np.cumsum(~np.isnan(mb), out=counts[0, 1:])
         np.cumsum(mb > th.heap_overshoot_min_mb, out=counts[1, 1:])
         del mb
-        starts = np.fromiter((w.start - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
-        stops = np.fromiter((w.stop - lo for w in wins[k:j]), dtype=np.int64, count=j - k)
+        starts = np.fromiter((w.start - lo for w in block), dtype=np.int64, count=len(block))
+        stops = np.fromiter((w.stop - lo for w in block), dtype=np.int64, count=len(block))
         seen.extend((counts[0, stops] - counts[0, starts]).tolist())
         over.extend((counts[1, stops] - counts[1, starts]).tolist())
-        k = j
     return seen, over
 
 

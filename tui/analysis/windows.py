@@ -224,3 +224,25 @@ def window_blocks(wins: Sequence[range], max_rows: int | None = None) -> Iterato
         block = wins[k:j]
         yield block, block[0].start, block[-1].stop
         k = j
+
+
+def segmented_medians(values: Any, wid: Any, count: int) -> Any:
+    """The median of ``values`` in each of ``count`` groups (``wid`` gives
+    each value's group, rising), as :func:`tui.analysis.windows.median`
+    computes it; NaN for an empty group."""
+    from tui.model.arrays import numpy
+
+    np = numpy()
+    out = np.full(count, np.nan)
+    if not len(values):
+        return out
+    ordered = values[np.lexsort((values, wid))]
+    sizes = np.bincount(wid, minlength=count)
+    starts = np.zeros(count, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    mid = np.minimum(starts + sizes // 2, len(ordered) - 1)
+    upper, lower = ordered[mid], ordered[np.maximum(mid - 1, 0)]
+    med = np.where(sizes % 2 == 1, upper, (lower + upper) / 2.0)
+    present = sizes > 0
+    out[present] = med[present]
+    return out

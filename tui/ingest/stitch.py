@@ -98,7 +98,6 @@ def join(into: BulkResult, part: BulkResult) -> None:
     into.lines += part.lines
     into.segments = into.segments + len(boundaries) + part.segments - 1
     into.last_gc_n, into.last_sched_ms = part.last_gc_n, part.last_sched_ms
-    into.sourced.extend(part.sourced)
 
 
 def shift_lines(result: BulkResult, shift: int) -> None:
