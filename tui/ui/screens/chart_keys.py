@@ -53,7 +53,7 @@ class ChartKeys(GCScreen):
             self.cursor.following = False  # the range's end is chosen by moving, not by new cycles
         else:
             with self.gapp.session.lock:
-                rows = clip_to_run(self.gapp.session.model.cycles, self.mark_from, sel)
+                rows = clip_to_run(self.gapp.session.shown().cycles, self.mark_from, sel)
             self.mark_from = None
             self.marks = (*self.marks, rows)[-MAX_MARKS:]
         self._after_move()
@@ -65,7 +65,7 @@ class ChartKeys(GCScreen):
             return
         rows = self.marks[-1]
         with self.gapp.session.lock:
-            before = previous_range(self.gapp.session.model.cycles, rows)
+            before = previous_range(self.gapp.session.shown().cycles, rows)
         if before is None:
             self.notify("Nothing before this range in its run to compare with.", timeout=3)
             return
