@@ -253,19 +253,14 @@ class Parser(SpanningBlocks):
 
     def _prefixed_or_output(self, payload: str, stripped: str, meta: LineMeta, cut: int) -> None:
         """A record behind a prefix (or an interleaved write), else output."""
-        m = STARTS.search(stripped) if may_hold_record(stripped) else None
+        hold = may_hold_record(stripped)
+        m = STARTS.search(stripped) if hold else None
         if m is not None:
             prefix = stripped[: m.start()]
             wall, source = analyse(prefix)
-            meta = replace(
-                meta,
-                prefix=prefix,
-                wall_time=meta.wall_time if wall is None else wall,
-                source=source or meta.source,
-            )
-            self._record(family_of(m), stripped[m.start() :], meta)
+            self._record(family_of(m), stripped[m.start() :], _behind(meta, prefix, wall, source))
             return
-        if m is None and may_hold_record(stripped) and self._prefixed_note(stripped, meta):
+        if hold and self._prefixed_note(stripped, meta):
             return
         self._out.append(Output(meta=meta, text=payload, cut_bytes=cut))
         self._count("output")
@@ -282,9 +277,7 @@ class Parser(SpanningBlocks):
         wall, source = analyse(prefix)
         if wall is None and source is None:
             return False
-        meta = replace(meta, prefix=prefix, wall_time=meta.wall_time if wall is None else wall,
-                       source=source or meta.source)
-        return self._try(runtime_notes.FAMILY, stripped[m.start() :], meta)
+        return self._try(runtime_notes.FAMILY, stripped[m.start() :], _behind(meta, prefix, wall, source))
 
     def _record(self, family: str, record: str, meta: LineMeta) -> None:
         """A line that starts like a record of ``family``."""
@@ -374,6 +367,13 @@ class Parser(SpanningBlocks):
             self._out.append(self.start_segment(meta.line_no, what, last, value, meta.source))
             clocks = self.runs[meta.source]
         clocks[clock] = value
+
+
+def _behind(meta: LineMeta, prefix: str, wall: float | None, source: str | None) -> LineMeta:
+    """A record's place behind a log wrapper's or tailer's prefix: the prefix,
+    the time it gives (else the line's own) and the source it names."""
+    return replace(meta, prefix=prefix, wall_time=meta.wall_time if wall is None else wall,
+                   source=source or meta.source)
 
 
 def parse_bytes(data: bytes) -> tuple[list[Event], Parser]:

@@ -19,23 +19,8 @@ from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.intervals import window_intervals
 from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural, window_blocks
-from tui.model.arrays import floats, numpy
+from tui.model.arrays import numpy
 from tui.model.gccpu import CPUSpan, window_spans
-
-
-def window_cpu(scope: Scope, rows: range) -> tuple[CPUSpan, float, float]:
-    """``(gc_cpu, assist_ms, mark_ms)`` over a window of cycles.
-
-    ``gc_cpu`` is :func:`tui.model.gccpu.span`, the figure the report and
-    the chart give for the same span: the cycles' CPU (idle-time marking
-    left out, as the runtime's own figure does: "omit it from the overall
-    utilization since it's free", mgc.go) over P x the window's time, from
-    the end of the cycle before it (but at most one mean interval before
-    its first cycle: windows are chosen by start time) to the end of its
-    last. ``mark_ms`` (assist
-    + background + idle) is what the assist share is measured against.
-    """
-    return next(window_spans(scope.model.cycles, [rows]))
 
 
 # The last segment's windows and their sums: gc-cpu-high and
@@ -44,9 +29,14 @@ _CPU_CACHE: list[Any] = [None, None, None]  # [model (weakly), key, (windows, su
 
 
 def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
-    """The windows with enough cycles to judge, each with :func:`window_cpu`
-    (computed in one pass over the segment, see :func:`window_spans`, and
-    kept for the next rule as columns of numbers: 250,000 windows on 1 GB)."""
+    """The windows with enough cycles to judge, each with ``(gc_cpu,
+    assist_ms, mark_ms)``: ``gc_cpu`` the figure the report and the chart
+    give for the same span (:func:`tui.model.gccpu.span`: idle-time marking
+    left out, as the runtime does, over P x the window's time to the end of
+    its last cycle), ``mark_ms`` (assist + background + idle) what the
+    assist share is measured against. Computed in one pass over the segment
+    (:func:`window_spans`) and kept for the next rule as columns of numbers:
+    250,000 windows on 1 GB."""
     np = numpy()
     th, model = scope.th, scope.model
     key = (model.version, len(model.cycles), scope.segment, scope.rows, scope.full,

@@ -11,6 +11,7 @@ from typing import Any
 
 from parsers.columns import LEAK_CHECK
 from tui.model import Model
+from tui.model.arrays import numpy, view
 from tui.model.extras import procs_changes
 
 
@@ -38,7 +39,7 @@ def runtime_summary(model: Model) -> dict[str, Any]:
         sched_changes.append({"sched_ms": ch.t_ms, "from": ch.before, "to": ch.after})
     extras = model.extras
     return {
-        "leak_check_cycles": sum(1 for f in c.flags if f & LEAK_CHECK),
+        "leak_check_cycles": int(numpy().count_nonzero(view(c.flags) & LEAK_CHECK)),
         "scan_stats_cycles": len(extras.scan),
         "finalizer_queue": _queue([q.finalizers for _, q in sorted(extras.finalizers.items())]),
         "cleanup_queue": _queue([q.cleanups for _, q in sorted(extras.finalizers.items())]),

@@ -154,14 +154,15 @@ def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5) ->
     try:
         cal = calibrate(model, rows)
         o = cal.observed
-        known = cal.setting is not None and cal.setting.memlimit_mb is not None
-        if cal.setting is not None and cal.setting.memlimit_mb is not None:
-            limit, gogc = cal.setting.memlimit_mb, cal.setting.gogc
+        setting = cal.setting
+        known = setting is not None and setting.memlimit_mb is not None
+        if setting is not None and setting.memlimit_mb is not None:
+            limit, gogc = setting.memlimit_mb, setting.gogc
         else:
             if not o.goal_mb or not math.isfinite(o.goal_mb):
                 return ""
             limit = o.goal_mb + cal.nonheap_mb
-            gogc = cal.setting.gogc if cal.setting is not None and cal.setting.gogc is not None else 100.0
+            gogc = setting.gogc if setting is not None and setting.gogc is not None else 100.0
         target = math.ceil(limit * factor)
         p = predict(cal, Setting(gogc, target))
     except Refusal:
