@@ -41,9 +41,14 @@ ERA_NAMES = {
 
 
 def summarize(
-    model: Model, thresholds: Thresholds | None = None, source: str | None = None
+    model: Model, thresholds: Thresholds | None = None, source: str | None = None, *, scan: bool = True
 ) -> dict[str, Any]:
     """The report of ``model`` as a JSON-ready dict (see the module docstring).
+
+    ``scan=False`` leaves the findings out (an empty list): the whole of a
+    stream of many pods takes its pods' findings instead
+    (:func:`tui.analysis.sources.pool`), and a full scan of the interleaved
+    cycles would be thrown away.
 
     ``source`` names the input in the report; by default the model's own
     ``env.description`` (set by :func:`tui.ingest.runner.load`).
@@ -62,7 +67,7 @@ def summarize(
     pause = _Distribution(c.stw_ms)
     flags = Counter(c.flags)
     last_printed = next((v for v in reversed(c.cpu_pct) if v != MISSING_U8), None)
-    findings = evaluate(model, th)
+    findings = evaluate(model, th) if scan else []
     return {
         "source": source if source is not None else (model.env.description or None),
         "trace_found": bool(lines["gc"] or lines["sched"]),

@@ -79,7 +79,8 @@ def report(args: argparse.Namespace) -> int:
         raise CommandError("gctui: - (stdin) can be given once")
     whole, sources = load_many(names)
     entries = per_source.source_reports(sources, thresholds)
-    summary = per_source.pool(summarize(whole, thresholds), sources, entries, thresholds)
+    whole_summary = summarize(whole, thresholds, scan=len(entries) < 2)  # pooled from the pods otherwise
+    summary = per_source.pool(whole_summary, sources, entries, thresholds)
     summary["sources"] = entries
     if args.json:
         _dump(summary, sys.stdout)
