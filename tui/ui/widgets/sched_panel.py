@@ -10,7 +10,7 @@ backlog means goroutines are ready but no P is free to run them.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, Callable, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -124,37 +124,31 @@ class SchedPanel(Widget):
             )
         lines = pack(facts, width)
         if per_p and len(per_p) > 1 and height >= 12:
-            line = Text("per-P runq ", style=label, end="")
-            numbers = " ".join(map(str, per_p))
-            room = max(0, width - len(line) - 1)
-            if len(numbers) <= room:  # a few Ps: the queue lengths themselves
-                line.append(numbers, style=queued if local else Style())
-            else:  # many Ps: one bar each, as far as they fit
-                line.append(plot.sparkline(list(per_p[:room]), max(1, max(per_p))), style=queued)
-                if len(per_p) > room:
-                    line.append("…", style=label)
-            lines.append(line)
+            lines.append(self._per_p_line("per-P runq ", list(per_p), str, width,
+                                          queued if local else Style(), queued))
         if self._ticks and height >= 12:
-            lines.append(self._tick_line(self._ticks, width))
+            # A P whose ticks stand still while it is not idle runs one
+            # goroutine that never yields (a tight loop, a long cgo call).
+            lines.append(self._per_p_line("sched ticks/s per P ", self._ticks, plot.fmt_count, width))
         if snap.g_by_status and height >= 14:
             status = [Text(f"{visible(name)} {n}", style=label) for name, n in snap.g_by_status]
             status[0] = Text("by status: ", style=label) + status[0]
             lines += pack(status, width)[:1]
         return lines
 
-    def _tick_line(self, rates: list[float], width: int) -> Text:
-        """Scheduler ticks per second of each P since the previous snapshot: a
-        P whose count stands still while it is not idle runs one goroutine
-        that never yields (a tight loop, a long cgo call)."""
+    def _per_p_line(self, name: str, values: list[Any], fmt: Callable[[Any], str], width: int,
+                    style: Style | None = None, bars: Style | None = None) -> Text:
+        """One number a P after ``name`` while they fit the width, else one
+        bar a P as far as they fit (a 128-P machine)."""
         label = self._style("label")
-        line = Text("sched ticks/s per P ", style=label, end="")
-        numbers = " ".join(plot.fmt_count(r) for r in rates)
+        line = Text(name, style=label, end="")
+        numbers = " ".join(fmt(v) for v in values)
         room = max(0, width - len(line) - 1)
         if len(numbers) <= room:
-            line.append(numbers)
+            line.append(numbers, style=style or Style())
         else:
-            line.append(plot.sparkline(rates[:room], max(1.0, max(rates))))
-            if len(rates) > room:
+            line.append(plot.sparkline(values[:room], max(1, max(values))), style=bars or Style())
+            if len(values) > room:
                 line.append("…", style=label)
         return line
 
