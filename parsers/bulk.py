@@ -23,17 +23,14 @@ chunks; opening files and spreading work over cores is the caller's job
 
 from __future__ import annotations
 
-from itertools import repeat
+from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Iterable
-
-from parsers import gctrace
+from typing import Iterable
 
 from parsers.bulk_result import BulkResult
 from parsers.bulk_stride import StrideSweep
 from parsers.columns import COLUMNS, NAN
-from parsers.events import Event, GCCycle, LineMeta
-from parsers.gc_columns import stride_fields
+from parsers.events import Event
 from parsers.gc_columns import FAST
 from parsers.stream import Parser
 
@@ -98,54 +95,31 @@ class BulkParser(StrideSweep):
         self._collect(self.parser.feed(data))
 
 
-def plain_events(result: BulkResult, gc_text: list[bytes]) -> list[Event]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCycle:
+    """Where a plain gc line stands among a chunk's events when the bulk path
+    kept it as a row of columns (:meth:`BulkParser.take_plain`), not as a
+    :class:`GCCycle`: its numbers are in ``BulkResult.columns`` (and, once
+    applied, in the model's store). A listener that writes cycles takes them
+    from there; building the event only for it to be counted cost a fifth of
+    ``--jsonl``'s CPU at 20,000 cycles a second."""
+
+    line_no: int
+
+
+Ordered = Event | StoredCycle  # an event, or a stored cycle in its place
+
+
+def plain_events(result: BulkResult) -> list[Ordered]:
     """The events the parser would have given for a chunk that
-    :meth:`BulkParser.take_plain` took (each line makes its event at once,
-    so the parser's order is the lines' order): its cycles, output and
-    SCHED events."""
-    keyed: list[tuple[int, Event]] = list(zip(result.columns.line_no, _cycles(result, gc_text)))
+    :meth:`BulkParser.take_plain` took, in the parser's order (each line
+    makes its event at once, so that is the lines' order): its output and
+    SCHED events, and a :class:`StoredCycle` where each cycle was."""
+    keyed: list[tuple[int, Ordered]] = [(n, StoredCycle(line_no=n)) for n in result.columns.line_no]
     keyed.extend(zip(result.output.line_no, result.output))
     keyed.extend(zip(result.sched.line_no, result.sched))
     keyed.sort(key=itemgetter(0))
     return [event for _, event in keyed]
-
-
-def _cycles(result: BulkResult, gc_text: list[bytes]) -> list[GCCycle]:
-    """The cycles of plain gc lines as the parser builds them (the GO118 and
-    GO16 builders convert the same substrings with the same int()/float()),
-    from one split of them all: a third of the cost of matching each line,
-    and what --jsonl pays per cycle while a program writes thousands."""
-    stream = result.output.stream
-    line_nos = result.columns.line_no
-    split = stride_fields(gc_text)
-    if split is None:  # Go 1.6 and 1.18 lines mixed: each line its own way
-        out = []
-        for line_no, raw in zip(line_nos, gc_text):
-            text = raw.decode("ascii")
-            cycle = gctrace.plain_cycle(text, LineMeta(line_no=line_no, raw=text, stream=stream))
-            assert cycle is not None, text  # the sweeps take no line GO118/GO16 refuse
-            out.append(cycle)
-        return out
-    fields, forced = split
-    era = "go1.6" if fields[15] is None else "go1.18"  # no stacks before Go 1.18
-    none: Iterable[Any] = repeat(None)
-    cols: list[Iterable[Any]] = [none if f is None else f for f in fields]
-    n, t_s, pct, c1, c2, c3, p1, p2, p3, p4, p5, h0, h1, h2, goal, stacks, globals_, procs = cols
-    return [
-        GCCycle(
-            meta=LineMeta(line_no=line_no, raw=raw.decode("ascii"), stream=stream), era=era,
-            n=int(a), t_s=float(b), cpu_pct=int(c), stw_sweep_term_ms=float(d), mark_ms=float(e),
-            stw_mark_term_ms=float(f), sweep_term_cpu_ms=float(g), mark_assist_cpu_ms=float(h),
-            mark_bg_cpu_ms=float(i), mark_idle_cpu_ms=float(j), mark_term_cpu_ms=float(k),
-            heap_start_mb=int(l0), heap_end_mb=int(l1), heap_live_mb=int(l2), heap_goal_mb=int(l3),
-            stacks_mb=None if st is None else int(st), globals_mb=None if gl is None else int(gl),
-            procs=int(p), forced=bool(fo), leak_check=False, extra=(),
-        )
-        for line_no, raw, a, b, c, d, e, f, g, h, i, j, k, l0, l1, l2, l3, st, gl, p, fo in zip(
-            line_nos, gc_text, n, t_s, pct, c1, c2, c3, p1, p2, p3, p4, p5, h0, h1, h2, goal,
-            stacks, globals_, procs, forced if forced is not None else repeat(False),
-        )
-    ]
 
 
 def parse_chunks(chunks: Iterable[bytes]) -> BulkResult:
@@ -156,4 +130,4 @@ def parse_chunks(chunks: Iterable[bytes]) -> BulkResult:
     return bulk.close()
 
 
-__all__ = ["BulkParser", "BulkResult", "FAST", "parse_chunks", "plain_events", "COLUMNS", "NAN"]
+__all__ = ["BulkParser", "BulkResult", "FAST", "parse_chunks", "plain_events", "COLUMNS", "Ordered", "StoredCycle", "NAN"]

@@ -258,13 +258,3 @@ def prefix_length(text: str) -> int:
             best = m.end()
     return best
 
-
-def plain_cycle(text: str, meta: LineMeta) -> GCCycle | None:
-    """The cycle of a plain Go 1.6+ gc line (no prefix), as the parser
-    builds it: for a caller that took the line in bulk and still owes its
-    listeners the event (a live chunk read as columns)."""
-    for pattern, era in ((GO118, "go1.18"), (GO16, "go1.6")):
-        m = pattern.fullmatch(text)
-        if m is not None:
-            return _modern(m.groups(), meta, era)
-    return None

@@ -26,6 +26,7 @@ from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, Item, Notice, Restart, SourceError
 from tui.ingest.wholefile import WholeFile
+from tui.sources import follow as follow_module
 from tui.sources.follow import FileSource
 
 GC = (
@@ -142,6 +143,47 @@ def test_chunks_are_at_most_one_mib(tmp_path: Path, follow: Callable[..., Follow
     sizes = [len(c.data) for c in f.of(Chunk)]
     assert max(sizes) <= 1 << 20 and sum(sizes) == log.stat().st_size
     assert len(f.model.cycles) == 20_000
+
+
+def test_a_busy_writer_is_read_again_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a busy program wrote while a big chunk was parsed is read as soon
+    as the parse is done, in the same look at the file, not when the watch
+    next reports (two 25 ms steps later: at 20,000 lines a second that wait
+    put --jsonl's 95th percentile near 200 ms instead of 70)."""
+    path = tmp_path / "app.log"
+    first = gc(*range(1, 200))
+    assert len(first) >= follow_module.BUSY_BYTES
+    path.write_bytes(b"")
+    looks: list[int] = []
+    real_check = FileSource._check
+
+    def check(self: FileSource, emit: Callable[[Item], None], stop: threading.Event) -> None:
+        looks.append(len(looks))
+        real_check(self, emit, stop)
+
+    monkeypatch.setattr(FileSource, "_check", check)
+    chunks: list[tuple[int, bytes]] = []
+    stop = threading.Event()
+
+    def emit(item: Item) -> None:
+        if isinstance(item, Chunk):
+            chunks.append((len(looks), item.data))
+            if len(chunks) == 1:
+                with path.open("ab") as f:  # the program writes on while this chunk is parsed
+                    f.write(gc(200, 201))
+            elif len(chunks) == 2:
+                stop.set()
+
+    source = FileSource(path)
+    thread = threading.Thread(target=source.run, args=(emit, stop), daemon=True)
+    thread.start()
+    time.sleep(0.3)  # the watch set up (a late start still sees both writes: nothing rests on this)
+    with path.open("ab") as f:
+        f.write(first)
+    thread.join(DEADLINE_S)
+    assert not thread.is_alive()
+    assert [data for _, data in chunks] == [first, gc(200, 201)]
+    assert chunks[0][0] == chunks[1][0], "the second write waited for another look"
 
 
 def test_truncated_file_restarts(tmp_path: Path, follow: Callable[..., Follower]) -> None:

@@ -65,6 +65,8 @@ def json_text(text: str) -> str:
     but leaves DEL and the C1 controls (U+009B is CSI) raw; inside a JSON
     string the escape is the same character, so a consumer reads exactly what
     the program wrote and a terminal shown the stream acts on nothing."""
+    if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # nothing to escape (a batch of cycles): the scan in C, at a tenth of the cost
     return _JSON_CONTROL.sub(_json_escape, text)
 
 

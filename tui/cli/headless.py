@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
 from tui.analysis.report import render_text, summarize
 from tui.analysis.thresholds import Thresholds
@@ -35,7 +35,7 @@ class NoticePrinter:
     def loaded(self, model: Model) -> None:
         pass
 
-    def events(self, events: list[Any]) -> None:
+    def events(self, events: Sequence[Any]) -> None:
         pass
 
     def item(self, item: Item) -> None:

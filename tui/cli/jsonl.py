@@ -17,14 +17,23 @@ one left to write for.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
-from parsers.events import Event, GCCycle
-from tui.cli.export import cycle_objects, event_object, export_jsonl, sample_objects
+from parsers.bulk import Ordered, StoredCycle
+from parsers.events import GCCycle
+from tui.cli.export import cycle_json, event_object, export_jsonl, sample_objects
 from tui.ingest.runner import Runner
 from tui.model import Model
 from tui.sources.base import Ended, Item
 from tui.sources.samples import HTTPSample, ProcessSample
+
+# A cycle: parsed into an event, or stored by the bulk path as columns.
+_CYCLE_TYPES = (GCCycle, StoredCycle)
+
+
+def _is_cycle(event: object) -> bool:
+    return isinstance(event, _CYCLE_TYPES)
+
 
 # json.dumps with arguments builds an encoder per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
@@ -46,7 +55,7 @@ class JsonlWriter:
         self._guard(lambda: export_jsonl(model, self.out))
         self._written = len(model.cycles)
 
-    def events(self, events: list[Event]) -> None:
+    def events(self, events: Sequence[Ordered]) -> None:
         def write() -> None:
             # The batch's cycles come from the model in one go (a column
             # slice per field per call: one call per cycle cost ~70 us and
@@ -56,17 +65,17 @@ class JsonlWriter:
             # each batch when it is parsed (a pipe's buffer would otherwise
             # hold the last few KB until more come, at a slow program's pace)
             # and the output stream's cleaning runs once per batch.
-            count = sum(map(GCCycle.__instancecheck__, events))
+            count = sum(map(_is_cycle, events))
             model = self.runner.model
             upto = min(self._written + count, len(model.cycles))
-            cycles = cycle_objects(model, self._written, upto) if upto > self._written else iter(())
+            cycles = cycle_json(model, self._written, upto) if upto > self._written else iter(())
             encode = _ENCODER.encode
             lines: list[str] = []
             for event in events:
-                if isinstance(event, GCCycle):
-                    obj = next(cycles, None)
-                    if obj is not None:
-                        lines.append(encode(obj))
+                if _is_cycle(event):
+                    row = next(cycles, None)
+                    if row is not None:
+                        lines.append(row[1])
                         self._written += 1
                 else:
                     lines.append(encode(event_object(event)))
@@ -93,8 +102,8 @@ class JsonlWriter:
         model = self.runner.model
         upto = min(upto, len(model.cycles))
         if upto > self._written:
-            for obj in cycle_objects(model, self._written, upto):
-                self._write(obj)
+            for _, text in cycle_json(model, self._written, upto):
+                self.out.write(text + "\n")
             self._written = upto
 
     def _write_all(self, objs: list[dict[str, Any]]) -> None:

@@ -11,9 +11,9 @@ from one thread at a time; the app calls ``feed`` from its worker and
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Callable
+from typing import Callable, Sequence
 
-from parsers.bulk import BulkParser, BulkResult, plain_events
+from parsers.bulk import BulkParser, BulkResult, Ordered, plain_events
 from parsers.events import LINE_KINDS, Event
 from parsers.stream import Parser
 from tui.ingest.by_source import SourceModels
@@ -21,7 +21,9 @@ from tui.model import Model
 from tui.sources.samples import HTTPSample, ProcessSample
 from tui.sources.base import Chunk, Ended, EnvUpdate, Item, Notice, Restart
 
-Listener = Callable[[list[Event]], None]
+# Events in the parser's order; a cycle the bulk path stored as columns comes
+# as a StoredCycle marker (its numbers are in the model).
+Listener = Callable[[Sequence[Ordered]], None]
 # A live chunk this big is tried on the bulk path (about a hundred lines):
 # below it the event parser's cost per chunk is already small.
 LIVE_BULK_BYTES = 16 << 10
@@ -101,7 +103,8 @@ class Feeder:
         it fell seconds behind, and the runner's lock is held while it
         parses. A chunk of plain lines becomes columns and rows at a few us
         a line; the model ends the same (:meth:`Model.apply_plain`) and
-        listeners get the same events in the same order
+        listeners get the same events in the same order, the cycles as
+        markers whose numbers are in the model
         (:func:`parsers.bulk.plain_events`, built only when someone listens).
         The first line goes to the parser when it completes a partial line
         or the parser holds a block (a SCHED line that may start a
@@ -121,7 +124,7 @@ class Feeder:
                 result = bulk.result()
                 self.model.apply_plain(result, [line.decode("ascii") for line in gc_lines])
                 if self.on_events is not None:
-                    self.on_events(plain_events(result, gc_lines))
+                    self.on_events(plain_events(result))
                 self._apply([])  # the line counts
                 body = b""
         if body or tail:

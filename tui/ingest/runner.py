@@ -27,10 +27,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Sequence
 
-from parsers.bulk import BulkResult
-from parsers.events import Event
+from parsers.bulk import BulkResult, Ordered
 from tui.ingest.feed import Feeder
 from tui.ingest.inputs import Input
 from tui.ingest.linefile import LineIndex
@@ -55,8 +54,9 @@ class Subscriber(Protocol):
     def loaded(self, model: Model) -> None:
         """A whole file was loaded into ``model``, which replaces the one before."""
 
-    def events(self, events: list[Event]) -> None:
-        """The parser produced ``events`` (already stored in the model)."""
+    def events(self, events: Sequence[Ordered]) -> None:
+        """The parser produced ``events`` (already stored in the model); a
+        cycle the bulk path stored comes as a :class:`~parsers.bulk.StoredCycle`."""
 
     def item(self, item: Item) -> None:
         """A source item that is not bytes: a sample, a notice, an env fact, the end."""
@@ -206,7 +206,7 @@ class Runner:
             for s in self.subscribers:
                 s.item(item)
 
-    def _events(self, events: list[Event]) -> None:
+    def _events(self, events: Sequence[Ordered]) -> None:
         for s in self.subscribers:
             s.events(events)
 

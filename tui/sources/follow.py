@@ -47,6 +47,7 @@ CHUNK = 1 << 20  # the most bytes in one Chunk
 STEP_MS = 25  # how often watchfiles looks at its change set: at most 2 steps of latency
 WAKE_MS = 100  # the longest watchfiles waits before handing back an empty set
 RECHECK_MS = 1000  # stat the file this often even without an event
+BUSY_BYTES = 16 << 10  # a read this big: the writer is busy, read again at once (see _drain)
 _LINE_SEARCH = 64 << 10  # how far back from the end to look for a line start
 
 
@@ -229,7 +230,15 @@ class FileSource:
         return (0 if base == 0 else st.st_size), None  # a line longer than the search: skip it
 
     def _drain(self, emit: Emit, stop: threading.Event) -> None:
-        """Read from ``offset`` to the current end, in chunks of up to 1 MiB."""
+        """Read from ``offset`` to the current end, in chunks of up to 1 MiB.
+
+        A busy writer (a read of ``BUSY_BYTES`` or more) is read again as
+        soon as its chunk is parsed, not at the watch's next report: that
+        comes two steps after the last change it saw (its change set holds
+        one entry per file, so a file that keeps growing is reported when a
+        step saw no new entry), and at 20,000 lines a second those 50 ms on
+        top of the parse put --jsonl's 95th percentile near 200 ms. Reading
+        again costs one empty read when the writer has gone quiet."""
         assert self._fd is not None
         while not stop.is_set():
             data = os.pread(self._fd, CHUNK, self.offset)
@@ -237,8 +246,8 @@ class FileSource:
                 return
             self.offset += len(data)
             emit(Chunk(self.stream, data))
-            if len(data) < CHUNK:
-                return  # at the end for now: saves a read that would return nothing
+            if len(data) < BUSY_BYTES:
+                return  # at the end for now: the next change will say when there is more
 
     def _read_gzip(self, emit: Emit, stop: threading.Event, restart: str | None) -> None:
         """A compressed file is finished (logrotate compresses closed logs):
