@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kit import model_of
-from tui.cli.export import CSV_FIELDS, CYCLE_FIELDS, cycle_rows, export_csv, export_jsonl
+from tui.cli import export as export_module
+from tui.cli.export import CSV_FIELDS, CYCLE_FIELDS, cycle_json, cycle_rows, export_csv, export_jsonl, extras_object
 from tui.ingest.runner import load
 from tui.model import Model
 
@@ -96,6 +97,27 @@ def test_rows_agree_with_the_store_for_every_sample() -> None:
                 m.cycles.cols.stw_ms[i], abs=1e-3))
             if r["interval_s"] is not None:
                 assert r["interval_s"] == pytest.approx(m.cycles.interval_s[i], abs=1e-3)
+
+
+RUNTIME = Path(__file__).resolve().parent / "data" / "runtime"
+
+
+@pytest.mark.parametrize("path", [*ALL_SAMPLES, *sorted(RUNTIME.glob("go1.2*"))], ids=lambda p: p.name)
+def test_cycle_text_is_the_encoded_object(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cycle_json makes each value's text once per block and fills a
+    template: it must write exactly what encoding the cycle's object does
+    (key order, floats, null, booleans, the Go 1.25+ keys), from any start."""
+    m = load(str(path))
+    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+    want = []
+    for i, row in enumerate(cycle_rows(m)):
+        obj = {"kind": "gc", **dict(zip(CYCLE_FIELDS, row)), **extras_object(m, i)}
+        want.append((row[3], encode(obj)))
+    assert list(cycle_json(m)) == want
+    half = len(want) // 2
+    assert list(cycle_json(m, half, half + 5000)) == want[half : half + 5000]
+    monkeypatch.setattr(export_module, "_JSON_BLOCK", 7)  # blocks end anywhere
+    assert list(cycle_json(m, 3)) == want[3:]
 
 
 @pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: str(p.relative_to(SAMPLES)))
