@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
 
 from parsers.columns import MISSING_U32
 from tui.model import Model
@@ -101,6 +101,11 @@ class Scope:
     segment: int
     full: bool
     rows: range  # the segment's cycles in the store
+    # What several rules of this evaluation share (a report's windows, their
+    # GC CPU sums): found by the first rule that needs it. Owned by the scope,
+    # not the module, so two evaluations at once (the app's full scan beside
+    # the live findings of each pod) neither share nor clear each other's.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False)
 
     def windows(self, seconds: float, max_rows: int, sample: bool = False) -> Iterator[range]:
         """Windows of this segment's cycles by start time: live, only the
@@ -108,7 +113,7 @@ class Scope:
         :func:`tui.analysis.windows.windows` for ``max_rows`` and ``sample``)."""
         t = self.model.cycles.cols.t_ms
         if self.full and not sample:  # the same windows for several rules: found once
-            yield from report_windows(self.model, t, self.rows, seconds, max_rows)
+            yield from report_windows(self.memo, t, self.rows, seconds, max_rows)
             return
         yield from windows(t, self.rows, seconds, max_rows, sample, self.full)
 

@@ -11,7 +11,6 @@ a storm, and only whole windows give honest rates.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any, Iterator
 
 from parsers.columns import FORCED, MISSING_U8, MISSING_U32
@@ -21,11 +20,6 @@ from tui.analysis.whatif_report import advice_quote
 from tui.analysis.windows import Worst, fmt_ms, median, plural, window_blocks
 from tui.model.arrays import numpy
 from tui.model.gccpu import CPUSpan, window_spans
-
-
-# The last segment's windows and their sums: gc-cpu-high and
-# mark-assist-heavy judge the same windows, one after the other.
-_CPU_CACHE: list[Any] = [None, None, None]  # [model (weakly), key, (windows, sums)]
 
 
 def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
@@ -39,17 +33,14 @@ def _cpu_windows(scope: Scope) -> Iterator[tuple[range, CPUSpan, float, float]]:
     250,000 windows on 1 GB."""
     np = numpy()
     th, model = scope.th, scope.model
-    key = (model.version, len(model.cycles), scope.segment, scope.rows, scope.full,
-           th.window_s, th.window_cycles, th.window_min_cycles)
-    cached = _CPU_CACHE[0]() if _CPU_CACHE[0] is not None else None
-    if cached is not model or _CPU_CACHE[1] != key:
-        _CPU_CACHE[:] = [None, None, None]
+    key = ("cpu_windows", th.window_s, th.window_cycles, th.window_min_cycles)
+    if key not in scope.memo:  # gc-cpu-high and mark-assist-heavy judge the same windows
         wins = [r for r in scope.windows(th.window_s, th.window_cycles) if len(r) >= th.window_min_cycles]
         sums = np.array([(cpu.gc_ms, cpu.idle_ms, cpu.offered_ms, cpu.elapsed_ms, cpu.cycles, assist, mark)
                          for cpu, assist, mark in window_spans(model.cycles, wins)], dtype=np.float64)
         bounds = np.array([(r.start, r.stop) for r in wins], dtype=np.int64)
-        _CPU_CACHE[:] = [weakref.ref(model), key, (bounds, sums)]
-    bounds, sums = _CPU_CACHE[2]
+        scope.memo[key] = (bounds, sums)
+    bounds, sums = scope.memo[key]
     for (a, b), (gc, idle, offered, elapsed, cycles, assist, mark) in zip(bounds.tolist(), sums.tolist()):
         yield range(a, b), CPUSpan(gc, idle, offered, elapsed, int(cycles)), assist, mark
 

@@ -10,7 +10,6 @@ thousand rows, and the model's arrays are read in place.
 from __future__ import annotations
 
 import math
-import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from typing import Any, Callable, Iterator, Sequence
@@ -92,28 +91,20 @@ def windows(
         a = max(b, a + 1)
 
 
-# A report's back-to-back windows of one segment, as (start, stop) pairs, for
-# the model (weakly) and version at hand: five rules walk the same half a
-# million windows of a 1 GB log, and finding them costs a few us each.
-_CACHE: dict[Any, Any] = {"model": None, "version": None, "windows": {}}
-
-
-def report_windows(owner: Any, t_ms: Sequence[int], rows: range, seconds: float, max_rows: int) -> Iterator[range]:
+def report_windows(memo: dict[Any, Any], t_ms: Sequence[int], rows: range, seconds: float,
+                   max_rows: int) -> Iterator[range]:
     """:func:`windows` of a full report without sampling (``full=True``,
-    ``sample=False``), found once per ``owner`` (the model; its ``version``
-    says when it changed) and kept as columns of numbers until then."""
-    cache = _CACHE
-    ref = cache["model"]
-    if ref is None or ref() is not owner or cache["version"] != owner.version:
-        cache.update(model=weakref.ref(owner), version=owner.version, windows={})
-    key = (rows, seconds, max_rows, len(t_ms))
-    found = cache["windows"].get(key)
+    ``sample=False``), found once per evaluation (``memo``: five rules walk
+    the same half a million windows of a 1 GB log, and finding them costs a
+    few us each) and kept there as columns of numbers."""
+    key = ("report_windows", rows, seconds, max_rows, len(t_ms))
+    found = memo.get(key)
     if found is None:
         starts, stops = array("q"), array("q")
         for w in windows(t_ms, rows, seconds, max_rows, False, True):
             starts.append(w.start)
             stops.append(w.stop)
-        found = cache["windows"][key] = (starts, stops)
+        found = memo[key] = (starts, stops)
     return map(range, *found)
 
 
