@@ -99,8 +99,8 @@ def test_limit_driven_cycles_are_counted(runs: dict[str, Run]) -> None:
 
 # The issue asks for 10 points at 10 ms. Against the execution trace's own
 # worst windows (/mmuDetails), 45 traced runs (GOGC=50, 100, 200 and
-# off+limit; 8, 16 and 24 MiB live; the machine quiet, busy with the other
-# tests, or loaded with two spinners) were within 10 points at 10 ms but
+# off+limit; 8, 16 and 24 MiB live; the machine busy with other
+# sessions, or loaded with two spinners) were within 10 points at 10 ms but
 # for 2 (tests/bench/WHATIF.md). Neither can an estimate from gctrace fix:
 # * the trace counts GC time gctrace never reports: a worker that has done
 #   its share stays "GC" on its P while it hands the mark to mark

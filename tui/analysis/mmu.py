@@ -25,7 +25,7 @@ internal/trace/gc.go); gctrace has enough for a good estimate:
 
 Against the worst windows of ``go tool trace`` for the same runs (45
 traced runs of tests/go/pacer on 2 Ps: GOGC=50, 100, 200 and off+limit,
-8 to 24 MiB live, the machine quiet or loaded; tests/bench/WHATIF.md), an
+8 to 24 MiB live, the machine busy or loaded; tests/bench/WHATIF.md), an
 even spread read up to 31 points high at 10 ms. A burst of 0.6 of the GC
 CPU had 43 of the 45 within 10 points at 10 ms (mean 3.7); 0.5 had 38
 (mean 4.5), and 0.7 to 1 read low on marks whose GC ran on one P
