@@ -241,3 +241,22 @@ def test_dedicated_workers_are_no_burst_on_many_ps() -> None:
     model.apply(events)
     two = mmu(model.cycles, range(1), [10.0])[0]
     assert two is not None and two < 0.1, two
+
+
+def test_unreported_gc_is_the_trace_windows_gc_beyond_what_gctrace_printed() -> None:
+    """The MMU test's allowance (tests/whatif_runs.py): a trace window's GC
+    time, (1 - utilisation) x window x P, beyond the GC CPU gctrace printed
+    for the cycles the window touches; here 2 + 4 ms of assist and
+    background work plus 0.01 + 0.01 ms of stop-the-world on 2 Ps."""
+    from parsers.stream import parse_bytes
+    from tui.model import Model
+    from whatif_runs import unreported_gc
+
+    line = b"gc 1 @1.000s 5%: 0.010+10+0.010 ms clock, 0.020+2.0/4.0/10+0.020 ms cpu, 8->9->4 MB, 9 MB goal, 2 P\n"
+    events, _ = parse_bytes(line)
+    model = Model()
+    model.apply(events)
+    reported = 2.0 + 4.0 + (0.010 + 0.010) * 2
+    assert unreported_gc(model, 1000.0, 10.0, 0.5) == pytest.approx((0.5 * 10 * 2 - reported) / 20)
+    assert unreported_gc(model, 1000.0, 10.0, 0.8) == 0.0  # 4 ms of GC: less than gctrace printed
+    assert unreported_gc(model, 2000.0, 10.0, 0.9) == pytest.approx(0.1)  # no cycle near: all of it

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from whatif_runs import DURATION_S, SETTINGS, Run, cross_predict, error, run_pacer, trace_mmu
+from whatif_runs import DURATION_S, SETTINGS, Run, cross_predict, error, run_pacer, trace_mmu, unreported_gc
 from tui.analysis.mmu import mmu
 
 pytestmark = pytest.mark.go
@@ -97,16 +97,31 @@ def test_limit_driven_cycles_are_counted(runs: dict[str, Run]) -> None:
             assert p.limit_cycles == 0 and m.limit_cycles == 0
 
 
-# The issue asks for 10 points at 10 ms. With the mark's opening burst
-# (tui/analysis/mmu.py) 66 traced runs of GOGC=50, 100 and off+limit were
-# within 21 points at 10 ms, all but two within 14 (an even spread was up to
-# 31 off), and within 17 at 100 ms but for one at 32 (a loaded run whose
-# trace shows a 100 ms stretch with half the Ps in GC that gctrace's phases
-# do not); at 1000 ms within 5 (tests/bench/WHATIF.md). A worst window is an extreme value and one
-# descheduled worker moves it, so CI holds 25 points at 10 ms, 35 at 100 ms
-# and 10 at 1000 ms, and that both curves rise with the window.
+# The issue asks for 10 points at 10 ms. Against the execution trace's own
+# worst windows (/mmuDetails), 45 traced runs (GOGC=50, 100, 200 and
+# off+limit; 8, 16 and 24 MiB live; the machine busy with other
+# sessions, or loaded with two spinners) were within 10 points at 10 ms but
+# for 2 (tests/bench/WHATIF.md). Neither can an estimate from gctrace fix:
+# * the trace counts GC time gctrace never reports: a worker that has done
+#   its share stays "GC" on its P while it hands the mark to mark
+#   termination, or while the OS has its thread; in 1 to 3 % of cycles that
+#   is 3 to 18 ms of one P, and the worst window is often there (up to 33
+#   points beyond all the GC CPU gctrace printed for the cycles it
+#   touches; one run read 26 points high for it). unreported_gc() measures
+#   it for the trace's worst window: the estimate may read that much
+#   higher, never lower;
+# * where in a mark longer than the window its GC ran: the same gctrace
+#   figures came as a burst at the start, a dense stretch at the end, or
+#   one P throughout (one run read 16 points low: its heaviest mark ran on
+#   one P, idle workers on the other).
+# With the first taken off, the 45 runs read at most 9 points high and 16
+# low at 10 ms, within 8 at 100 ms and 5 at 1000 ms. A worst window is an
+# extreme value and one descheduled worker moves it, so CI holds 12 points
+# high and 20 low at 10 ms, 12 at 100 ms and 8 at 1000 ms (before: 25, 35
+# and 10, no allowance), and that both curves rise with the window.
 MMU_WINDOWS_MS = [10.0, 100.0, 1000.0]
-MMU_POINTS = [0.25, 0.35, 0.10]
+MMU_HIGH = [0.12, 0.12, 0.08]  # the estimate above the trace, beyond unreported GC
+MMU_LOW = [0.20, 0.12, 0.08]  # the estimate below the trace
 
 
 @pytest.mark.parametrize("label", ["GOGC=50", "GOGC=100"])
@@ -114,10 +129,13 @@ def test_mmu_matches_go_tool_trace(go_build: Callable[[str], Path], tmp_path: Pa
     run = run_pacer(go_build("pacer"), label, tmp_path, trace=True)
     assert run.trace is not None
     ours = mmu(run.model.cycles, range(len(run.model.cycles)), MMU_WINDOWS_MS)
-    theirs = trace_mmu(run.trace, MMU_WINDOWS_MS)
+    trace = trace_mmu(run.trace, MMU_WINDOWS_MS)
+    worst = [trace.worst[w][0] for w in MMU_WINDOWS_MS]  # (start ms, utilisation)
+    theirs = [util for _, util in worst]
+    unreported = [unreported_gc(run.model, start, w, util) for w, (start, util) in zip(MMU_WINDOWS_MS, worst)]
     assert None not in ours
     print(f"MMU {label} 10/100/1000 ms: gctui {[f'{v or 0:.0%}' for v in ours]}, "
-          f"go tool trace {[f'{v:.0%}' for v in theirs]}")
-    for window, points, est, ref in zip(MMU_WINDOWS_MS, MMU_POINTS, ours, theirs):
-        assert est is not None and abs(est - ref) <= points, (window, ours, theirs)
+          f"go tool trace {[f'{v:.0%}' for v in theirs]}, GC gctrace did not report {[f'{v:.0%}' for v in unreported]}")
+    for window, high, low, est, ref, extra in zip(MMU_WINDOWS_MS, MMU_HIGH, MMU_LOW, ours, theirs, unreported):
+        assert est is not None and -low <= est - ref <= high + extra, (window, ours, theirs, unreported)
     assert ours == sorted(ours) and theirs == sorted(theirs), (ours, theirs)

@@ -60,11 +60,13 @@ def to_setting(gogc: str, memlimit: str | None) -> Setting:
     return Setting(None if gogc == "off" else float(gogc), limit)
 
 
-def run_pacer(binary: Path, label: str, out_dir: Path, *, trace: bool = False) -> Run:
-    """Run the pacer workload under the setting named ``label`` (a key of SETTINGS)."""
+def run_pacer(binary: Path, label: str, out_dir: Path, *, trace: bool = False,
+              pacer_args: tuple[str, ...] = PACER_ARGS) -> Run:
+    """Run the pacer workload under the setting named ``label`` (a key of
+    SETTINGS); ``pacer_args`` (its flags) give it another shape."""
     gogc, memlimit = SETTINGS[label]
     trace_path = out_dir / (re.sub(r"\W+", "_", label) + ".trace") if trace else None
-    args = PACER_ARGS + (("-trace", str(trace_path)) if trace_path else ())
+    args = pacer_args + (("-trace", str(trace_path)) if trace_path else ())
     result = run_workload(binary, args, gogc=gogc, gomemlimit=memlimit, gomaxprocs=2, timeout=60)
     if result.returncode != 0:
         raise RuntimeError(f"pacer {label} exited {result.returncode}: {result.stderr_text[-500:]}")
@@ -112,11 +114,25 @@ def error(predicted: float, measured: float) -> float:
     return (predicted - measured) / measured if measured else math.inf
 
 
-def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: float = 120) -> list[float]:
-    """The execution trace's MMU at each window, from ``go tool trace``'s /mmuPlot.
+@dataclass(frozen=True)
+class TraceMMU:
+    """What ``go tool trace`` says of one trace: its MMU curve read at each
+    window asked for, and for each window its worst windows as (start ms
+    from the trace's first event, mutator utilisation), worst first."""
 
-    The endpoint returns 100 (window ns, MMU) points on a log scale; a window
-    between two is read off the line between them in log(window).
+    values: list[float]
+    worst: dict[float, list[tuple[float, float]]]
+
+
+def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: float = 120) -> TraceMMU:
+    """The execution trace's MMU at each window, from ``go tool trace``'s
+    /mmuPlot, and its worst windows of each length, from /mmuDetails (the
+    table under the MMU page's plot), from one parse of the trace.
+
+    /mmuPlot returns 100 (window ns, MMU) points on a log scale; a window
+    between two is read off the line between them in log(window), up to a
+    point or two off. /mmuDetails gives the worst window's own utilisation
+    and where it is, so tests compare with that.
     """
     env = dict(os.environ, BROWSER="true")  # browser.Open runs $BROWSER: a no-op
     with tempfile.TemporaryFile() as err:
@@ -128,6 +144,12 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
             base = _wait_for_address(err, proc, timeout)
             with urllib.request.urlopen(f"{base}/mmuPlot?flags={MMU_FLAGS}", timeout=timeout) as resp:
                 curve = json.load(resp)["curve"]
+            worst = {}
+            for window in windows_ms:
+                url = f"{base}/mmuDetails?flags={MMU_FLAGS}&window={int(window * 1e6)}"
+                with urllib.request.urlopen(url, timeout=timeout) as resp:
+                    found = [(w["Time"] / 1e6, w["MutatorUtil"]) for w in json.load(resp) or []]
+                worst[window] = sorted(found, key=lambda w: w[1])
         finally:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -144,7 +166,34 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
             continue
         frac = (lx - xs[k - 1]) / (xs[k] - xs[k - 1])
         out.append(curve[k - 1][1] + frac * (curve[k][1] - curve[k - 1][1]))
-    return out
+    return TraceMMU(out, worst)
+
+
+def unreported_gc(model: Model, start_ms: float, window_ms: float, utilisation: float, slack_ms: float = 2.0) -> float:
+    """How much of a trace window's GC time gctrace does not report, as a
+    share of the window's CPU (0..1).
+
+    The window's GC time is what the trace counts, ``(1 - utilisation) x
+    window x P``; gctrace reports, for every cycle whose phases come within
+    ``slack_ms`` of the window (the ``@T`` stamp is whole ms; the trace's
+    clock starts a fraction of a ms after the process's), its whole
+    assist + background CPU plus its stop-the-world phases on every P. No
+    estimate from gctrace can hold GC time beyond that in the window: it
+    is the part of the trace's figure gctrace never printed (a worker the
+    trace still counts as GC while it hands the mark over to mark
+    termination, or a thread the OS descheduled mid-worker).
+    """
+    c = model.cycles.cols
+    reported, procs = 0.0, float(c.procs[0]) if len(c) else 1.0
+    for i in range(len(c)):
+        t0 = float(c.t_ms[i])
+        parts = [float(c.stw_sweep_term_ms[i]), float(c.mark_ms[i]), float(c.stw_mark_term_ms[i])]
+        if t0 - slack_ms > start_ms + window_ms or t0 + sum(parts) + slack_ms < start_ms:
+            continue
+        cpu = float(c.mark_assist_cpu_ms[i]) + float(c.mark_bg_cpu_ms[i])
+        reported += cpu + (parts[0] + parts[2]) * procs
+    gc = (1.0 - utilisation) * window_ms * procs
+    return max(gc - reported, 0.0) / (window_ms * procs)
 
 
 def _wait_for_address(err: "tempfile._TemporaryFileWrapper[bytes]", proc: subprocess.Popen[bytes], timeout: float) -> str:

@@ -15,20 +15,29 @@ internal/trace/gc.go); gctrace has enough for a good estimate:
   assist runs on it, and that work is not even: when a mark starts, every
   P's fractional worker is owed its share and the mutators start in assist
   debt, so the work comes in a burst on every P and then thins out. The
-  estimate puts half of the phase's GC CPU at its start on every P
-  (utilisation 0) and spreads the other half over the rest
-  (:data:`BURST_SHARE`), except what dedicated workers do: from 4 Ps up
-  the pacer gives a quarter of the Ps to the GC for the whole mark, and
-  on 40 Ps half the GC CPU as a burst read as the program stopped for
-  22 ms (MMU 0 %) in a mark that left it 85 % of the CPU;
+  estimate puts :data:`BURST_SHARE` of the phase's GC CPU at its start on
+  every P (utilisation 0) and spreads the rest over the mark, except what
+  dedicated workers do: from 4 Ps up the pacer gives a quarter of the Ps
+  to the GC for the whole mark, and on 40 Ps half the GC CPU as a burst
+  read as the program stopped for 22 ms (MMU 0 %) in a mark that left it
+  85 % of the CPU;
 * between cycles the program has every P: utilisation 1.
 
-Against ``go tool trace``'s MMU of the same runs (tests/bench/WHATIF.md),
-the burst brought the 10 ms gap from up to 31 points to mostly within 10
-(21 at most in 66 runs); an even spread read high for windows shorter than
-a mark phase. For windows
-that hold whole cycles it is the same integral. Time is the gctrace ``@T``
-stamp, whole ms.
+Against the worst windows of ``go tool trace`` for the same runs (45
+traced runs of tests/go/pacer on 2 Ps: GOGC=50, 100, 200 and off+limit,
+8 to 24 MiB live, the machine busy or loaded; tests/bench/WHATIF.md), an
+even spread read up to 31 points high at 10 ms. A burst of 0.6 of the GC
+CPU had 43 of the 45 within 10 points at 10 ms (mean 3.7); 0.5 had 38
+(mean 4.5), and 0.7 to 1 read low on marks whose GC ran on one P
+throughout. The other two are what gctrace cannot show: GC time the trace
+counts and gctrace never prints (a worker that has done its share stays
+GC's on its P while it hands the mark to mark termination, or while the
+OS has its thread), 26 points in one run; and where in a mark longer than
+the window the work ran (a burst at the start, a dense stretch at the
+end, or one P throughout for the same figures), 16 points low in one.
+Within 14 points at 100 ms (8 with that unreported GC taken off), 5 at
+1000 ms. For windows that hold whole cycles it is the same integral. Time
+is the gctrace ``@T`` stamp, whole ms.
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from tui.model.cycles import CycleStore
 # 1 ms .. 10 s, about three points a decade: what the TUI chart shows.
 WINDOWS_MS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 # Share of a mark phase's GC CPU done at its start, on every P at once.
-BURST_SHARE = 0.5
+BURST_SHARE = 0.6
 POINTS = 5  # breakpoints a cycle (see phases)
 # Cycles per slice: bounds the memory (a few arrays of 5 floats a cycle) on
 # a log of millions of cycles.
