@@ -182,18 +182,21 @@ async def test_the_analysis_runs_off_the_ui_thread_and_says_it_is_computing() ->
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settled(app, pilot)
         panel = await _shown(pilot, screen, "7", WhatIfPanel)
-        calls, release = _calls(panel), threading.Event()
+        started: list[tuple[range, int]] = []  # each analysis as it starts: its rows and thread
+        release = threading.Event()
         analyse = panel.analyse
 
         def slow(model, rows):  # type: ignore[no-untyped-def]
+            started.append((rows, threading.get_ident()))
             release.wait(DEADLINE_S)
             return analyse(model, rows)
 
         panel.analyse = slow  # type: ignore[method-assign]
         await pilot.press("colon", *"10", "enter", "v", *("j" * 30), "v")
-        await until(pilot, lambda: len(calls) == 1, "the analysis of the marked range")
-        assert calls[0][1] != threading.get_ident()  # not the UI thread
-        assert panel.computing and "computing…" in _text(panel)
+        await until(pilot, lambda: any(len(rows) == 31 for rows, _ in started), "the marked range's analysis")
+        assert all(thread != threading.get_ident() for _, thread in started)  # never the UI thread
+        await until(pilot, lambda: "computing…" in _text(panel), "the computing line")
+        assert panel.computing and not release.is_set()
         selected = screen.cursor.selected
         await pilot.press("j")  # the screen answers while the analysis runs
         await until(pilot, lambda: screen.cursor.selected == (selected or 0) + 1, "the key's move")
@@ -229,3 +232,20 @@ async def test_a_marked_range_is_analysed_once_however_many_cycles_arrive() -> N
         await until(pilot, lambda: len(calls) == 1 and not panel.computing, "the other model's numbers")
         assert calls[0][0] == range(len(marked))  # the copy's rows start at 0
         assert panel.result == pause_histogram(model.cycles, marked)
+
+
+async def test_an_analysis_that_fails_says_so_and_the_app_goes_on() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        panel = await _shown(pilot, screen, "6", MMUPanel)
+
+        def broken(model, rows):  # type: ignore[no-untyped-def]
+            raise ValueError("no such window")
+
+        panel.analyse = broken  # type: ignore[method-assign]
+        await pilot.press("colon", *"10", "enter", "v", *("j" * 5), "v")
+        await until(pilot, lambda: panel.failed, "the failure")
+        assert "failed for these 6 cycles" in _text(panel) and not panel.computing
+        await until(pilot, lambda: any("no such window" in str(n.message) for n in app._notifications), "the notice")
+        assert app.is_running

@@ -32,7 +32,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.model import Model
 from tui.ui.view import View
@@ -75,9 +75,11 @@ class RowsPanel(Widget, Generic[R]):
     class Computed(Message, bubble=False):
         """A worker's numbers for ``key``, with what they cost (seconds, the copy included)."""
 
-        def __init__(self, key: tuple[object, ...], rows: range, marked: bool, result: object, cost: float) -> None:
+        def __init__(self, key: tuple[object, ...], rows: range, marked: bool, result: object, cost: float,
+                     failed: bool = False) -> None:
             super().__init__()
             self.key, self.rows, self.marked, self.result, self.cost = key, rows, marked, result, cost
+            self.failed = failed
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -89,6 +91,7 @@ class RowsPanel(Widget, Generic[R]):
         self.rows = range(0)  # the rows ``result`` is for
         self.marked = False
         self.computing = False  # new rows asked for, their first numbers not in yet
+        self.failed = False  # the analysis of ``rows`` raised (the app's notice says what)
         self._due = 0.0  # monotonic time the next recompute for new cycles is allowed
         self._stale_pending = False
 
@@ -115,7 +118,7 @@ class RowsPanel(Widget, Generic[R]):
             return
         if not len(rows):  # nothing to analyse: no worker, nothing to wait for
             self._key, self._model, self._inflight = key, model, None
-            self.result, self.rows, self.marked, self.computing = None, rows, marked, False
+            self.result, self.rows, self.marked, self.computing, self.failed = None, rows, marked, False, False
             self.refresh()
             return
         self._key, self._model, self._inflight = key, model, key
@@ -123,14 +126,20 @@ class RowsPanel(Widget, Generic[R]):
             self.computing = True
             self.refresh()
         copy = Model(cycles=model.cycles.copy_rows(rows.start, rows.stop), env=replace(model.env))
+        # A failure is a notice (on_worker_state_changed), not the end of the app.
         self.run_worker(lambda: self._work(key, copy, rows, marked, now), thread=True, exclusive=True,
-                        group=f"{self.PREFIX}-analysis", name=f"{self.PREFIX} analysis")
+                        group=f"{self.PREFIX}-analysis", name=f"{self.TITLE} analysis", exit_on_error=False)
 
     def _work(self, key: tuple[object, ...], copy: Model, rows: range, marked: bool, t0: float) -> None:
-        """In the worker's thread: analyse the copy (its rows start at 0)."""
-        result = self.analyse(copy, range(len(rows)))
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Computed(key, rows, marked, result, monotonic() - t0))
+        """In the worker's thread: analyse the copy (its rows start at 0).
+        Whatever happens the panel hears back, so it never waits forever
+        (an exception goes on to the worker, which reports it)."""
+        result, failed = None, True
+        try:
+            result, failed = self.analyse(copy, range(len(rows))), False
+        finally:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.Computed(key, rows, marked, result, monotonic() - t0, failed))
 
     def on_rows_panel_computed(self, message: Computed) -> None:
         if message.key == self._inflight:
@@ -138,12 +147,18 @@ class RowsPanel(Widget, Generic[R]):
         if message.key == self._key:  # else newer rows were asked for since: theirs will land
             self.result = message.result  # type: ignore[assignment]
             self.rows, self.marked = message.rows, message.marked
-            self.computing = False
+            self.computing, self.failed = False, message.failed
             self._due = monotonic() + message.cost * COST_FACTOR
             self.refresh()
         if self._behind and self._inflight is None:
             self._behind = False
             self._stale()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker's state reaches its own node only: say what failed."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{self.TITLE}: the analysis failed: {event.worker.error}", severity="error", timeout=10,
+                        markup=False)
 
     def _stale(self) -> None:
         self._stale_pending = False
@@ -160,6 +175,10 @@ class RowsPanel(Widget, Generic[R]):
         if self.computing:
             line = Text(self.TITLE, style=self._style("title"), end="")
             line.append("  computing…", style=self._style("label"))
+            return line
+        if self.failed:
+            line = Text(self.TITLE, style=self._style("title"), end="")
+            line.append(f"  failed for these {len(self.rows)} cycles: see the notice", style=self._style("label"))
             return line
         return join_lines(self.lines(self.size.width or self.WIDTH))
 
