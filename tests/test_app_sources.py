@@ -15,6 +15,7 @@ from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui.app import GCTuiApp
 from tui.ui.screens.sources import SourcePicker
+from tui.ui.widgets.findings_panel import FindingsPanel
 from tui.ui.widgets.status import StatusBar
 from textual.widgets import OptionList
 
@@ -112,3 +113,17 @@ async def test_the_picker_names_each_pods_worst_finding_as_the_panel_shows_it(tm
             tail = f"{own[0].severity}: {own[0].title.removeprefix(name + ': ')}" if own else "no findings"
             assert text.endswith(tail), (text, tail)
         assert any(f.source == EXPECTED_NAMES[0] for f in shown)
+        # A pod chosen: its row names its own panel's worst; the others' are remembered.
+        await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: app.session.chosen == EXPECTED_NAMES[1], "the second pod chosen")
+        await until(pilot, lambda: app.findings.full is not None, "the pod's own findings scan")
+        screen = app.screen
+        screen.redraw(True)
+        await pilot.pause()
+        own = screen.query_one(FindingsPanel).findings
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SourcePicker), "the source picker again")
+        again = [str(app.screen.query_one(OptionList).get_option_at_index(i).prompt) for i in range(1, 4)]
+        assert again[0] == texts[0] and again[2] == texts[2]
+        tail = f"{own[0].severity}: {own[0].title}" if own else "no findings"
+        assert again[1].endswith(tail), (again[1], tail)

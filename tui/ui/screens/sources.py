@@ -61,12 +61,15 @@ class SourceKeys(GCScreen):
         """Overview of the pods in a multi-pod stream; pick one to show its model."""
         session = self.gapp.session
         with session.lock:
-            shown = worst_by_source(self.query_one(FindingsPanel).findings, session.chosen)
+            pods = dict(session.sources)
+            # The list shown is one source's: the chosen one, or a stream's only named one.
+            own = session.chosen if session.chosen is not None or len(pods) != 1 else next(iter(pods))
+            shown = worst_by_source(self.query_one(FindingsPanel).findings, own)
             if session.chosen is None:  # the whole stream's findings: every pod's, so a pod absent has none
-                self.pod_worst = MappingProxyType({name: shown.get(name, NONE) for name in session.sources})
+                self.pod_worst = MappingProxyType({name: shown.get(name, NONE) for name in pods})
             else:
                 self.pod_worst = MappingProxyType({**self.pod_worst, session.chosen: shown.get(session.chosen, NONE)})
-            rows = quick_rows(dict(session.sources), self.pod_worst)
+            rows = quick_rows(pods, self.pod_worst)
         if not rows:
             self.gapp.notify("One source: the input's lines name no pods (stern, kubectl --prefix, compose).",
                              timeout=3)
