@@ -173,6 +173,12 @@ async def test_new_cycles_recompute_at_a_bounded_rate_and_catch_up() -> None:
         assert calls == [] and panel.rows == range(start, stop - 10)  # skipped: only a new cycle, and not yet due
         await until(pilot, lambda: panel.rows == range(start, stop), "the catch-up redraw")
         assert len(calls) == 1
+        # The window slides on (following): the last numbers stay until the new ones land.
+        panel._due = 0.0
+        with app.session.lock:
+            panel.show(_view(model, range(start + 1, stop)))
+        assert not panel.computing and panel.rows == range(start, stop) and panel.result is not None
+        await until(pilot, lambda: panel.rows == range(start + 1, stop), "the slid window's numbers")
 
 
 async def test_the_analysis_runs_off_the_ui_thread_and_says_it_is_computing() -> None:

@@ -3,23 +3,25 @@ pauses, ``6`` MMU, ``7`` what-if): which rows, and when to recompute.
 
 They answer for what the user is looking at: the last marked range when
 there is one (``v``), else the cycles on the charts. The what-if over
-200,000 cycles takes about a second, so the analysis runs in a thread
-worker, never on the UI thread: :meth:`show` (under the runner's lock)
-copies the rows it needs (:meth:`CycleStore.copy_rows`, a few ms) and the
-worker analyses the copy without any lock, so neither the screen nor the
-source thread waits for it. Until the first numbers for new rows land the
-panel says "computing…"; rows that only grew keep their last numbers.
+200,000 cycles takes seconds (5.6 s on a busy 2-core machine), the MMU
+half a second, so the analysis runs in a thread worker, never on the UI
+thread: :meth:`show` (under the runner's lock) copies the rows it needs
+(:meth:`CycleStore.copy_rows`, a few ms) and the worker analyses the copy
+without any lock, so neither the screen nor the source thread waits for
+it. Until the first numbers for a marked range (or
+another model) land the panel says "computing…"; the charted window keeps
+its last numbers while it grows or slides along with a live source.
 
 Committed rows never change (a model only appends; a reload or another pod
 is another model), so the numbers are keyed on the model, the rows and
 the settings the analyses read (GOGC, the memory limit), not on the
 model's version: a marked range is analysed once however many cycles
 arrive after it. It runs only while the panel is shown, so a hidden panel
-costs nothing per tick. While cycles only arrive (a live source, the same
-first row), it runs at most once per ten times its own cost, so a big
-range does not keep a core busy. A panel that skipped a change asks the
-screen (:class:`RowsPanel.Stale`) to draw again when due, so the numbers
-catch up after the input ends.
+costs nothing per tick. While the charted window only grows or slides (a
+live source, a move), one run at a time, and at most once per ten times
+its own cost, so a big range does not keep a core busy. A panel that
+skipped a change asks the screen (:class:`RowsPanel.Stale`) to draw again
+when due, so the numbers catch up after the input ends.
 """
 
 from __future__ import annotations
@@ -105,13 +107,16 @@ class RowsPanel(Widget, Generic[R]):
         key = (id(model), rows, marked, model.env.gogc, model.env.gomemlimit_b)
         if key == self._key:
             return
-        growing = (self._key is not None and self._key[0] == id(model) and not marked
-                   and not self._key[2] and self._key[1].start == rows.start)  # type: ignore[attr-defined]
-        if growing and self._inflight is not None:
-            self._behind = True  # one run at a time for new cycles; the next starts when it lands
+        # The charted window again, grown or slid along (new cycles, a
+        # move): one run at a time, at most once per COST_FACTOR times its
+        # cost, keeping its last numbers meanwhile. A marked range, or
+        # another model: at once, saying "computing…" until it lands.
+        moving = self._key is not None and self._key[0] == id(model) and not marked and not self._key[2]
+        if moving and self._inflight is not None:
+            self._behind = True  # the newest rows are asked for when the run in flight lands
             return
         now = monotonic()
-        if growing and now < self._due:
+        if moving and now < self._due:
             if not self._stale_pending:
                 self._stale_pending = True
                 self.set_timer(self._due - now, self._stale)
@@ -122,7 +127,7 @@ class RowsPanel(Widget, Generic[R]):
             self.refresh()
             return
         self._key, self._model, self._inflight = key, model, key
-        if not growing:  # other rows: the numbers shown are not theirs
+        if not moving or self.result is None:
             self.computing = True
             self.refresh()
         copy = Model(cycles=model.cycles.copy_rows(rows.start, rows.stop), env=replace(model.env))
