@@ -5,18 +5,22 @@ the numbers drawn are the analysis modules' own for the rows it covers
 from __future__ import annotations
 
 import math
+import threading
+from time import monotonic
 
 import numpy as np
 
 from tui.analysis.mmu import mmu
-from tui.analysis.pause_hist import EDGES_MS
+from tui.analysis.pause_hist import EDGES_MS, pause_histogram
 from tui.analysis.whatif import Refusal, Setting, calibrate, predict
+from tui.model import Model
+from tui.ui.view import View
 from tui.ui.widgets.mmu_panel import WINDOWS_MS, MMUPanel
 from tui.ui.widgets.pause_hist_panel import PauseHistogramPanel, bucket_label
 from tui.ui.widgets.rows_panel import RowsPanel
 from tui.ui.widgets.whatif_panel import WhatIfPanel, cells
 
-from pilotkit import settled, until
+from pilotkit import DEADLINE_S, settled, until
 from test_snapshots import demo_app
 
 
@@ -132,23 +136,122 @@ async def test_the_panels_run_from_the_command_palette() -> None:
             await until(pilot, lambda: panel.display and panel.result is not None, title)
 
 
+def _calls(panel: RowsPanel) -> list[tuple[range, int]]:
+    """Each analysis the panel runs from now on: its rows and the thread it ran on."""
+    calls: list[tuple[range, int]] = []
+    analyse = panel.analyse
+
+    def counted(model, rows):  # type: ignore[no-untyped-def]
+        calls.append((rows, threading.get_ident()))
+        return analyse(model, rows)
+
+    panel.analyse = counted  # type: ignore[method-assign]
+    return calls
+
+
+def _view(model: Model, rows: range, marks: tuple[range, ...] = ()) -> View:
+    return View(model, rows, rows.stop - 1, rows.stop, marks=marks)
+
+
 async def test_new_cycles_recompute_at_a_bounded_rate_and_catch_up() -> None:
     """A costly panel skips changes that only add cycles until it is due,
     then asks the screen to draw again, so it ends with the newest numbers."""
-    from time import monotonic
-
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settled(app, pilot)
         panel = await _shown(pilot, screen, "6", MMUPanel)
-        calls = []
-        analyse = panel.analyse
-        panel.analyse = lambda model, rows: calls.append(rows) or analyse(model, rows)  # type: ignore[method-assign]
+        model = app.session.model
+        start, stop = panel.rows.start, panel.rows.stop
+        assert stop == len(model.cycles) and stop - start > 20
+        with app.session.lock:
+            panel.show(_view(model, range(start, stop - 10)))  # other rows: analysed at once
+        await until(pilot, lambda: panel.rows == range(start, stop - 10), "the first rows' numbers")
+        calls = _calls(panel)
         panel._due = monotonic() + 0.5  # as if the last run had cost 50 ms
         with app.session.lock:
-            app.session.model.version += 1  # as a live source's next batch would
-        screen.redraw(True)
-        assert calls == []  # skipped: only new cycles, and not yet due
-        version = app.session.model.version
-        await until(pilot, lambda: panel._key is not None and panel._key[1] == version, "the catch-up redraw")
+            panel.show(_view(model, range(start, stop - 9)))  # as a live source's next cycle would
+        assert calls == [] and panel.rows == range(start, stop - 10)  # skipped: only a new cycle, and not yet due
+        await until(pilot, lambda: panel.rows == range(start, stop), "the catch-up redraw")
         assert len(calls) == 1
+        # The window slides on (following): the last numbers stay until the new ones land.
+        panel._due = 0.0
+        with app.session.lock:
+            panel.show(_view(model, range(start + 1, stop)))
+        assert not panel.computing and panel.rows == range(start, stop) and panel.result is not None
+        await until(pilot, lambda: panel.rows == range(start + 1, stop), "the slid window's numbers")
+
+
+async def test_the_analysis_runs_off_the_ui_thread_and_says_it_is_computing() -> None:
+    """While a slow analysis runs the screen keeps drawing and moving (keys
+    work), the panel says it is computing, and the numbers land after."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        panel = await _shown(pilot, screen, "7", WhatIfPanel)
+        started: list[tuple[range, int]] = []  # each analysis as it starts: its rows and thread
+        release = threading.Event()
+        analyse = panel.analyse
+
+        def slow(model, rows):  # type: ignore[no-untyped-def]
+            started.append((rows, threading.get_ident()))
+            release.wait(DEADLINE_S)
+            return analyse(model, rows)
+
+        panel.analyse = slow  # type: ignore[method-assign]
+        await pilot.press("colon", *"10", "enter", "v", *("j" * 30), "v")
+        await until(pilot, lambda: any(len(rows) == 31 for rows, _ in started), "the marked range's analysis")
+        assert all(thread != threading.get_ident() for _, thread in started)  # never the UI thread
+        await until(pilot, lambda: "computing…" in _text(panel), "the computing line")
+        assert panel.computing and not release.is_set()
+        selected = screen.cursor.selected
+        await pilot.press("j")  # the screen answers while the analysis runs
+        await until(pilot, lambda: screen.cursor.selected == (selected or 0) + 1, "the key's move")
+        release.set()
+        await until(pilot, lambda: not panel.computing, "the marked range's numbers")
+        assert panel.rows == screen.marks[-1] and panel.marked
+        assert "marked range, 31 cycles" in _text(panel) and "computing" not in _text(panel)
+
+
+async def test_a_marked_range_is_analysed_once_however_many_cycles_arrive() -> None:
+    """Cycles arriving after a marked range change nothing in it: no
+    recompute. Another model with the same rows (a reload, another pod) does."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        await pilot.press("colon", *"10", "enter", "v", *("j" * 30), "v")
+        panel = await _shown(pilot, screen, "5", PauseHistogramPanel)
+        marked = screen.marks[-1]
+        assert panel.rows == marked
+        calls = _calls(panel)
+        model = app.session.model
+        with app.session.lock:
+            model.apply([model.cycles.cycle(len(model.cycles) - 1)])  # a real cycle arrives
+        for _ in range(3):
+            screen.redraw(True)
+            await pilot.pause()
+        assert screen.drawn_key is not None and screen.drawn_key[0] == model.version
+        await app.workers.wait_for_complete()
+        assert calls == []
+        other = Model(cycles=model.cycles.copy_rows(0, len(model.cycles)), env=model.env)
+        with app.session.lock:
+            panel.show(_view(other, range(marked.stop), (marked,)))
+        await until(pilot, lambda: len(calls) == 1 and not panel.computing, "the other model's numbers")
+        assert calls[0][0] == range(len(marked))  # the copy's rows start at 0
+        assert panel.result == pause_histogram(model.cycles, marked)
+
+
+async def test_an_analysis_that_fails_says_so_and_the_app_goes_on() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        panel = await _shown(pilot, screen, "6", MMUPanel)
+
+        def broken(model, rows):  # type: ignore[no-untyped-def]
+            raise ValueError("no such window")
+
+        panel.analyse = broken  # type: ignore[method-assign]
+        await pilot.press("colon", *"10", "enter", "v", *("j" * 5), "v")
+        await until(pilot, lambda: panel.failed, "the failure")
+        assert "failed for these 6 cycles" in _text(panel) and not panel.computing
+        await until(pilot, lambda: any("no such window" in str(n.message) for n in app._notifications), "the notice")
+        assert app.is_running

@@ -175,3 +175,20 @@ async def test_search_counts_matches_steps_with_n_and_selects_the_cycle_printed_
         assert not output.pattern
         await pilot.press("n")
         assert str(screen.query_one("ContentSwitcher").current) == "findings"  # type: ignore[attr-defined]
+
+
+async def test_at_80x24_two_compared_ranges_leave_the_findings_room() -> None:
+    """The comparison takes up to 12 rows of the right column; the detail
+    and the findings share the rest, so the findings still show a finding
+    whole (a detail held at 8 rows left them 2)."""
+    from test_snapshots import RANGE_KEYS, _typed, demo_app
+    from tui.ui.widgets.findings_panel import FindingsPanel
+    from tui.ui.widgets.range_panel import RangePanel
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _typed(RANGE_KEYS)(pilot)
+        screen = app.screen
+        assert screen.query_one(RangePanel).size.height >= 10  # the comparison is whole
+        assert screen.query_one(FindingsPanel).size.height >= 4
+        assert screen.query_one(CycleDetail).outer_size.height >= 4  # its title and two lines

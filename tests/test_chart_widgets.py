@@ -292,6 +292,21 @@ async def test_goroutine_chart_counts_threads_idle_ps(detail: Model) -> None:
         assert len(lines[2].strip()) == len(detail.goroutine_series())  # one bar per snapshot
 
 
+async def test_a_goroutine_count_that_never_moved_is_a_level_line_not_a_wall() -> None:
+    """A program panicking with 4 goroutines at both scheddetail blocks:
+    low bars and the count in the label, not bars to the top (a climb)."""
+    model = model_of((Path(__file__).parent / "data" / "sched" /
+                      "go1.19_panic_schedtrace1000_scheddetail1.stderr.txt").read_text())
+    assert [g for _, g in model.goroutine_series()] == [4, 4]
+    chart = GoroutineChart()
+    async with Host(chart, 50, 4).run_test(size=(50, 4)) as pilot:
+        chart.show(view(model, range(0)))
+        await pilot.pause()
+        label, *bars = lines_of(chart)
+        assert label.startswith("goroutines 4 ")
+        assert [row.strip() for row in bars] == ["", "", "▂▂"]
+
+
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [

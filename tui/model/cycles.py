@@ -30,7 +30,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from typing import Any, Iterator
 
-from parsers.columns import MISSING_U32, GCColumns
+from parsers.columns import COLUMNS, MISSING_U32, GCColumns
 from parsers.events import GCCycle
 from tui.model.arrays import floats, numpy, view
 from tui.model.gccpu import per_cycle
@@ -105,6 +105,19 @@ class CycleStore:
         for col, values in ((self.interval_s, dt[cut:]), (self.alloc_rate_mb_s, rate[cut:]),
                             (self.assist_share, share[cut:]), (self.gc_cpu, per_cycle(self, start, end))):
             col.frombytes(values.astype(np.float32).tobytes())
+
+    def copy_rows(self, lo: int, hi: int) -> CycleStore:
+        """Rows ``[lo, hi)`` as a store of their own, for a thread that
+        analyses them without the model's lock (a live source appends to
+        these arrays, and a numpy view would pin them). The derived columns
+        are copied, not derived again: the first row keeps its interval to
+        the row before it. About 94 bytes a row, a few ms for 200,000."""
+        out = CycleStore()
+        for name in COLUMNS:
+            setattr(out.cols, name, getattr(self.cols, name)[lo:hi])
+        for name in DERIVED:
+            setattr(out, name, getattr(self, name)[lo:hi])
+        return out
 
     def overshoot_rows(self, lo: int, hi: int) -> Any:
         """Heap at end of mark above the goal, MB, for rows ``[lo, hi)`` (NaN: unknown)."""

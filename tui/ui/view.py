@@ -5,8 +5,8 @@ Kept apart from the app so selection logic is testable without Textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 from tui.model import Model
 
@@ -40,3 +40,6 @@ class View:
     marks: tuple[range, ...] = ()
     # The row a range being marked starts at (``v`` pressed once).
     mark_from: int | None = None
+    # The pods of a multi-pod stream while its whole stream is shown (their
+    # rows interleave in ``model``); empty otherwise.
+    sources: Mapping[str, Model] = field(default_factory=dict)

@@ -187,7 +187,8 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         self._drawn = key
         view = View(model, self.cursor.window(store, count, width), self.cursor.selected, count,
                     self.cursor.following, session.raw_line, by_time=self.by_time,
-                    heap_from_zero=self.heap_from_zero, marks=self.marks, mark_from=self.mark_from)
+                    heap_from_zero=self.heap_from_zero, marks=self.marks, mark_from=self.mark_from,
+                    sources=session.sources if session.chosen is None and len(session.sources) > 1 else {})
         for widget in self._views:
             widget.show(view)  # type: ignore[attr-defined]
         self.query_one(StatusBar).show(view, state=self.progress() or state, lines_per_s=session.lines_per_s(),

@@ -6,19 +6,31 @@ overview puts them side by side (cycles, p99 stop-the-world pause, GC CPU,
 the live heap's trend, the worst finding) so the pod in trouble stands out;
 choosing one shows its model on the main screen, choosing the first line
 the whole stream again.
+
+The rows are built on the UI thread under the session's lock, so they are
+only what the pods' columns give cheaply (:func:`quick_rows`: 3 pods of
+77,000 cycles in about 6 ms, where their full reports took 450–580 ms), and
+each pod's worst finding is the one the findings panel already shows: the
+whole stream's panel names every pod's own, a chosen pod's panel its own;
+what was seen of the others is remembered from before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from textual.binding import Binding
 from textual.widgets.option_list import Option
 
-from tui.analysis.sources import SourceRow, overview, render_row
+from tui.analysis.sources import SourceRow, quick_rows, render_row, worst_by_source
 from tui.sanitize import visible
 from tui.ui.screens.base import GCScreen
 from tui.ui.screens.picker import Picker
+from tui.ui.widgets.findings_panel import FindingsPanel
 
 WHOLE = ""  # what the picker returns for the whole stream
+NONE = ("", "")  # a pod's worst finding when it has none
 
 
 class SourcePicker(Picker[str]):
@@ -42,11 +54,22 @@ class SourcePicker(Picker[str]):
 class SourceKeys(GCScreen):
     """The main screen's ``s`` key (mixed into :class:`MainScreen`)."""
 
+    # Each pod's worst finding as last shown, (severity, title): replaced, never mutated.
+    pod_worst: Mapping[str, tuple[str, str]] = MappingProxyType({})
+
     def action_sources(self) -> None:
         """Overview of the pods in a multi-pod stream; pick one to show its model."""
         session = self.gapp.session
         with session.lock:
-            rows = overview(dict(session.sources), self.gapp.thresholds)
+            pods = dict(session.sources)
+            # The list shown is one source's: the chosen one, or a stream's only named one.
+            own = session.chosen if session.chosen is not None or len(pods) != 1 else next(iter(pods))
+            shown = worst_by_source(self.query_one(FindingsPanel).findings, own)
+            if session.chosen is None:  # the whole stream's findings: every pod's, so a pod absent has none
+                self.pod_worst = MappingProxyType({name: shown.get(name, NONE) for name in pods})
+            else:
+                self.pod_worst = MappingProxyType({**self.pod_worst, session.chosen: shown.get(session.chosen, NONE)})
+            rows = quick_rows(pods, self.pod_worst)
         if not rows:
             self.gapp.notify("One source: the input's lines name no pods (stern, kubectl --prefix, compose).",
                              timeout=3)

@@ -8,6 +8,11 @@ least useful first, so the table reads at 80 columns as at 200.
 Where the program restarted (its cycle numbers start over) a separator row
 says so, so ``gc 171`` followed by ``gc 1`` never reads as a glitch: visual
 rows are store rows shifted by the separators above them.
+
+The whole stream of several pods interleaves their cycles: a ``pod`` column
+then names each row's pod, and its numbers are that pod's own
+(:mod:`tui.ui.pod_rows`), so the interval is to the same pod's previous
+cycle, not to whichever pod printed the line before.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from textual.strip import Strip
 from parsers.columns import FORCED, LEAK_CHECK, MISSING_U32
 from tui.model import Model
 from tui.model.cycles import CycleStore
+from tui.ui.pod_rows import PodRows
 from tui.ui.runs import hms
 from tui.ui.view import View
 from tui.ui.widgets.messages import CycleChosen
@@ -86,6 +92,7 @@ def _cell(store: CycleStore, name: str, i: int) -> str:
 
 # (name, header, width, priority: lower is dropped last), in display order.
 COLUMNS: tuple[tuple[str, str, int, int], ...] = (
+    ("pod", "pod", 0, 1),  # only for a stream of several pods: its width is their short names'
     ("n", "gc", 6, 0),
     ("t", "at", 8, 3),
     ("interval", "intvl ms", 8, 4),
@@ -100,12 +107,17 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
 RIGHT = {"n", "t", "interval", "stw", "mark", "assist", "goal", "cpu"}
 
 
+POD_WIDTH = (3, 10)  # the pod column's least and most cells (longer names are cut, marked …)
+
+
 @lru_cache(maxsize=16)
-def fit_columns(width: int) -> tuple[tuple[str, str, int], ...]:
-    """The columns that fit ``width`` cells, dropping the least useful first."""
-    chosen = list(COLUMNS)
+def fit_columns(width: int, pod_width: int = 0) -> tuple[tuple[str, str, int], ...]:
+    """The columns that fit ``width`` cells, dropping the least useful first;
+    a ``pod`` column ``pod_width`` wide when that is not 0."""
+    pod = min(max(pod_width, POD_WIDTH[0]), POD_WIDTH[1])
+    chosen = [(n, h, pod, p) if n == "pod" else (n, h, w, p) for n, h, w, p in COLUMNS if n != "pod" or pod_width]
     while chosen and sum(c[2] + 1 for c in chosen) > width and len(chosen) > 1:
-        worst = max(chosen, key=lambda c: (c[3], -COLUMNS.index(c)))
+        worst = max(chosen, key=lambda c: (c[3], -[n for n, *_ in COLUMNS].index(c[0])))
         chosen.remove(worst)
     return tuple((name, head, w) for name, head, w, _ in chosen)
 
@@ -139,8 +151,13 @@ class CycleTable(ScrollView, can_focus=False):
         self.model: Model | None = None
         self.breaks: list[int] = []  # visual body rows of the run separators, rising
         self._break_key: tuple[object, ...] = ()
+        self.pods: PodRows | None = None  # the pods of a multi-pod stream's whole stream
 
     def show(self, view: View) -> None:
+        if not view.sources:
+            self.pods = None
+        elif self.pods is None or self.pods.model is not view.model or self.pods.sources.keys() != view.sources.keys():
+            self.pods = PodRows(view.model, view.sources)
         self.model = view.model
         self.store = view.model.cycles
         self.count = view.count
@@ -205,7 +222,8 @@ class CycleTable(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # the scrollbar is not room for a column
-        columns = fit_columns(width)
+        pods = self.pods
+        columns = fit_columns(width, pods.width if pods is not None else 0)
         if y == 0:
             return self._row_strip([(h, n) for n, h, _ in columns], columns, self._style("cycle-table--header"), width)
         store = self.store
@@ -214,7 +232,12 @@ class CycleTable(ScrollView, can_focus=False):
             return self._separator(round(self.scroll_offset.y) + y - 1, width)
         if store is None or index is None or index >= self.count:
             return Strip.blank(width, self.rich_style)
-        cells = [(_cell(store, name, index), name) for name, _, _ in columns]
+        found = pods.find(index) if pods is not None else None
+        if found is not None:  # the pod's own row: its interval and GC CPU are to its own previous cycle
+            pod, pod_store, j = found
+            cells = [(pod if name == "pod" else _cell(pod_store, name, j), name) for name, _, _ in columns]
+        else:
+            cells = [("?" if name == "pod" else _cell(store, name, index), name) for name, _, _ in columns]
         base = self.rich_style
         if index == self.selected:
             base = base + self._style("cycle-table--cursor")

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from tui.ui.explain import DetailRow, cycle_rows, derived_rows, reconstruct_line
 from tui.ui.extras_rows import extras_rows
+from tui.ui.pod_rows import pod_row
 from tui.ui.runs import cycle_label
 from tui.ui.view import View
 from tui.ui.widgets.text import safe_text
@@ -50,7 +51,8 @@ class CycleDetail(VerticalScroll, can_focus=False):
             return
         key = (i, view.count if i >= view.count - 2 else 0, self.scrollable_content_region.width,
                self.size.height,  # explanations wrap at the width; a resize redoes them
-               len(view.model.extras))  # scan and queue lines come after their gc line
+               len(view.model.extras),  # scan and queue lines come after their gc line
+               id(view.model), len(view.sources))  # another pod shown, or the whole stream
         if key == self._key:
             return
         self._key = key
@@ -59,8 +61,11 @@ class CycleDetail(VerticalScroll, can_focus=False):
         self.border_title = cycle_label(view.model, i)
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
         raw = view.raw_line(i) if view.raw_line is not None else view.model.raw_lines.get(i)
+        # Of a stream of several pods, the interval and rates to the pod's own previous cycle.
+        hit = pod_row(view.model, view.sources, i) if view.sources else None
+        own = (store, i) if hit is None else hit[1:]
         self.query_one("#detail-body", Static).update(
-            _body(cycle_rows(cycle), derived_rows(store, i), raw, reconstruct_line(cycle),
+            _body(cycle_rows(cycle), derived_rows(*own), raw, reconstruct_line(cycle),
                   self.scrollable_content_region.width, extras_rows(view.model, i)))
 
 

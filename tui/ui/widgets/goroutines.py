@@ -130,6 +130,20 @@ class GoroutineSeries:
         return GoroutineColumns(counts, clicks, selected, latest, spans)
 
 
+FLAT_EIGHTHS = 2  # how tall a count that never moved draws: a level line, "▂"
+
+
+def bar_top(present: list[float], height: int) -> float:
+    """The count a full-height bar stands for: the highest shown, unless
+    the count never moved. Bars to the top of the chart then read as a
+    wall (as if it had climbed to its peak); a level line low down, with
+    the count in the label, says "steady" (its value is the label's)."""
+    top = max(present)
+    if top > 0 and min(present) == top:
+        return top * height * 8 / FLAT_EIGHTHS
+    return top
+
+
 def sched_summary(snap: SchedSnapshot | None, latest: int | None, width: int = 1000) -> str:
     """``goroutines 2782 · threads 5 · idle P 0/2``: the known parts, shortened to fit."""
     count = [f"goroutines {latest}"] if latest is not None else []
@@ -197,7 +211,7 @@ class GoroutineChart(Widget):
         bar_w = self._bar_width(width, height)
         counts = cols.counts[-bar_w:] if len(cols.counts) > bar_w else cols.counts
         shift = len(cols.counts) - len(counts)
-        rows = plot.bar_rows(counts, max(1, height - 1), max(present))
+        rows = plot.bar_rows(counts, max(1, height - 1), bar_top(present, max(1, height - 1)))
         bar = self.get_component_rich_style("goroutine-chart--bar")
         mark = Style(bgcolor=self.get_component_rich_style("goroutine-chart--marked").bgcolor)
         marked = marked_columns(cols.spans[shift:], self._marks) if cols.spans else [False] * len(counts)

@@ -17,7 +17,7 @@ from rich.text import Text
 from tui.analysis.mmu import has_phases, mmu
 from tui.model import Model
 from tui.ui import plot
-from tui.ui.widgets.rows_panel import RowsPanel, join_lines
+from tui.ui.widgets.rows_panel import RowsPanel
 
 WINDOWS_MS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 1000, 10000)
 WORST_MS = 10.0
@@ -41,6 +41,7 @@ class MMUPanel(RowsPanel[list[float | None] | None]):
     """One bar per window, 0 to 100 %, with its value."""
 
     PREFIX = "mmu-panel"
+    TITLE = "Minimum mutator utilisation"
     DEFAULT_CSS = """
     MMUPanel { height: 1fr; }
     MMUPanel > .mmu-panel--bar { color: $primary; }
@@ -63,7 +64,7 @@ class MMUPanel(RowsPanel[list[float | None] | None]):
         label = self._style("label")
         if not len(self.rows):
             return [Text(EMPTY, style=label)]
-        title = self.title("Minimum mutator utilisation")
+        title = self.title(self.TITLE)
         values = self.result
         if values is None:
             return [title, Text(NO_PHASES, style=label)]
@@ -81,5 +82,3 @@ class MMUPanel(RowsPanel[list[float | None] | None]):
             out.append(line)
         return out
 
-    def render(self) -> Text:
-        return join_lines(self.lines(self.size.width or 60))

@@ -17,7 +17,7 @@ from rich.text import Text
 from tui.analysis.pause_hist import PauseHistogram, pause_histogram
 from tui.model import Model
 from tui.ui import plot
-from tui.ui.widgets.rows_panel import RowsPanel, join_lines
+from tui.ui.widgets.rows_panel import RowsPanel
 
 EMPTY = "No cycles to count yet: pauses appear here once gc lines arrive."
 NO_PAUSES = "These cycles carry no pause times (gctrace before Go 1.5 prints none)."
@@ -37,6 +37,7 @@ class PauseHistogramPanel(RowsPanel[PauseHistogram]):
     """A line per bucket, two text bars on it: sweep termination, mark termination."""
 
     PREFIX = "pause-hist"
+    TITLE = "STW pauses"
     DEFAULT_CSS = """
     PauseHistogramPanel { height: 1fr; }
     PauseHistogramPanel > .pause-hist--sweep { color: $primary; }
@@ -56,7 +57,7 @@ class PauseHistogramPanel(RowsPanel[PauseHistogram]):
         hist = self.result
         if hist is None:
             return [Text(EMPTY, style=label)]
-        title = self.title("STW pauses")
+        title = self.title(self.TITLE)
         if not hist.edges_ms:
             return [title, Text(NO_PAUSES, style=label)]
         sweep, mark = self._style("sweep"), self._style("mark")
@@ -81,8 +82,6 @@ class PauseHistogramPanel(RowsPanel[PauseHistogram]):
             out.append(line)
         return out
 
-    def render(self) -> Text:
-        return join_lines(self.lines(self.size.width or 60))
 
 
 def _ms(value: float) -> str:

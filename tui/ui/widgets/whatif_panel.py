@@ -19,7 +19,7 @@ from rich.text import Text
 from tui.analysis.whatif import ASSUMPTIONS, Outcome, Refusal, Setting, calibrate, predict
 from tui.analysis.whatif_report import assumptions, sensitivity_settings
 from tui.model import Model
-from tui.ui.widgets.rows_panel import RowsPanel, join_lines
+from tui.ui.widgets.rows_panel import RowsPanel
 
 EMPTY = "No cycles yet: the what-if appears here once gc lines arrive."
 SETTING_WIDTH = 18  # "off, limit 62 MiB"
@@ -70,6 +70,8 @@ class WhatIfPanel(RowsPanel[WhatIf]):
     """The sensitivity table, the observed row first, then the assumptions."""
 
     PREFIX = "whatif-panel"
+    TITLE = "What if: GOGC and GOMEMLIMIT"
+    WIDTH = 80
     DEFAULT_CSS = """
     WhatIfPanel { height: 1fr; }
     WhatIfPanel > .whatif-panel--label { color: $text-muted; }
@@ -93,7 +95,7 @@ class WhatIfPanel(RowsPanel[WhatIf]):
         result = self.result
         if result is None:
             return [Text(EMPTY, style=label)]
-        title = self.title("What if: GOGC and GOMEMLIMIT")
+        title = self.title(self.TITLE)
         out = [title]
         if result.refusal is not None:
             out += [Text(line, style=label) for line in textwrap.wrap(f"No prediction: {result.refusal}.", width)]
@@ -106,5 +108,3 @@ class WhatIfPanel(RowsPanel[WhatIf]):
         out += [Text(line, style=label) for line in textwrap.wrap(result.assumptions, max(20, width))]
         return out
 
-    def render(self) -> Text:
-        return join_lines(self.lines(self.size.width or 80))
