@@ -264,6 +264,25 @@ def test_no_follow_ends_at_end_of_file(tmp_path: Path, follow: Callable[..., Fol
     assert f.items[-1] == Ended("end of file")
 
 
+def test_no_follow_ends_while_the_writer_goes_on(tmp_path: Path) -> None:
+    """Not following, a file a busy program keeps writing still has an end:
+    the read stops at its first short read, as ``tail`` without ``-f``
+    would, instead of chasing the writer chunk after chunk."""
+    log = tmp_path / "app.log"
+    log.write_bytes(gc(*range(1, 200)))
+    chunks: list[bytes] = []
+
+    def emit(item: Item) -> None:
+        if isinstance(item, Chunk):
+            chunks.append(item.data)
+            if len(chunks) < 50:  # the program writes on while each chunk is parsed
+                with log.open("ab") as f:
+                    f.write(gc(*range(1, 200)))
+
+    FileSource(log, follow=False).run(emit, threading.Event())
+    assert len(chunks) == 1
+
+
 def test_from_end_starts_at_the_last_line(tmp_path: Path, follow: Callable[..., Follower]) -> None:
     log = tmp_path / "app.log"
     line = gc(3)

@@ -238,15 +238,23 @@ class FileSource:
         one entry per file, so a file that keeps growing is reported when a
         step saw no new entry), and at 20,000 lines a second those 50 ms on
         top of the parse put --jsonl's 95th percentile near 200 ms. Reading
-        again costs one empty read when the writer has gone quiet."""
+        again costs one empty read when the writer has gone quiet.
+
+        Not following (``--no-follow``, the tail after a whole-file load),
+        it stops at the first short read, so a file that keeps growing still
+        has an end. Following, it goes back to the watch loop at least every
+        ``RECHECK_MS``, whose look at the file (a rotation, a deletion) a
+        writer faster than the parse would otherwise hold off."""
         assert self._fd is not None
+        busy = BUSY_BYTES if self.follow else CHUNK
+        until = time.monotonic() + RECHECK_MS / 1000
         while not stop.is_set():
             data = os.pread(self._fd, CHUNK, self.offset)
             if not data:
                 return
             self.offset += len(data)
             emit(Chunk(self.stream, data))
-            if len(data) < BUSY_BYTES:
+            if len(data) < busy or time.monotonic() > until:
                 return  # at the end for now: the next change will say when there is more
 
     def _read_gzip(self, emit: Emit, stop: threading.Event, restart: str | None) -> None:
