@@ -17,8 +17,8 @@ and ``finalizer_queue``/``cleanup_queue`` when the log holds them, and the
 CSV has their totals in the columns of ``EXTRA_CSV_FIELDS`` (empty
 otherwise). The ``runtime`` objects of those lines stay as they were.
 
-Cycles are streamed straight from the model's columns, one tuple at a time:
-six million cycles never become six million objects.
+Cycles are streamed straight from the model's columns, a tuple or a block
+of JSON text at a time: six million cycles never become six million objects.
 """
 
 from __future__ import annotations
@@ -246,7 +246,10 @@ def cycle_json(model: Model, start: int = 0, end: int | None = None) -> Iterator
     cost 10 us, most of it ``repr`` of fifteen floats. So each field's JSON
     text is made once per distinct value in a block of rows (a cycle's phases
     and sizes repeat a lot), by the same encoder as the dict's, and a row is
-    one ``%`` of a template: a third of the cost, the same text.
+    one ``%`` of a template: half the cost, the same text. A few rows (a
+    quiet program's batch) skip the per-field tables, which cost more than
+    they save there: the row's JSON array is cut at its commas (no value
+    holds one).
     """
     stop = len(model.cycles) if end is None else min(end, len(model.cycles))
     dumps = _COMPACT.encode
@@ -254,16 +257,20 @@ def cycle_json(model: Model, start: int = 0, end: int | None = None) -> Iterator
     for lo in range(start, stop, _JSON_BLOCK):
         hi = min(lo + _JSON_BLOCK, stop)
         columns = _columns(model, lo, hi)
-        texts = [[_unique_text(v) for v in col] if unique else list(map(_JsonTexts(dumps).__getitem__, col))
-                 for col, unique in zip(columns, _UNIQUE)]
+        if hi - lo < _FEW_ROWS:
+            rows: Iterable[tuple[str, ...]] = (tuple(dumps(row)[1:-1].split(",")) for row in zip(*columns))
+        else:
+            rows = zip(*[[_unique_text(v) for v in col] if unique else list(map(_JsonTexts(dumps).__getitem__, col))
+                         for col, unique in zip(columns, _UNIQUE)])
         line_nos = model.cycles.cols.line_no[lo:hi]
-        for i, line_no, text in zip(range(lo, hi), line_nos, map(_CYCLE_TEMPLATE.__mod__, zip(*texts))):
+        for i, line_no, text in zip(range(lo, hi), line_nos, map(_CYCLE_TEMPLATE.__mod__, rows)):
             if extras is not None and (i in extras.scan or i in extras.finalizers):
                 text = text[:-1] + "," + dumps(extras_object(model, i))[1:]
             yield line_no, text
 
 
 _JSON_BLOCK = 4096  # rows a block: a few MB of text at most
+_FEW_ROWS = 64  # fewer rows than this: no per-field tables (they cost more than they save)
 # Fields nearly every cycle has its own value of: numbers and times, and
 # what is derived from them. Their text is made directly (``repr`` is the
 # JSON encoder's text for an int and a finite float; _floats and _ints give
@@ -274,6 +281,8 @@ _UNIQUE = tuple(name in {"n", "t_s", "line_no", "interval_s", "alloc_rate_mb_s",
 
 def _unique_text(value: int | float | None) -> str:
     return "null" if value is None else repr(value)
+
+
 _CYCLE_TEMPLATE = '{"kind":"gc",' + ",".join('"%s":%%s' % name for name in CYCLE_FIELDS) + "}"
 
 

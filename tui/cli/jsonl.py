@@ -2,8 +2,8 @@
 
 A :class:`~tui.ingest.runner.Subscriber` of the runner, so it sees exactly
 what every other front end sees. It writes the same kinds with the same
-fields as ``gctui export`` (both build their objects with
-:mod:`tui.cli.export`): what a loaded file already held, then every event
+fields as ``gctui export`` (both take their objects and their cycles' JSON
+text from :mod:`tui.cli.export`): what a loaded file already held, then every event
 in the order the parser gave it, the samples gctui takes of the program
 (``process``, ``expvar``, ``pprof_goroutine``), and an ``end`` record when
 the input ends or gctui is stopped.
