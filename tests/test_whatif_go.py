@@ -115,13 +115,16 @@ def test_limit_driven_cycles_are_counted(runs: dict[str, Run]) -> None:
 #   one P throughout (one run read 16 points low: its heaviest mark ran on
 #   one P, idle workers on the other).
 # With the first taken off, the 45 runs read at most 9 points high and 16
-# low at 10 ms, within 8 at 100 ms and 5 at 1000 ms. A worst window is an
-# extreme value and one descheduled worker moves it, so CI holds 12 points
-# high and 20 low at 10 ms, 12 at 100 ms and 8 at 1000 ms (before: 25, 35
-# and 10, no allowance), and that both curves rise with the window.
+# low at 10 ms, within 8 at 100 ms and 5 at 1000 ms. 21 more runs of this
+# test (42 comparisons) while a whole CI rehearsal ran beside them read 17
+# low to 19 high at 10 ms (38 within 10), within 6 at 100 ms and 3 at
+# 1000 ms. A worst window is an extreme value and one descheduled worker
+# moves it, so CI holds 25 points either way at 10 ms (12 high failed about one
+# run in 20 on that loaded machine), 12 at 100 ms and 8 at 1000 ms, and that
+# both curves rise with the window.
 MMU_WINDOWS_MS = [10.0, 100.0, 1000.0]
-MMU_HIGH = [0.12, 0.12, 0.08]  # the estimate above the trace, beyond unreported GC
-MMU_LOW = [0.20, 0.12, 0.08]  # the estimate below the trace
+MMU_HIGH = [0.25, 0.12, 0.08]  # the estimate above the trace, beyond unreported GC
+MMU_LOW = [0.25, 0.12, 0.08]  # the estimate below the trace
 
 
 @pytest.mark.parametrize("label", ["GOGC=50", "GOGC=100"])
@@ -131,6 +134,8 @@ def test_mmu_matches_go_tool_trace(go_build: Callable[[str], Path], tmp_path: Pa
     ours = mmu(run.model.cycles, range(len(run.model.cycles)), MMU_WINDOWS_MS)
     trace = trace_mmu(run.trace, MMU_WINDOWS_MS)
     worst = [trace.worst[w][0] for w in MMU_WINDOWS_MS]  # (start ms, utilisation)
+    # On the process's clock (unreported_gc needs it): inside the run.
+    assert all(0 <= start <= DURATION_S * 1000 + 2000 for start, _ in worst), worst
     theirs = [util for _, util in worst]
     unreported = [unreported_gc(run.model, start, w, util) for w, (start, util) in zip(MMU_WINDOWS_MS, worst)]
     assert None not in ours

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gorun import run_workload
+from parsers.columns import MISSING_U16
 from tui.analysis.whatif import Outcome, Setting, calibrate, predict
 from tui.ingest.runner import load
 from tui.model import Model
@@ -149,6 +150,8 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
                 url = f"{base}/mmuDetails?flags={MMU_FLAGS}&window={int(window * 1e6)}"
                 with urllib.request.urlopen(url, timeout=timeout) as resp:
                     found = [(w["Time"] / 1e6, w["MutatorUtil"]) for w in json.load(resp) or []]
+                if not found:
+                    raise RuntimeError(f"go tool trace gave no worst {window:g} ms window for {trace}")
                 worst[window] = sorted(found, key=lambda w: w[1])
         finally:
             try:
@@ -181,10 +184,14 @@ def unreported_gc(model: Model, start_ms: float, window_ms: float, utilisation: 
     estimate from gctrace can hold GC time beyond that in the window: it
     is the part of the trace's figure gctrace never printed (a worker the
     trace still counts as GC while it hands the mark over to mark
-    termination, or a thread the OS descheduled mid-worker).
+    termination, or a thread the OS descheduled mid-worker). ``start_ms``
+    must be on the process's clock: Go 1.19's trace tool counts from the
+    trace's first event, at the process's start (Go 1.22+'s counts from the
+    monotonic clock, and every window would look unreported).
     """
     c = model.cycles.cols
-    reported, procs = 0.0, float(c.procs[0]) if len(c) else 1.0
+    procs = float(max((p for p in c.procs if p not in (0, MISSING_U16)), default=1))
+    reported = 0.0
     for i in range(len(c)):
         t0 = float(c.t_ms[i])
         parts = [float(c.stw_sweep_term_ms[i]), float(c.mark_ms[i]), float(c.stw_mark_term_ms[i])]
