@@ -25,11 +25,13 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   plus assists, charged per byte allocated during the mark at the scan work
   over the heap distance left (revise's assistWorkPerByte): the mark CPU
   (idle included) times the share of the runway allocated black, times one
-  factor calibrated on the log. In tests/go/pacer's repeated runs assists
-  were 28-30 % of the mark CPU at GOGC=50 and under the limits, 15 % at 100,
+  factor calibrated on the log. In 96 runs of tests/go/pacer assists were
+  29-33 % of the mark CPU at GOGC=50 and under the limits, 15 % at 100,
   4-5 % at 200 and 400, as that share went 0.27, 0.19, 0.10, 0.05; one cost
-  per cycle (the model before) put GOGC=200/400 at 1.5x/1.7x what they
-  measured (median of 36 cross-predictions), this one at 1.2x/1.1x.
+  per cycle (the model before) put GOGC=50/200/400 at 0.83x/1.6x/1.4x of
+  what they measured (medians of 256 cross-predictions), this at
+  0.99x/1.2x/0.93x (tests/bench/WHATIF.md, which also shows that repeated
+  runs of one setting differ by 2-6x: the noise, not the model, dominates).
 
 Calibration also measures how much of the runway the observed cycles used
 (idle workers can finish a mark before the goal), kept but for hurried marks,
