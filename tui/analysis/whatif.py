@@ -25,12 +25,12 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   plus assists, charged per byte allocated during the mark at the scan work
   over the heap distance left (revise's assistWorkPerByte): the mark CPU
   (idle included) times the share of the runway allocated black, times one
-  factor calibrated on the log. In 96 runs of tests/go/pacer assists were
-  29-33 % of the mark CPU at GOGC=50 and under the limits, 15 % at 100,
-  4-5 % at 200 and 400, as that share went 0.27, 0.19, 0.10, 0.05; one cost
-  per cycle (the model before) put GOGC=50/200/400 at 0.83x/1.6x/1.4x of
-  what they measured (medians of 256 cross-predictions), this at
-  0.99x/1.2x/0.93x (tests/bench/WHATIF.md, which also shows that repeated
+  factor calibrated on the log. In 126 runs of tests/go/pacer assists were
+  30-33 % of the mark CPU at GOGC=50 and under the limits, 14 % at 100,
+  4-5 % at 200 and 400, as that share went 0.29, 0.19, 0.10, 0.05; one cost
+  per cycle (the model before) put GOGC=50/200/400 at 0.79x/1.6x/1.4x of
+  what they measured (medians of 441 cross-predictions), this at
+  0.96x/1.25x/0.93x (tests/bench/WHATIF.md, which also shows that repeated
   runs of one setting differ by 2-6x: the noise, not the model, dominates).
 
 Calibration also measures how much of the runway the observed cycles used
@@ -51,6 +51,8 @@ from tui.analysis.whatif_pacer import (
     LIMIT_HEADROOM_MB,
     MARK_RUNWAY_SHARE,
     Setting as Setting,
+    env_gogc,
+    env_setting,
     goal_mb as goal_mb,
     gogc_goal,
     median,
@@ -156,7 +158,7 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
     used: list[float] = []  # allocation per cycle over the runway, per cycle
     nonheap: list[float] = []  # non-heap MB, from cycles whose goal the limit set
     speed: list[float] = []  # background + idle marking CPU per mark wall ms, per cycle
-    cpu_ms = scanned_mb = offered_ms = mark_ms = fixed_ms = assist_ms = pressure_mb = 0.0
+    cpu_ms = scanned_mb = offered_ms = mark_ms = fixed_ms = assist_ms = 0.0
     paced_mb = 0.0  # reachable heap + roots over the cycles the pacer started
     limit_mb = model.env.gomemlimit_b / (1 << 20) if model.env.gomemlimit_b else None
     for i in rows[1:]:
@@ -188,10 +190,6 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
             paced_mb += reachable + roots
             fixed_ms += gc - c.mark_assist_cpu_ms[i]
             assist_ms += c.mark_assist_cpu_ms[i]
-            # The share of its runway this cycle allocated during its mark, as _replay takes it.
-            if c.heap_start_mb[i] != MISSING_U32:
-                share = (float(c.heap_end_mb[i]) - float(c.heap_start_mb[i])) / max(end_f - live_f, 0.05)
-                pressure_mb += (reachable + roots) * min(max(share, 0.0), 1.0)
         mark_ms += c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i] + idle
         scanned_mb += reachable + roots
         offered_ms += dt * 1000.0 * procs
@@ -200,7 +198,7 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
             used.append((end_f - live_f) / (goal_f - live_f))
         # A goal the limit set says what else the runtime holds; one floored
         # at the live heap (the limit already exceeded) says nothing.
-        if limit_mb is not None and live + 1 < goal < gogc_goal(live, roots, _env_gogc(model)) - 1:
+        if limit_mb is not None and live + 1 < goal < gogc_goal(live, roots, env_gogc(model)) - 1:
             nonheap.append(limit_mb - LIMIT_HEADROOM_MB - goal_f)
     if len(intervals) < MIN_CYCLES - 1 or offered_ms <= 0:
         raise Refusal(
@@ -236,8 +234,8 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
         procs=procs,
         span_s=span,
         cpu_ms_per_mb=cpu_ms / scanned_mb,
-        fixed_ms_per_mb=(fixed_ms + (0.0 if pressure_mb > 0 else assist_ms)) / max(paced_mb, 1e-9),
-        assist_scale=assist_ms / (pressure_mb * mark_ms / scanned_mb) if pressure_mb > 0 and mark_ms > 0 else 0.0,
+        fixed_ms_per_mb=fixed_ms / max(paced_mb, 1e-9),
+        assist_scale=assist_ms,  # the total, until _assist_scale
         # Never below the 25 % the pacer budgets: a short runway has assists
         # do the work and the background workers barely start.
         mark_speed=max(median(speed) if speed else 0.0, BACKGROUND_UTILIZATION * procs),
@@ -249,9 +247,23 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
         live_min_mb=min(iv.reachable_mb for iv in intervals),
         live_max_mb=max(iv.reachable_mb for iv in intervals),
         observed=observed,
-        setting=_env_setting(model),
+        setting=env_setting(model),
     )
-    return replace(cal, black_scale=_black_scale(cal))
+    return _assist_scale(replace(cal, black_scale=_black_scale(cal)), paced_mb)
+
+
+def _assist_scale(cal: Calibration, paced_mb: float) -> Calibration:
+    """The observed assist CPU over what _replay would sum for the observed
+    cycles (mark CPU x the share of the runway the model has them allocate
+    black, at their own goals), so a log's own setting replays at the assists
+    it measured. None to charge them to: they join the STW + background part."""
+    pressure = 0.0
+    for iv in (iv for iv in cal.intervals if not iv.forced and iv.alloc_mb > 0):
+        black = min(_unhurried_black(cal, iv) * cal.black_scale, MARK_RUNWAY_SHARE * max(iv.goal_mb - iv.live_mb, 0.0))
+        pressure += cal.mark_ms_per_mb * (iv.reachable_mb + iv.roots_mb) * min(black / max(iv.alloc_mb, 0.05), 1.0)
+    if pressure <= 0:
+        return replace(cal, fixed_ms_per_mb=cal.fixed_ms_per_mb + cal.assist_scale / max(paced_mb, 1e-9), assist_scale=0.0)
+    return replace(cal, assist_scale=cal.assist_scale / pressure)
 
 
 def _black_scale(cal: Calibration) -> float:
@@ -376,21 +388,3 @@ def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> tuple[float, 
         goal, _ = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
         black = min(unhurried, MARK_RUNWAY_SHARE * max(goal - marked, 0.0))
     return iv.reachable_mb + black, black < unhurried * 0.999
-
-
-def _env_gogc(model: Model) -> float | None:
-    text = (model.env.gogc or "100").strip().lower()
-    if text == "off":
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return 100.0
-
-
-def _env_setting(model: Model) -> Setting | None:
-    env = model.env
-    if env.gogc is None and env.gomemlimit_b is None:
-        return None
-    limit = env.gomemlimit_b / (1 << 20) if env.gomemlimit_b else None
-    return Setting(_env_gogc(model), limit)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from tui.model import Model
+
 HEAP_MINIMUM_MB = 4.0  # runtime: defaultHeapMinimum, for GOGC=100
 LIMIT_HEADROOM_MB = 1.0  # runtime: memoryLimitHeapGoalHeadroom (Go 1.19)
 # runtime (Go 1.18+): the trigger is never below 45/64 (about 0.7) of the way
@@ -47,6 +49,26 @@ def gogc_goal(live: float, roots: float, gogc: float | None) -> float:
     if gogc is None:
         return math.inf
     return max(live + (live + roots) * gogc / 100.0, HEAP_MINIMUM_MB * gogc / 100.0)
+
+
+def env_gogc(model: Model) -> float | None:
+    """GOGC as the log's environment gives it (100 when unknown; None is off)."""
+    text = (model.env.gogc or "100").strip().lower()
+    if text == "off":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return 100.0
+
+
+def env_setting(model: Model) -> Setting | None:
+    """The setting the program was started with, when the log says."""
+    env = model.env
+    if env.gogc is None and env.gomemlimit_b is None:
+        return None
+    limit = env.gomemlimit_b / (1 << 20) if env.gomemlimit_b else None
+    return Setting(env_gogc(model), limit)
 
 
 def nan0(value: float) -> float:
