@@ -19,13 +19,24 @@ describes it, fed with what gctrace already holds, cycle by cycle:
   ``minTriggerRatioNum``), and assists finish in the last 30 %: the model
   takes the smaller of the two;
 * a cycle's GC CPU (idle-time marking left out, as the runtime and gctui's
-  own GC CPU do) follows the reachable heap and roots it must scan: one
-  cost per MB, calibrated from the observed cycles.
+  own GC CPU do) is what Go 1.19's pacer spends beyond idle Ps: the STW
+  phases and the background workers' share (2 Ps: no dedicated worker, 25 %
+  of each P fractional; mgcpacer.go's startCycle), per MB marked as observed;
+  plus assists, charged per byte allocated during the mark at the scan work
+  over the heap distance left (revise's assistWorkPerByte): the mark CPU
+  (idle included) times the share of the runway allocated black, times one
+  factor calibrated on the log. In 126 runs of tests/go/pacer assists were
+  30-33 % of the mark CPU at GOGC=50 and under the limits, 14 % at 100,
+  4-5 % at 200 and 400, as that share went 0.29, 0.19, 0.10, 0.05; one cost
+  per cycle (the model before) put GOGC=50/200/400 at 0.79x/1.6x/1.4x of
+  what they measured (medians of 441 cross-predictions), this at
+  0.96x/1.25x/0.93x (tests/bench/WHATIF.md, which also shows that repeated
+  runs of one setting differ by 2-6x: the noise, not the model, dominates).
 
 Calibration also measures how much of the runway the observed cycles used
-(idle workers can finish a mark before the goal), and the replay keeps that
-ratio but for hurried marks, which end at the goal. Predictions never leave the live heaps the
-log shows: a limit too small for them is refused, not extrapolated.
+(idle workers can finish a mark before the goal), kept but for hurried marks,
+which end at the goal. Predictions never leave the live heaps the log
+shows: a limit too small for them is refused, not extrapolated.
 """
 
 from __future__ import annotations
@@ -34,14 +45,21 @@ import math
 from dataclasses import dataclass, replace
 
 from parsers.columns import ERAS, FORCED, MISSING_U16, MISSING_U32
+from tui.analysis.whatif_pacer import (
+    BACKGROUND_UTILIZATION,
+    HEAP_MINIMUM_MB,
+    LIMIT_HEADROOM_MB,
+    MARK_RUNWAY_SHARE,
+    Setting as Setting,
+    env_gogc,
+    env_setting,
+    goal_mb as goal_mb,
+    gogc_goal,
+    median,
+    nan0,
+)
 from tui.model import Model
 
-HEAP_MINIMUM_MB = 4.0  # runtime: defaultHeapMinimum, for GOGC=100
-LIMIT_HEADROOM_MB = 1.0  # runtime: memoryLimitHeapGoalHeadroom (Go 1.19)
-# runtime (Go 1.18+): the trigger is never below 45/64 (about 0.7) of the way
-# from the marked heap to the goal, so a mark has at most the last 30 %.
-MARK_RUNWAY_SHARE = 1.0 - 45.0 / 64.0
-BACKGROUND_UTILIZATION = 0.25  # runtime: gcBackgroundUtilization
 # Runtime memory besides heap objects and stacks, when no limit-bound cycle
 # lets it be measured: mostly GC metadata (MemStats.GCSys: a 64 MB heap
 # arena's bitmap and span tables, 8.2 MiB in tests/go/pacer), span
@@ -52,35 +70,13 @@ MIN_CYCLES = 4
 ASSUMPTIONS = (
     "Assumes the observed allocation, live heap, stacks and globals stay as they were, "
     "the Go 1.18+ pacer (goal = live + (live+stacks+globals)*GOGC/100, capped at the "
-    "limit minus non-heap memory), and mark CPU proportional to live heap + roots."
+    "limit minus non-heap memory), STW and background GC CPU per cycle as observed, and "
+    "assists growing with the share of the runway allocated during the mark."
 )
-
-
-def nonheap_source(cal: "Calibration", given: bool) -> str:
-    """Where the non-heap memory figure came from, in words for the assumptions line."""
-    if given:
-        return "given with --nonheap"
-    if cal.nonheap_measured:
-        return "measured from the cycles the limit bound"
-    return f"assumed: stacks + {DEFAULT_OVERHEAD_MB:g} MB of GC metadata and runtime structures"
 
 
 class Refusal(Exception):
     """The log (or the setting asked for) is outside what the model can say: one line why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    """A GC configuration: ``gogc`` None is GOGC=off; ``memlimit_mb`` None is no limit."""
-
-    gogc: float | None
-    memlimit_mb: float | None = None
-
-    def label(self) -> str:
-        gogc = "GOGC=off" if self.gogc is None else f"GOGC={self.gogc:g}"
-        if self.memlimit_mb is None:
-            return gogc
-        return f"{gogc} GOMEMLIMIT={self.memlimit_mb:.0f}MiB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +120,8 @@ class Calibration:
     procs: int
     span_s: float
     cpu_ms_per_mb: float  # GC CPU per cycle per MB of reachable heap + roots
+    fixed_ms_per_mb: float  # STW + background worker CPU per paced cycle per MB of reachable heap + roots
+    assist_scale: float  # assist CPU over mark CPU x the share of the runway allocated black
     mark_speed: float  # Ps' worth of unhurried marking: background + idle CPU per mark wall ms
     black_scale: float  # observed black allocation of unhurried marks over the model's
     mark_ms_per_mb: float  # mark CPU per cycle, idle workers included, per MB of reachable heap + roots
@@ -160,7 +158,8 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
     used: list[float] = []  # allocation per cycle over the runway, per cycle
     nonheap: list[float] = []  # non-heap MB, from cycles whose goal the limit set
     speed: list[float] = []  # background + idle marking CPU per mark wall ms, per cycle
-    cpu_ms = scanned_mb = offered_ms = mark_ms = 0.0
+    cpu_ms = scanned_mb = offered_ms = mark_ms = fixed_ms = assist_ms = 0.0
+    paced_mb = 0.0  # reachable heap + roots over the cycles the pacer started
     limit_mb = model.env.gomemlimit_b / (1 << 20) if model.env.gomemlimit_b else None
     for i in rows[1:]:
         if c.segment[i] != c.segment[i - 1]:
@@ -182,11 +181,15 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
         start_prev, end_prev = c.heap_start_mb[i - 1], c.heap_end_mb[i - 1]
         black = float(end_prev - start_prev) if MISSING_U32 not in (start_prev, end_prev) and end_prev > start_prev else 0.0
         reachable = max(live_f - black, 0.25 * live_f)
-        idle = _nan0(c.mark_idle_cpu_ms[i])
+        idle = nan0(c.mark_idle_cpu_ms[i])
         if c.mark_ms[i] > 0:
             speed.append((c.mark_bg_cpu_ms[i] + idle) / c.mark_ms[i])
         intervals.append(Interval(dt, live_f, roots, max(end_f - live_f, 0.0), forced, reachable, black, goal_f))
         cpu_ms += gc
+        if not forced:  # a forced cycle costs cpu_ms_per_mb in the replay
+            paced_mb += reachable + roots
+            fixed_ms += gc - c.mark_assist_cpu_ms[i]
+            assist_ms += c.mark_assist_cpu_ms[i]
         mark_ms += c.mark_assist_cpu_ms[i] + c.mark_bg_cpu_ms[i] + idle
         scanned_mb += reachable + roots
         offered_ms += dt * 1000.0 * procs
@@ -195,7 +198,7 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
             used.append((end_f - live_f) / (goal_f - live_f))
         # A goal the limit set says what else the runtime holds; one floored
         # at the live heap (the limit already exceeded) says nothing.
-        if limit_mb is not None and live + 1 < goal < _gogc_goal(live, roots, _env_gogc(model)) - 1:
+        if limit_mb is not None and live + 1 < goal < gogc_goal(live, roots, env_gogc(model)) - 1:
             nonheap.append(limit_mb - LIMIT_HEADROOM_MB - goal_f)
     if len(intervals) < MIN_CYCLES - 1 or offered_ms <= 0:
         raise Refusal(
@@ -209,7 +212,7 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
     roots_max = max(iv.roots_mb for iv in intervals)
     measured = bool(nonheap) and nonheap_mb is None
     if nonheap_mb is None:
-        nonheap_mb = _median(nonheap) if nonheap else roots_max + DEFAULT_OVERHEAD_MB
+        nonheap_mb = median(nonheap) if nonheap else roots_max + DEFAULT_OVERHEAD_MB
     # The 99th percentile, not the maximum: one cycle a loaded machine
     # descheduled mid-mark should not set the peak every setting is judged by.
     ends = sorted(c.heap_end_mb[i] for i in rows if c.heap_end_mb[i] != MISSING_U32)
@@ -223,7 +226,7 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
         peak_heap_mb=peak_heap,
         peak_total_mb=peak_heap + nonheap_mb,
         limit_cycles=float(len(nonheap)),
-        goal_mb=_median(goals) if goals else math.nan,
+        goal_mb=median(goals) if goals else math.nan,
     )
     cal = Calibration(
         rows=rows,
@@ -231,20 +234,36 @@ def calibrate(model: Model, rows: range | None = None, nonheap_mb: float | None 
         procs=procs,
         span_s=span,
         cpu_ms_per_mb=cpu_ms / scanned_mb,
+        fixed_ms_per_mb=fixed_ms / max(paced_mb, 1e-9),
+        assist_scale=assist_ms,  # the total, until _assist_scale
         # Never below the 25 % the pacer budgets: a short runway has assists
         # do the work and the background workers barely start.
-        mark_speed=max(_median(speed) if speed else 0.0, BACKGROUND_UTILIZATION * procs),
+        mark_speed=max(median(speed) if speed else 0.0, BACKGROUND_UTILIZATION * procs),
         mark_ms_per_mb=mark_ms / scanned_mb,
         black_scale=1.0,
-        runway_used=_median(used) if used else 1.0,
+        runway_used=median(used) if used else 1.0,
         nonheap_mb=nonheap_mb,
         nonheap_measured=measured,
         live_min_mb=min(iv.reachable_mb for iv in intervals),
         live_max_mb=max(iv.reachable_mb for iv in intervals),
         observed=observed,
-        setting=_env_setting(model),
+        setting=env_setting(model),
     )
-    return replace(cal, black_scale=_black_scale(cal))
+    return _assist_scale(replace(cal, black_scale=_black_scale(cal)), paced_mb)
+
+
+def _assist_scale(cal: Calibration, paced_mb: float) -> Calibration:
+    """The observed assist CPU over what _replay would sum for the observed
+    cycles (mark CPU x the share of the runway the model has them allocate
+    black, at their own goals), so a log's own setting replays at the assists
+    it measured. None to charge them to: they join the STW + background part."""
+    pressure = 0.0
+    for iv in (iv for iv in cal.intervals if not iv.forced and iv.alloc_mb > 0):
+        black = min(_unhurried_black(cal, iv) * cal.black_scale, MARK_RUNWAY_SHARE * max(iv.goal_mb - iv.live_mb, 0.0))
+        pressure += cal.mark_ms_per_mb * (iv.reachable_mb + iv.roots_mb) * min(black / max(iv.alloc_mb, 0.05), 1.0)
+    if pressure <= 0:
+        return replace(cal, fixed_ms_per_mb=cal.fixed_ms_per_mb + cal.assist_scale / max(paced_mb, 1e-9), assist_scale=0.0)
+    return replace(cal, assist_scale=cal.assist_scale / pressure)
 
 
 def _black_scale(cal: Calibration) -> float:
@@ -259,7 +278,7 @@ def _black_scale(cal: Calibration) -> float:
         model = _unhurried_black(cal, iv)
         if model > 0 and 1.0 <= iv.black_mb < 0.9 * cap:
             ratios.append(iv.black_mb / model)
-    return _median(ratios) if len(ratios) >= MIN_CYCLES else 1.0
+    return median(ratios) if len(ratios) >= MIN_CYCLES else 1.0
 
 
 def _unhurried_black(cal: Calibration, iv: Interval) -> float:
@@ -274,9 +293,9 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
 
     Each observed interval's allocation is cut into cycles of the runway the
     new goal leaves (fractions of a cycle carry over, as the runtime's heap
-    would); each predicted cycle costs the calibrated CPU for the live heap
-    and roots of its interval. Raises :class:`Refusal` for a limit the
-    observed live heap does not fit in.
+    would); each predicted cycle costs the calibrated STW and background CPU,
+    and assists for the share of its runway its mark allocates. Raises
+    :class:`Refusal` for a limit the observed live heap does not fit in.
     """
     limit_goal_floor = cal.live_max_mb + HEAP_MINIMUM_MB * 0.25
     if setting.memlimit_mb is not None:
@@ -287,16 +306,41 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
                 f"not above the {cal.live_max_mb:.0f} MB live heap this log shows: the runtime "
                 "would collect back to back, a regime the log never saw"
             )
-    cycles = cpu_ms = limit_cycles = 0.0
-    peak_heap = 0.0
+    r = _replay(cal, setting)
+    cpu_ms = r.forced_cpu_ms + r.paced_mb * cal.fixed_ms_per_mb + r.pressure * cal.assist_scale
+    offered_ms = cal.span_s * 1000.0 * cal.procs
+    return Outcome(
+        label=setting.label(),
+        cycles=r.cycles,
+        cycles_per_min=r.cycles / cal.span_s * 60.0 if cal.span_s > 0 else math.inf,
+        gc_cpu_pct=cpu_ms / offered_ms * 100.0 if offered_ms > 0 else 0.0,
+        peak_heap_mb=r.peak_heap_mb,
+        peak_total_mb=r.peak_heap_mb + cal.nonheap_mb,
+        limit_cycles=r.limit_cycles,
+        goal_mb=median(r.goals) if r.goals else math.nan,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Replay:  # what the replay under a setting adds up to
+    cycles: float
+    paced_mb: float  # sum over paced (not forced) cycles of reachable heap + roots
+    pressure: float  # sum over paced cycles of mark CPU x black MB / runway MB
+    forced_cpu_ms: float
+    limit_cycles: float
+    peak_heap_mb: float
+    goals: list[float]
+
+
+def _replay(cal: Calibration, setting: Setting) -> _Replay:
+    cycles = paced_mb = pressure = forced_ms = limit_cycles = peak_heap = 0.0
     goals: list[float] = []
     carried = 0.0  # MB allocated toward the next cycle
-    offered_ms = cal.span_s * 1000.0 * cal.procs
     for iv in cal.intervals:
         if iv.forced:  # a forced cycle collects whatever was allocated so far
             peak_heap = max(peak_heap, iv.live_mb + carried + iv.alloc_mb)
             cycles += 1
-            cpu_ms += cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
+            forced_ms += cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
             carried = 0.0
             continue
         marked, hurried = marked_mb(cal, iv, setting)
@@ -315,21 +359,14 @@ def predict(cal: Calibration, setting: Setting) -> Outcome:
         carried = (n - whole) * runway
         paced = iv.alloc_mb / runway  # the carried part was counted where it was allocated
         cycles += paced
-        cpu_ms += paced * cal.cpu_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
+        paced_mb += paced * (iv.reachable_mb + iv.roots_mb)
+        mark_cpu = cal.mark_ms_per_mb * (iv.reachable_mb + iv.roots_mb)
+        pressure += paced * mark_cpu * min((marked - iv.reachable_mb) / runway, 1.0)
         limit_cycles += paced if by_limit else 0.0
         # The heap reaches the end of mark of a full runway, or only what this
         # interval allocated when it did not finish one.
         peak_heap = max(peak_heap, marked + (runway if whole else carried))
-    return Outcome(
-        label=setting.label(),
-        cycles=cycles,
-        cycles_per_min=cycles / cal.span_s * 60.0 if cal.span_s > 0 else math.inf,
-        gc_cpu_pct=cpu_ms / offered_ms * 100.0 if offered_ms > 0 else 0.0,
-        peak_heap_mb=peak_heap,
-        peak_total_mb=peak_heap + cal.nonheap_mb,
-        limit_cycles=limit_cycles,
-        goal_mb=_median(goals) if goals else math.nan,
-    )
+    return _Replay(cycles, paced_mb, pressure, forced_ms, limit_cycles, peak_heap, goals)
 
 
 def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> tuple[float, bool]:
@@ -351,48 +388,3 @@ def marked_mb(cal: Calibration, iv: Interval, setting: Setting) -> tuple[float, 
         goal, _ = goal_mb(marked, iv.roots_mb, setting, cal.nonheap_mb)
         black = min(unhurried, MARK_RUNWAY_SHARE * max(goal - marked, 0.0))
     return iv.reachable_mb + black, black < unhurried * 0.999
-
-
-def goal_mb(live: float, roots: float, setting: Setting, nonheap_mb: float) -> tuple[float, bool]:
-    """The heap goal for a live heap and roots, and whether the limit set it."""
-    goal = _gogc_goal(live, roots, setting.gogc)
-    if setting.memlimit_mb is not None:
-        capped = setting.memlimit_mb - nonheap_mb - LIMIT_HEADROOM_MB
-        if capped < goal:
-            return capped, True
-    return goal, False
-
-
-def _gogc_goal(live: float, roots: float, gogc: float | None) -> float:
-    if gogc is None:
-        return math.inf
-    return max(live + (live + roots) * gogc / 100.0, HEAP_MINIMUM_MB * gogc / 100.0)
-
-
-def _env_gogc(model: Model) -> float | None:
-    text = (model.env.gogc or "100").strip().lower()
-    if text == "off":
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return 100.0
-
-
-def _env_setting(model: Model) -> Setting | None:
-    env = model.env
-    if env.gogc is None and env.gomemlimit_b is None:
-        return None
-    limit = env.gomemlimit_b / (1 << 20) if env.gomemlimit_b else None
-    return Setting(_env_gogc(model), limit)
-
-
-def _nan0(value: float) -> float:
-    return 0.0 if value != value else value
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0
-

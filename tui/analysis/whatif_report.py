@@ -13,10 +13,28 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from tui.analysis.whatif import ASSUMPTIONS, Calibration, Outcome, Refusal, Setting, calibrate, nonheap_source, predict
+from tui.analysis.whatif import (
+    ASSUMPTIONS,
+    DEFAULT_OVERHEAD_MB,
+    Calibration,
+    Outcome,
+    Refusal,
+    Setting,
+    calibrate,
+    predict,
+)
 from tui.model import Model
 
 SENSITIVITY_GOGC = (50.0, 100.0, 200.0, 400.0)
+
+
+def nonheap_source(cal: Calibration, given: bool) -> str:
+    """Where the non-heap memory figure came from, in words for the assumptions line."""
+    if given:
+        return "given with --nonheap"
+    if cal.nonheap_measured:
+        return "measured from the cycles the limit bound"
+    return f"assumed: stacks + {DEFAULT_OVERHEAD_MB:g} MB of GC metadata and runtime structures"
 
 
 def sensitivity_settings(cal: Calibration, memlimit_mb: float | None) -> list[Setting]:
@@ -70,6 +88,8 @@ def summarize(
             "procs": cal.procs,
             "live_heap_mb": [cal.live_min_mb, cal.live_max_mb],
             "gc_cpu_ms_per_live_mb": round(cal.cpu_ms_per_mb, 4),
+            "gc_fixed_ms_per_live_mb": round(cal.fixed_ms_per_mb, 4),
+            "assist_scale": round(cal.assist_scale, 3),
             "mark_speed_procs": round(cal.mark_speed, 2),
             "runway_used": round(cal.runway_used, 3),
             "nonheap_mb": round(cal.nonheap_mb, 1),
@@ -114,7 +134,8 @@ def render_text(summary: dict[str, Any]) -> str:
     lines.append(
         f"Calibrated on {cal['cycles']} cycles over {cal['span_s']:.1f} s, {cal['procs']} P, live heap "
         f"{cal['live_heap_mb'][0]:.0f}-{cal['live_heap_mb'][1]:.0f} MB: "
-        f"{cal['gc_cpu_ms_per_live_mb']:.3f} ms GC CPU per MB of live heap + roots, "
+        f"{cal['gc_fixed_ms_per_live_mb']:.3f} ms of STW and background GC CPU per MB of live heap + roots, assists "
+        f"{cal['assist_scale']:.2f} x the mark CPU x the share of the runway allocated during the mark, "
         f"{cal['nonheap_mb']:.0f} MB non-heap memory ({nonheap})."
     )
     lines.append(summary["assumptions"])
