@@ -62,10 +62,15 @@ def _rows(table: CycleTable) -> list[str]:
     return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
 
 
-async def test_the_whole_stream_table_names_each_rows_pod_and_its_own_interval(tmp_path: Path) -> None:
+def _stern_app(tmp_path: Path) -> GCTuiApp:
+    """The app on a saved three-pod stern stream."""
     log = tmp_path / "stern.log"
     log.write_bytes(interleaved("stern"))
-    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    return GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+
+
+async def test_the_whole_stream_table_names_each_rows_pod_and_its_own_interval(tmp_path: Path) -> None:
+    app = _stern_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settled(app, pilot)
         table = screen.query_one(CycleTable)
@@ -93,9 +98,7 @@ async def test_the_whole_stream_table_names_each_rows_pod_and_its_own_interval(t
 
 
 async def test_at_80x24_the_pod_column_stays(tmp_path: Path) -> None:
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
-    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    app = _stern_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(app, pilot)
         table = screen.query_one(CycleTable)
