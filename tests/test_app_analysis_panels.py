@@ -266,3 +266,21 @@ async def test_an_analysis_that_fails_says_so_and_the_app_goes_on() -> None:
         assert "failed for these 6 cycles" in _text(panel) and not panel.computing
         await until(pilot, lambda: any("no such window" in str(n.message) for n in app._notifications), "the notice")
         assert app.is_running
+
+
+def test_a_cancelled_what_if_stops_between_predictions() -> None:
+    """The app cancels the panels' workers when it quits: the what-if asks
+    before each prediction, so the process does not wait seconds for a
+    table nobody will read."""
+    from pathlib import Path
+
+    from tui.ingest.runner import load
+    from tui.ui.widgets.whatif_panel import what_if
+
+    model = load(str(Path(__file__).parent / "data" / "samples" / "go1.19" / "gctrace1_schedtrace200.stderr.txt"))
+    rows = range(len(model.cycles))
+    whole = what_if(model, rows)
+    assert whole.observed is not None and len(whole.rows) >= 5
+    asked: list[int] = []
+    stopped = what_if(model, rows, stop=lambda: asked.append(1) is None and len(asked) > 2)
+    assert stopped.observed == whole.observed and stopped.rows == whole.rows[:2]

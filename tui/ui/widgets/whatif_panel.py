@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from rich.text import Text
+from textual.worker import get_current_worker
 
 from tui.analysis.whatif import ASSUMPTIONS, Outcome, Refusal, Setting, calibrate, predict
 from tui.analysis.whatif_report import assumptions, sensitivity_settings
@@ -38,14 +39,22 @@ class WhatIf:
     assumptions: str = ASSUMPTIONS  # with the non-heap memory used, once calibrated
 
 
-def what_if(model: Model, rows: range) -> WhatIf:
-    """The sensitivity table over ``rows``, as :mod:`tui.analysis.whatif_report` picks the settings."""
+def what_if(model: Model, rows: range, stop: Callable[[], bool] = lambda: False) -> WhatIf:
+    """The sensitivity table over ``rows``, as :mod:`tui.analysis.whatif_report` picks the settings.
+
+    ``stop`` is asked before each prediction: over 200,000 cycles the
+    calibration and each prediction take up to a second, and a worker the
+    app cancelled (quitting, or newer rows asked for) must not keep the
+    process for seconds after the screen closed. A stopped table is cut
+    short; nobody reads it."""
     try:
         cal = calibrate(model, rows)
     except Refusal as r:
         return WhatIf(None, (), str(r))
     table: list[tuple[str, Outcome | str]] = []
     for setting in sensitivity_settings(cal, None):
+        if stop():
+            break
         try:
             table.append((short_label(setting), predict(cal, setting)))
         except Refusal as r:
@@ -80,7 +89,8 @@ class WhatIfPanel(RowsPanel[WhatIf]):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"whatif-panel--label", "whatif-panel--title"}
 
     def analyse(self, model: Model, rows: range) -> WhatIf:
-        return what_if(model, rows)
+        worker = get_current_worker()
+        return what_if(model, rows, stop=lambda: worker.is_cancelled)
 
     def _row(self, name: str, outcome: Outcome | str) -> Text:
         line = Text(name[:SETTING_WIDTH].ljust(SETTING_WIDTH), end="")
