@@ -1,8 +1,9 @@
 """The what-if model and the MMU estimate on real logs (no Go needed).
 
-The numbers come from Go 1.19 runtime output in /work/shared/samples (copied
-files named below); the checks that compare against other Go settings and
-against `go tool trace` are in test_whatif_go.py.
+The numbers come from Go 1.19 runtime output in tests/data/samples (copies
+of the shared captures, so the tests run wherever the repository is); the
+checks that compare against other Go settings and against `go tool trace`
+are in test_whatif_go.py.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from tui.analysis.whatif_report import advice_quote, limit_quote, summarize
 from tui.cli.main import main
 from tui.ingest.runner import load
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 GO119 = SAMPLES / "go1.19"
 STEADY = GO119 / "gctrace1_schedtrace200.stderr.txt"
 LIMITED = GO119 / "gomemlimit64_gctrace1_gcpacertrace1.stderr.txt"
 every_sample = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".txt", ".log"))
-needs_samples = pytest.mark.skipif(not STEADY.exists(), reason="the shared samples are not on this machine")
 
 
 def test_goal_follows_the_gc_guide() -> None:
@@ -38,7 +38,6 @@ def test_goal_follows_the_gc_guide() -> None:
     assert goal_mb(0.5, 0, Setting(100), 5) == (4.0, False)  # the 4 MB heap minimum
 
 
-@needs_samples
 def test_predicting_the_observed_setting_gives_back_what_was_observed() -> None:
     cal = calibrate(load(str(STEADY)))
     same = predict(cal, Setting(100))
@@ -46,7 +45,6 @@ def test_predicting_the_observed_setting_gives_back_what_was_observed() -> None:
     assert same.gc_cpu_pct == pytest.approx(cal.observed.gc_cpu_pct, rel=0.10)
 
 
-@needs_samples
 def test_higher_gogc_means_fewer_cycles_and_a_bigger_heap() -> None:
     cal = calibrate(load(str(STEADY)))
     outcomes = [predict(cal, Setting(g)) for g in (50, 100, 200, 400)]
@@ -55,14 +53,12 @@ def test_higher_gogc_means_fewer_cycles_and_a_bigger_heap() -> None:
     assert outcomes[0].cycles / outcomes[1].cycles == pytest.approx(2, rel=0.25)
 
 
-@needs_samples
 def test_a_limit_below_the_live_heap_is_refused_not_extrapolated() -> None:
     cal = calibrate(load(str(STEADY)))
     with pytest.raises(Refusal, match="live heap"):
         predict(cal, Setting(None, cal.live_max_mb))
 
 
-@needs_samples
 def test_a_limit_run_measures_its_own_non_heap_memory() -> None:
     model = load(str(LIMITED))
     model.env.gomemlimit_b = 64 << 20
@@ -71,7 +67,6 @@ def test_a_limit_run_measures_its_own_non_heap_memory() -> None:
     assert cal.observed.limit_cycles > 0
 
 
-@needs_samples
 @pytest.mark.parametrize("path", every_sample, ids=lambda p: p.name)
 def test_whatif_on_every_sample_is_a_table_or_one_line(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["whatif", str(path), "--gogc", "200", "--json"])
@@ -84,13 +79,11 @@ def test_whatif_on_every_sample_is_a_table_or_one_line(path: Path, capsys: pytes
         assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("gctui: whatif: ")
 
 
-@needs_samples
 def test_pre_118_logs_say_why() -> None:
     with pytest.raises(Refusal, match="before Go 1.18"):
         summarize(load(str(SAMPLES / "public" / "001-davecheney-gcvis-go15-stderr.log")), Setting(200))
 
 
-@needs_samples
 def test_text_table_and_the_advice_sentence(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["whatif", str(STEADY), "--gogc", "200", "--memlimit", "256MiB"]) == 0
     out = capsys.readouterr().out
@@ -100,7 +93,6 @@ def test_text_table_and_the_advice_sentence(capsys: pytest.CaptureFixture[str]) 
     assert quote.startswith(" By gctui's what-if model, GOGC=200 would cut GC CPU from 9%")
 
 
-@needs_samples
 def test_nonheap_given_replaces_the_assumption(capsys: pytest.CaptureFixture[str]) -> None:
     # The steady sample has no limit: non-heap memory is assumed (stacks + 9 MB)
     # unless the user says; what they say moves every limit prediction by as much.
@@ -132,7 +124,6 @@ def test_nonheap_must_be_a_size(capsys: pytest.CaptureFixture[str]) -> None:
     assert "not a memory size" in capsys.readouterr().err
 
 
-@needs_samples
 def test_the_memory_limit_finding_quotes_a_higher_limit() -> None:
     from tui.analysis.findings import evaluate
 
@@ -160,7 +151,6 @@ def test_the_memory_limit_finding_quotes_a_higher_limit() -> None:
     assert quote in found["memory-limit-bound"].advice
 
 
-@needs_samples
 def test_mark_assist_advice_quotes_a_higher_gogc() -> None:
     from tui.analysis.findings import evaluate
 
@@ -190,7 +180,6 @@ class _nothing:
         return None
 
 
-@needs_samples
 def test_mmu_is_a_falling_curve_of_shares() -> None:
     model = load(str(STEADY))
     curve = mmu(model.cycles, range(len(model.cycles)))
@@ -200,7 +189,6 @@ def test_mmu_is_a_falling_curve_of_shares() -> None:
     assert curve[WINDOWS_MS.index(10)] == worst_window(model.cycles, 10)
 
 
-@needs_samples
 def test_report_quotes_the_worst_10ms_window(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(STEADY), "--json"]) == 0
     value = json.loads(capsys.readouterr().out)["mmu_10ms_pct"]
@@ -209,7 +197,6 @@ def test_report_quotes_the_worst_10ms_window(capsys: pytest.CaptureFixture[str])
     assert f"worst 10 ms window: mutator got {value:g}%" in capsys.readouterr().out
 
 
-@needs_samples
 def test_no_mmu_without_clock_phases() -> None:
     model = load(str(SAMPLES / "public" / "005-golang-go-issue-12228-go142.log"))
     assert worst_window(model.cycles) is None
