@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from typing import Any
+
 from parsers.events import LineEvent, LineMeta
 from parsers.shapes import Shape
 from parsers.stream import parse_bytes
@@ -23,12 +27,22 @@ def parse_with(shapes: tuple[Shape, ...], line: str, kind: type, line_no: int = 
     return shape.name, event
 
 
-def model_of(text: str | list[str]) -> Model:
-    """A model fed through the live (event) path from text or lines."""
-    if not isinstance(text, str):
+def model_of(text: str | bytes | list[str]) -> Model:
+    """A model fed through the live (event) path from text, bytes or lines."""
+    if isinstance(text, list):
         text = "\n".join(text) + "\n"
-    events, parser = parse_bytes(text.encode())
+    events, parser = parse_bytes(text if isinstance(text, bytes) else text.encode())
     model = Model()
     model.apply(events)
     model.set_counts(parser.counts, parser.lines)
     return model
+
+
+def gen_log() -> Any:
+    """tests/bench/gen_log.py as a module: the benchmark's log generator,
+    which tests use for big realistic logs (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("gen_log", Path(__file__).parent / "bench" / "gen_log.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

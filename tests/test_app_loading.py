@@ -8,7 +8,6 @@ test sees every step however fast or slow the machine is."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 from pathlib import Path
@@ -22,15 +21,8 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.status import StatusBar
 from tui.units import format_bytes
 
+from kit import gen_log
 from pilotkit import settled, until
-
-
-def _gen_log() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_log", Path(__file__).parent / "bench" / "gen_log.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Gate:
@@ -60,7 +52,7 @@ def test_the_lines_say_what_is_done_and_turn() -> None:
 
 async def test_a_loading_file_shows_its_bytes_move_then_says_it_summarises(tmp_path: Path) -> None:
     path = tmp_path / "ranges.log"
-    _gen_log().generate(path, 2 << 20, 7)
+    gen_log().generate(path, 2 << 20, 7)
     size = path.stat().st_size
     session = Runner(log=open_input(str(path)), kind="file", follow=False, range_bytes=256 << 10)
     gate = Gate(session._progress)

@@ -8,7 +8,6 @@ bare sleep), so a slow machine makes a test slower, not flaky.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import os
 import queue
 import threading
@@ -26,6 +25,7 @@ from tui.ingest.feed import Feeder
 from tui.model import Model
 from tui.sources.base import Chunk, Ended, Item, Notice, Restart, SourceError
 from tui.ingest.wholefile import WholeFile
+from kit import gen_log
 from tui.sources import follow as follow_module
 from tui.sources.follow import FileSource
 
@@ -353,21 +353,13 @@ def test_a_pipe_path_is_read_as_a_stream(follow: Callable[..., Follower]) -> Non
 # -- big files: the tail first, then the whole ---------------------------------
 
 
-def _gen_log() -> object:
-    spec = importlib.util.spec_from_file_location("gen_log", Path(__file__).parent / "bench" / "gen_log.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _same(a: array, b: array) -> bool:  # type: ignore[type-arg]
     return a.tobytes() == b.tobytes()  # NaN (a missing value) equals itself here
 
 
 def test_tail_first_then_the_whole_file_then_follow(tmp_path: Path) -> None:
     path = tmp_path / "big.log"
-    _gen_log().generate(path, 12 << 20, 7)  # type: ignore[attr-defined]
+    gen_log().generate(path, 12 << 20, 7)
     whole_size = path.stat().st_size
     with open(path, "ab") as w:
         w.write(b"gc 999999 @")  # a line being written while the file is opened

@@ -19,7 +19,6 @@ import pytest
 
 from gorun import run_workload
 from kit import model_of
-from parsers.stream import parse_bytes
 from tui.analysis.findings import Finding, evaluate
 from tui.analysis.rules_heap import goal_holds
 from tui.ingest.runner import load
@@ -30,14 +29,6 @@ GO119 = Path(__file__).parent / "data" / "samples" / "go1.19"
 
 def _found(m: Model, full: bool = True) -> Finding | None:
     return next((f for f in evaluate(m, full=full) if f.id == "memory-limit-bound"), None)
-
-
-def _from_stderr(stderr: bytes) -> Model:
-    events, parser = parse_bytes(stderr)
-    m = Model()
-    m.apply(events)
-    m.set_counts(parser.counts, parser.lines)
-    return m
 
 
 @pytest.mark.parametrize(
@@ -87,7 +78,7 @@ def test_real_memlimit_program_from_its_saved_log(go_build, full: bool) -> None:
     for _ in range(3):
         result = run_workload(binary, ["-duration", "1.5s", "-live", "30"], gogc="off", gomemlimit="48MiB")
         assert result.returncode == 0, result.stderr_text
-        f = _found(_from_stderr(result.stderr), full)
+        f = _found(model_of(result.stderr), full)
         assert f is not None and f.severity == "info", result.stderr_text[-2000:]
 
 
@@ -100,7 +91,7 @@ def test_real_low_gogc_without_a_limit_is_not_called_a_limit(go_build) -> None:
         result = run_workload(binary, ["-duration", "1s", "-live", "65536"], gogc=10, gomaxprocs=procs)
         assert result.returncode == 0, result.stderr_text
         for full in (True, False):
-            f = _found(_from_stderr(result.stderr), full)
+            f = _found(model_of(result.stderr), full)
             if f is not None:
                 assert "a low GOGC" in f.message and "or a memory limit" in f.message, f.message
                 assert "probably" not in f.message, f.message

@@ -11,6 +11,7 @@ import pytest
 from parsers.bulk import parse_chunks
 from parsers.events import LineMeta, Output
 from parsers.rows import OutputLines, SchedLines
+from kit import model_of
 from parsers.stream import parse_bytes
 from tui.model import Model
 
@@ -61,15 +62,7 @@ def assert_same_model(bulk: Model, live: Model) -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_bulk_model_equals_event_model_on_samples(path: Path) -> None:
     data = path.read_bytes()
-    assert_same_model(bulk_model(data), _live(data))
-
-
-def _live(data: bytes) -> Model:
-    events, parser = parse_bytes(data)
-    model = Model()
-    model.apply(events)
-    model.set_counts(parser.counts, parser.lines)
-    return model
+    assert_same_model(bulk_model(data), model_of(data))
 
 
 @pytest.mark.parametrize("sched", [SCHED, SCHED120, SCHED125], ids=["go1.19", "go1.20", "go1.25"])
@@ -79,7 +72,7 @@ def test_rows_across_restarts(chunk: int, sched: str) -> None:
     result = parse_chunks([data])
     assert len(result.sched) and len(result.output) and result.plain_rows()
     assert not result.sched.objects, "every SCHED line is a row"
-    assert_same_model(bulk_model(data, chunk), _live(data))
+    assert_same_model(bulk_model(data, chunk), model_of(data))
 
 
 @pytest.mark.parametrize("sched", [SCHED, SCHED120, SCHED125], ids=["go1.19", "go1.20", "go1.25"])
