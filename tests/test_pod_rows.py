@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from interleave import CAPTURES, EXPECTED_NAMES, PODS, SOURCE_NAMES, capture_lines, interleaved
+from interleave import CAPTURES, EXPECTED_NAMES, FORMATS, PODS, SOURCE_NAMES, capture_lines, interleaved
 from pilotkit import settled, until
 from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui.app import GCTuiApp
 from tui.ui.pod_rows import short_names
 from tui.ui.screens.sources import SourcePicker
+from textual.widgets import Static
+
 from tui.ui.widgets.cycle_table import CycleTable
 
 GC_AT = re.compile(r"^gc (\d+) @([\d.]+)s")
@@ -105,3 +107,32 @@ async def test_at_80x24_the_pod_column_stays(tmp_path: Path) -> None:
         header, *body = _rows(table)
         assert header.split()[:2] == ["pod", "gc"] and "STW" in header and "heap" in header
         assert body and all(row.split()[0] in {"abcde", "fghij", "klmno"} for row in body if row.strip())
+
+
+async def test_the_whole_stream_detail_compares_a_cycle_with_its_own_pods(tmp_path: Path) -> None:
+    """Two pods at 2 and 4 Ps (a real capture, and the same capture with its
+    P counts doubled), interleaved: the whole stream's cycle detail says
+    nothing of a GOMAXPROCS change, for each pod's P count never changed.
+    It said "2 -> 4 P" on every row when it compared a row with whichever
+    pod printed the line before."""
+    lines = capture_lines(CAPTURES[0])
+    doubled = [line.replace(", 2 P", ", 4 P").replace("gomaxprocs=2 ", "gomaxprocs=4 ") for line in lines]
+    assert doubled != lines
+    out = [FORMATS["stern"].format(pod=pod, line=line)
+           for pair in zip(lines, doubled) for pod, line in zip(PODS, pair)]
+    log = tmp_path / "two.log"
+    log.write_text("\n".join(out) + "\n")
+    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(app, pilot)
+        assert len(app.session.sources) == 2
+        await pilot.press("g")
+        texts = []
+        for _ in range(6):
+            await pilot.press("j")
+            screen.redraw(True)
+            await pilot.pause()
+            body = screen.query_one("#detail-body", Static).content
+            texts.append("\n".join(getattr(r, "plain", str(r)) for r in getattr(body, "renderables", [body])))
+        assert all("derived by gctui" in t for t in texts) and any("interval" in t for t in texts), texts
+        assert not any("→ 4 P" in t or "→ 2 P" in t or "SCHED gomaxprocs" in t for t in texts), texts

@@ -170,6 +170,17 @@ def cycle_before(store: CycleStore, line_no: int) -> int | None:
     return i if i >= 0 else None
 
 
+def gomaxprocs_at(store: CycleStore, i: int) -> int | None:
+    """The GOMAXPROCS row ``i``'s gc line gives: its ``N P``; None where it
+    is missing, or where Go <= 1.4's ``gcN(P)`` counts helpers instead (the
+    rule :func:`procs_changes` applies to every row at once)."""
+    c = store.cols
+    p = c.procs[i]
+    if p in (0, MISSING_U16) or (c.flags[i] >> 2) & 3 == ERAS.index("go1.4"):
+        return None
+    return int(p)
+
+
 def procs_changes(store: CycleStore, rows: range) -> list[ProcsChange]:
     """Where the gc lines' ``N P`` changes within ``rows`` (one run): each
     change at the first cycle with the new count. Vectorised: the live
@@ -218,8 +229,7 @@ def sched_changes_between(sched: SchedLines, first_line: int, last_line: int) ->
     lo, hi = bisect_right(lines, first_line), bisect_left(lines, last_line)
     if lo >= hi:
         return []
-    start = lo - 1 if lo > 0 else lo
-    return [c for c in sched_procs_changes(sched, range(start, hi)) if c.index >= lo]
+    return sched_procs_changes(sched, range(lo, hi), _gomaxprocs_of(sched, lo - 1) if lo else None)
 
 
 def _gomaxprocs_of(sched: SchedLines, i: int) -> int | None:

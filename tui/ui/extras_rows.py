@@ -8,9 +8,8 @@ detail shows no such section.
 
 from __future__ import annotations
 
-from parsers.columns import ERAS, MISSING_U16
 from tui.model import Model
-from tui.model.extras import ScanCounts, sched_changes_between
+from tui.model.extras import ScanCounts, procs_changes, sched_changes_between
 from tui.ui.explain import DetailRow
 
 # Size classes listed one per row, largest object counts first; the rest summed.
@@ -32,16 +31,13 @@ def extras_rows(model: Model, i: int) -> list[DetailRow]:
     """Rows for cycle row ``i``: GOMAXPROCS change, finalizer queues, scan statistics."""
     rows: list[DetailRow] = []
     c = model.cycles.cols
-    p = c.procs[i]
-    old_era = (c.flags[i] >> 2) & 3 == ERAS.index("go1.4")  # gcN(P): helpers, not GOMAXPROCS
-    if i > 0 and not old_era and c.segment[i - 1] == c.segment[i] and p not in (0, MISSING_U16):
-        before = c.procs[i - 1]
-        if before not in (0, MISSING_U16) and before != p:
+    same_run = i > 0 and c.segment[i - 1] == c.segment[i]
+    if same_run:
+        for ch in procs_changes(model.cycles, range(i - 1, i + 1)):
             rows.append(DetailRow(
-                "GOMAXPROCS", f"{before} → {p} P",
+                "GOMAXPROCS", f"{ch.before} → {ch.after} P",
                 "changed since the previous cycle: runtime.GOMAXPROCS, or Go 1.25+ container-aware "
                 "GOMAXPROCS following the CPU limit; GC CPU counts each cycle with its own P"))
-    if i > 0 and c.segment[i - 1] == c.segment[i]:
         for ch in sched_changes_between(model.sched, c.line_no[i - 1], c.line_no[i]):
             rows.append(DetailRow(
                 "SCHED gomaxprocs", f"{ch.before} → {ch.after}",

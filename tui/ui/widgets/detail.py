@@ -61,12 +61,14 @@ class CycleDetail(VerticalScroll, can_focus=False):
         self.border_title = cycle_label(view.model, i)
         self.border_subtitle = f"line {cycle.meta.line_no}" if cycle.meta.line_no else ""
         raw = view.raw_line(i) if view.raw_line is not None else view.model.raw_lines.get(i)
-        # Of a stream of several pods, the interval and rates to the pod's own previous cycle.
+        # Of a stream of several pods, what is measured against the previous
+        # cycle (interval, rates, a GOMAXPROCS change) is against the pod's own,
+        # and its scan and SCHED lines are the pod's.
         hit = pod_row(view.model, view.sources, i) if view.sources else None
-        own = (store, i) if hit is None else hit[1:]
+        own, j = (view.model, i) if hit is None else (view.sources[hit[0]], hit[2])
         self.query_one("#detail-body", Static).update(
-            _body(cycle_rows(cycle), derived_rows(*own), raw, reconstruct_line(cycle),
-                  self.scrollable_content_region.width, extras_rows(view.model, i)))
+            _body(cycle_rows(cycle), derived_rows(own.cycles, j), raw, reconstruct_line(cycle),
+                  self.scrollable_content_region.width, extras_rows(own, j)))
 
 
 def _rows(rows: list[DetailRow], width: int) -> Text:

@@ -10,13 +10,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from parsers.columns import ERAS, MISSING_U16
+from tui.model.extras import gomaxprocs_at
 from tui.units import format_bytes
 from tui.ui.view import View
 from tui.sanitize import visible
-
-GO14 = ERAS.index("go1.4")
-
 
 class StatusBar(Widget):
     """Header: watched program, settings, state, counts."""
@@ -56,11 +53,7 @@ class StatusBar(Widget):
             settings.append(env.go_version)
         # The gc lines' P count is the runtime's own, after any runtime.GOMAXPROCS
         # call or container-aware change; the environment's is only the start.
-        cols = model.cycles.cols
-        last = view.count - 1
-        procs = cols.procs[last] if view.count and (cols.flags[last] >> 2) & 3 != GO14 else MISSING_U16
-        if procs == MISSING_U16 or not procs:  # Go <= 1.4's gcN(P) counts helpers, not GOMAXPROCS
-            procs = env.gomaxprocs or 0
+        procs = (gomaxprocs_at(model.cycles, view.count - 1) if view.count else None) or env.gomaxprocs or 0
         if procs:
             was = env.gomaxprocs
             settings.append(f"GOMAXPROCS {procs}" + (f" (started {was})" if was and was != procs else ""))
