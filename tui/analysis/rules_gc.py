@@ -78,7 +78,7 @@ def gc_frequent(scope: Scope) -> Finding | None:
         "to the allocation rate: raise GOGC (or set GOMEMLIMIT and raise GOGC with it), or "
         "allocate less: profile allocations (go tool pprof -sample_index=alloc_space "
         "http://HOST/debug/pprof/heap) and reuse buffers (sync.Pool) on the hottest paths."
-        + advice_quote(scope.model, rows),
+        + advice_quote(scope.model, rows, memo=scope.memo),
         rows,
         value=med,
     )
@@ -125,7 +125,7 @@ def gc_cpu_high(scope: Scope) -> Finding | None:
         "Make the collector's work smaller or rarer: raise GOGC or set GOMEMLIMIT so cycles "
         "come less often, allocate less (go tool pprof -sample_index=alloc_space "
         "http://HOST/debug/pprof/heap), and shrink pointer-heavy live data that every mark "
-        "phase must scan (-sample_index=inuse_space)." + advice_quote(scope.model, rows),
+        "phase must scan (-sample_index=inuse_space)." + advice_quote(scope.model, rows, memo=scope.memo),
         rows,
         value=pct,
     )
@@ -186,7 +186,7 @@ def mark_assist_heavy(scope: Scope) -> Finding | None:
         "Allocation outruns the background mark workers, so allocating goroutines stall to "
         "mark instead of doing their work (latency): allocate less on hot paths (go tool pprof "
         "-sample_index=alloc_space), and give the workers runway with a higher GOGC, or "
-        "GOMEMLIMIT plus a higher GOGC." + advice_quote(scope.model, rows),
+        "GOMEMLIMIT plus a higher GOGC." + advice_quote(scope.model, rows, memo=scope.memo),
         rows,
         value=share,
     )

@@ -263,7 +263,7 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
             f"{where}: effective GOGC {median(eff):.0f}%{note}."
         )
         severity = "warning"
-        advice = LIMIT_ADVICE + limit_quote(scope.model, rows)
+        advice = LIMIT_ADVICE + limit_quote(scope.model, rows, memo=scope.memo)
     elif constant:
         settings = gogc_text if env.gogc else "GOGC and GOMEMLIMIT unknown"
         message = (
@@ -286,7 +286,7 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
             f"(GOMEMLIMIT or debug.SetMemoryLimit) sets the goal{note}."
         )
         severity = "info"
-        advice = LIMIT_ADVICE + limit_quote(scope.model, rows)  # the limit estimated from the goal
+        advice = LIMIT_ADVICE + limit_quote(scope.model, rows, memo=scope.memo)  # the limit estimated from the goal
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
 
 

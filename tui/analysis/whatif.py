@@ -55,9 +55,9 @@ from tui.analysis.whatif_pacer import (
     env_setting,
     goal_mb as goal_mb,
     gogc_goal,
-    median,
     nan0,
 )
+from tui.analysis.windows import median
 from tui.model import Model
 
 # Runtime memory besides heap objects and stacks, when no limit-bound cycle

@@ -73,9 +73,3 @@ def env_setting(model: Model) -> Setting | None:
 
 def nan0(value: float) -> float:
     return 0.0 if value != value else value
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2.0

@@ -142,12 +142,32 @@ def render_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def advice_quote(model: Model, rows: range | None = None, gogc: float | None = None) -> str:
+def _calibration(model: Model, rows: range | None, memo: dict[Any, Any] | None) -> Calibration:
+    """``calibrate(model, rows)``, kept in ``memo`` (a findings evaluation's
+    Scope.memo) with its refusal: live, every rule judges the same newest
+    window, and four findings quoting the what-if calibrated it four times
+    under the model's lock."""
+    if memo is None:
+        return calibrate(model, rows)
+    key = ("calibration", rows)
+    if key not in memo:
+        try:
+            memo[key] = calibrate(model, rows)
+        except Refusal as r:
+            memo[key] = r
+    found = memo[key]
+    if isinstance(found, Refusal):
+        raise found
+    return found
+
+
+def advice_quote(model: Model, rows: range | None = None, gogc: float | None = None,
+                 memo: dict[Any, Any] | None = None) -> str:
     """One sentence (with a leading space) for a finding's advice: what a higher
     GOGC would do here, from the what-if. Empty when the log cannot support a prediction (the
-    advice then stands without numbers)."""
+    advice then stands without numbers). ``memo``: see :func:`_calibration`."""
     try:
-        cal = calibrate(model, rows)
+        cal = _calibration(model, rows, memo)
         if gogc is None and cal.setting is not None and cal.setting.gogc is None and cal.setting.memlimit_mb is not None:
             return ""  # GOGC=off: the limit alone paces it, no higher GOGC to suggest
         current = cal.setting.gogc if cal.setting and cal.setting.gogc else 100.0
@@ -163,7 +183,8 @@ def advice_quote(model: Model, rows: range | None = None, gogc: float | None = N
     )
 
 
-def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5) -> str:
+def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5,
+                memo: dict[Any, Any] | None = None) -> str:
     """One sentence (with a leading space) for the memory-limit finding: what a
     limit ``factor`` times the program's own would do, from the what-if.
 
@@ -171,9 +192,9 @@ def limit_quote(model: Model, rows: range | None = None, factor: float = 1.5) ->
     goal at about the limit minus its non-heap memory, so the limit is
     estimated as the typical goal plus that (and GOGC, when unknown, as the
     finding assumes it: 100); the sentence then says it is an estimate.
-    Empty when the log cannot support a prediction."""
+    Empty when the log cannot support a prediction. ``memo``: see :func:`_calibration`."""
     try:
-        cal = calibrate(model, rows)
+        cal = _calibration(model, rows, memo)
         o = cal.observed
         setting = cal.setting
         known = setting is not None and setting.memlimit_mb is not None
