@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from parsers.columns import MISSING_U32
 
@@ -20,14 +20,13 @@ MAX_FIT_POINTS = 500  # a trend window is thinned to about this many rows for a 
 
 
 def windows(
-    t_ms: Callable[[int], int] | Sequence[int], rows: range, seconds: float, max_rows: int, sample: bool, full: bool
+    t_ms: Sequence[int], rows: range, seconds: float, max_rows: int, sample: bool, full: bool
 ) -> Iterator[range]:
-    """Windows over ``rows``, whose times ``t_ms(i)`` (ms) rise.
+    """Windows over ``rows``, whose times ``t_ms[i]`` (ms) rise.
 
-    ``t_ms`` is a function of the row or the column of times itself (an
-    ``array`` or a list): a column is searched with :mod:`bisect` in C, the
-    same halving as the loop below, which a full report runs for hundreds of
-    thousands of windows.
+    ``t_ms`` is the column of times itself (an ``array``, a list or a numpy
+    array), searched with :mod:`bisect` in C: a full report finds hundreds
+    of thousands of windows.
 
     A window spans at most ``seconds``. Live (``full`` false) there is one,
     the newest; a full report gets back-to-back windows over every row.
@@ -41,39 +40,17 @@ def windows(
     if lo >= hi:
         return
     span = seconds * 1000.0
-    col = None if callable(t_ms) else t_ms
-    at: Callable[[int], int] = col.__getitem__ if col is not None else t_ms  # type: ignore[assignment, union-attr]
-    timed = at(hi - 1) != MISSING_U32
+    timed = t_ms[hi - 1] != MISSING_U32
 
     def end_of(start: int) -> int:  # first index past ``start``'s window
         if not timed:
             return min(hi, start + max_rows)
-        limit = at(start) + span
-        if col is not None:
-            return bisect_right(col, limit, start, hi)
-        a, b = start, hi
-        while a < b:
-            mid = (a + b) // 2
-            if at(mid) <= limit:
-                a = mid + 1
-            else:
-                b = mid
-        return a
+        return bisect_right(t_ms, t_ms[start] + span, start, hi)
 
     def start_of(end: int) -> int:  # first index of the window ending at ``end``
         if not timed:
             return max(lo, end - max_rows)
-        limit = at(end - 1) - span
-        if col is not None:
-            return bisect_left(col, limit, lo, end)
-        a, b = lo, end
-        while a < b:
-            mid = (a + b) // 2
-            if at(mid) < limit:
-                a = mid + 1
-            else:
-                b = mid
-        return a
+        return bisect_left(t_ms, t_ms[end - 1] - span, lo, end)
 
     def shaped(a: int, b: int) -> range:
         if not sample:

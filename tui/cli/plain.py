@@ -73,7 +73,7 @@ def status_line(model: Model, thresholds: Thresholds | None = None) -> str:
             parts.append(f"live {c.heap_live_mb} MB, last goal {c.heap_goal_mb} MB")
         # The findings' newest window, measured as they measure it.
         th = thresholds or Thresholds()
-        rows = next(windows(lambda j: store.cols.t_ms[j], range(*store.segment_range(store.cols.segment[i])),
+        rows = next(windows(store.cols.t_ms, range(*store.segment_range(store.cols.segment[i])),
                             th.window_s, th.window_cycles, False, False), range(0))
         share = span(store, rows, window=True).share if len(rows) > 1 else None
         if share is not None:
