@@ -99,9 +99,7 @@ class GCTuiApp(App[int]):
 
     def _full_findings(self, at_end: bool) -> None:
         self.scans_done += 1
-        self._scans_running = max(0, self._scans_running - 1)
-        if not self._scans_running:
-            self.summarising_since = None
+        self._scan_ended()
         self.settled = self.settled or at_end
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
@@ -133,10 +131,16 @@ class GCTuiApp(App[int]):
             if isinstance(screen, MainScreen):
                 screen.show_progress()
 
+    def _scan_ended(self) -> None:
+        """A full scan finished or failed: the header stops saying
+        "summarising" when it was the last one running."""
+        self._scans_running = max(0, self._scans_running - 1)
+        if not self._scans_running:
+            self.summarising_since = None
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "findings":
-            self._scans_running = max(0, self._scans_running - 1)
-            self.summarising_since = None if not self._scans_running else self.summarising_since
+            self._scan_ended()
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10,
                         markup=False)

@@ -43,3 +43,10 @@ class View:
     # The pods of a multi-pod stream while its whole stream is shown (their
     # rows interleave in ``model``); empty otherwise.
     sources: Mapping[str, Model] = field(default_factory=dict)
+
+    @property
+    def committed_rows(self) -> range:
+        """``rows`` cut at ``count``: the rows a chart may read (those past it
+        may still be being written by the source thread)."""
+        stop = min(self.rows.stop, self.count)
+        return range(min(self.rows.start, stop), stop)

@@ -91,8 +91,7 @@ class GCCPUChart(Widget):
     def show(self, view: View) -> None:
         """Copy the weighted GC CPU share of each column's rows."""
         store = view.model.cycles
-        stop = min(view.rows.stop, view.count)
-        rows = range(min(view.rows.start, stop), stop)
+        rows = view.committed_rows
         width = self._bar_width(self.size.width, self.size.height) or 40
         self._shares = column_shares(store, rows, width, view.by_time)
         sel = view.selected

@@ -96,8 +96,7 @@ class GoroutineSeries:
         if not self.counts:
             return GoroutineColumns()
         store = view.model.cycles
-        stop = min(view.rows.stop, view.count)
-        rows = range(min(view.rows.start, stop), stop)
+        rows = view.committed_rows
         if not rows:  # no cycle yet: the counts one per column, newest last
             n = len(self.counts)
             edges = bucket_bounds(max(0, n - max(1, width)), n, max(1, width))

@@ -100,8 +100,7 @@ class HeapChart(Widget):
     def show(self, view: View) -> None:
         """Copy bucketed heap columns over ``view.rows`` and the memory limit."""
         store = view.model.cycles
-        stop = min(view.rows.stop, view.count)
-        rows = range(min(view.rows.start, stop), stop)
+        rows = view.committed_rows
         dots = 2 * self._layout(self.size.width, self.size.height)[3] or 120
         t = store.cols.t_ms
         edges = column_edges(t, rows, dots, True) if view.by_time else None

@@ -95,8 +95,7 @@ class PauseChart(Widget):
     def show(self, view: View) -> None:
         """Copy the pause buckets and percentiles of ``view.rows`` (committed only)."""
         store = view.model.cycles
-        stop = min(view.rows.stop, view.count)
-        rows = range(min(view.rows.start, stop), stop)
+        rows = view.committed_rows
         col = store.column("stw_ms")
         if self._cache is None or self._cache.col is not col:
             self._cache = ColumnBuckets(col)

@@ -49,8 +49,7 @@ def analysed_rows(view: View) -> tuple[range, bool]:
     marks = [r for r in view.marks if r and r.stop <= view.count]
     if marks:
         return marks[-1], True
-    stop = min(view.rows.stop, view.count)  # committed rows only, as the charts read them
-    return range(min(view.rows.start, stop), stop), False
+    return view.committed_rows, False  # as the charts read them
 
 
 def join_lines(lines: list[Text]) -> Text:
