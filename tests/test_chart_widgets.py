@@ -371,7 +371,7 @@ async def test_sched_panel_latest_snapshot(detail: Model) -> None:
 async def test_sched_panel_many_ps_get_one_bar_each(detail: Model) -> None:
     model = _read("schedtrace200_scheddetail1.stderr.txt")
     queues = tuple(i % 9 for i in range(128))
-    model.sched = [*model.sched[:-1], dataclasses.replace(model.sched[-1], gomaxprocs=128, runq_per_p=queues)]
+    model.sched.objects[len(model.sched) - 1] = dataclasses.replace(model.sched[-1], gomaxprocs=128, runq_per_p=queues)
     panel = SchedPanel()
     async with Host(panel, 50, 18).run_test(size=(50, 18)) as pilot:
         panel.show(view(model, range(0)))
@@ -395,7 +395,7 @@ async def test_sched_panel_waits_for_sched_lines(limited: Model) -> None:
 async def test_sched_panel_shows_wait_reasons_as_text_not_markup(detail: Model) -> None:
     model = _read("schedtrace200_scheddetail1.stderr.txt")
     evil = "[bold red]boom[/] \x1b[2J"
-    model.sched = [*model.sched[:-1], dataclasses.replace(model.sched[-1], g_by_wait_reason=((evil, 7),))]
+    model.sched.objects[len(model.sched) - 1] = dataclasses.replace(model.sched[-1], g_by_wait_reason=((evil, 7),))
     panel = SchedPanel()
     async with Host(panel, 50, 14).run_test(size=(50, 14)) as pilot:
         panel.show(view(model, range(0)))

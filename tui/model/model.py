@@ -296,17 +296,23 @@ class Model:
                 break
         return out
 
-    def goroutine_series(self) -> list[tuple[float, int]]:
-        """``(t_s, goroutines)`` from scheddetail and pprof, in time order."""
-        out: list[tuple[float, int]] = []
-        for snap in self.sched.objects.values():  # a plain row counts no goroutines
-            if snap.goroutines is not None:
-                out.append((snap.t_ms / 1000.0, snap.goroutines))
-        for h in self.http:
-            if h.goroutines is not None and h.t_s is not None:
-                out.append((h.t_s, h.goroutines.total))
+    def goroutine_samples(self) -> list[tuple[int, float, int]]:
+        """``(run, t_ms, goroutines)`` from scheddetail and pprof, by run and time.
+
+        A plain SCHED row carries no goroutine count (only a scheddetail
+        block does, kept whole as an object): a loaded file's 60,000 rows
+        are not made into snapshots only to be skipped."""
+        runs = self.sched_segment
+        out = [(runs[i], float(snap.t_ms), snap.goroutines) for i, snap in self.sched.objects.items()
+               if snap.goroutines is not None]
+        out += [(self.segment, h.t_s * 1000.0, h.goroutines.total) for h in self.http
+                if h.goroutines is not None and h.t_s is not None]
         out.sort()
         return out
+
+    def goroutine_series(self) -> list[tuple[float, int]]:
+        """``(t_s, goroutines)`` from scheddetail and pprof, in time order."""
+        return sorted((t_ms / 1000.0, n) for _, t_ms, n in self.goroutine_samples())
 
 
 def _first_row_at_or_after(line_nos: object, line_no: int, offset: int) -> int:

@@ -25,7 +25,6 @@ from textual import events
 from textual.widget import Widget
 
 from parsers.events import SchedSnapshot
-from parsers.rows import SchedLines
 from tui.ui import plot
 from tui.ui.axis import column_edges, column_times, marked_columns
 from tui.ui.buckets import bucket_bounds, column_of
@@ -76,15 +75,7 @@ class GoroutineSeries:
         key = (len(model.sched), len(model.http))
         if key == self._key and self._model is not None and self._model() is model:
             return
-        sched, runs = model.sched, model.sched_segment
-        # A plain SCHED row carries no goroutine count (only a scheddetail
-        # block does, kept whole): a loaded file's 60,000 rows are not
-        # made into snapshots, on the UI's thread, only to be skipped.
-        snaps = sorted(sched.objects.items()) if isinstance(sched, SchedLines) else enumerate(sched)
-        samples = [(runs[i], float(snap.t_ms), snap.goroutines) for i, snap in snaps if snap.goroutines is not None]
-        samples += [(model.segment, h.t_s * 1000.0, h.goroutines.total) for h in model.http
-                    if h.goroutines is not None and h.t_s is not None]
-        samples.sort()
+        samples = model.goroutine_samples()
         self.runs = array("l", (s[0] for s in samples))
         self.times = array("d", (s[1] for s in samples))
         self.counts = array("d", (s[2] for s in samples))
