@@ -342,18 +342,12 @@ def test_gc_cpu_charges_each_cycle_its_own_p_count(go_build: Any, tmp_path: Path
 def test_gc_cpu_high_names_the_p_counts_of_its_window() -> None:
     """Over a GOMAXPROCS change the CPU offered is each cycle's own Ps (the
     figure); the message says so instead of naming the last cycle's count."""
-    from parsers.stream import parse_bytes
     from tui.analysis.findings import evaluate
-    from tui.model import Model
 
     lines = []
     for i in range(60):
         procs = 1 if i < 30 else 4
         lines.append(f"gc {i + 1} @{0.010 * (i + 1):.3f}s 40%: 0.10+5.0+0.10 ms clock, 0.10+2.0/3.0/0+0.10 ms cpu, "
                      f"4->4->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, {procs} P")
-    events, parser = parse_bytes(("\n".join(lines) + "\n").encode())
-    model = Model()
-    model.apply(events)
-    model.set_counts(parser.counts, parser.lines)
-    found = {f.id: f for f in evaluate(model, full=True)}
+    found = {f.id: f for f in evaluate(model_of(lines), full=True)}
     assert "of the CPU offered by 1 to 4 Ps over" in found["gc-cpu-high"].message

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kit import model_of
 from tui.analysis.mmu import WINDOWS_MS, mmu, worst_window
 from tui.analysis.whatif import Refusal, Setting, calibrate, goal_mb, predict
 from tui.analysis.whatif_report import advice_quote, limit_quote, summarize
@@ -210,22 +211,16 @@ def test_dedicated_workers_are_no_burst_on_many_ps() -> None:
     every P it read as a 22 ms stop (MMU 0 % at 10 ms)."""
     import numpy as np
 
-    from parsers.stream import parse_bytes
     from tui.analysis.mmu import dedicated_workers
-    from tui.model import Model
 
     assert dedicated_workers(np.array([1.0, 2, 3, 4, 6, 8, 40])).tolist() == [0, 0, 0, 1, 1, 2, 10]
     line = b"gc 1 @8.371s 0%: 0.10+296+0.30 ms clock, 4.0+7.0/1781/0+12 ms cpu, 140->142->120 MB, 160 MB goal, 40 P\n"
-    events, _ = parse_bytes(line)
-    model = Model()
-    model.apply(events)
+    model = model_of(line)
     worst = mmu(model.cycles, range(1), [10.0])[0]
     assert worst is not None and 0.8 <= worst <= 0.9, worst
     # On 2 Ps there is no dedicated worker: the fractional worker and the
     # assists still come as the opening burst, as go tool trace shows it.
-    events, _ = parse_bytes(line.replace(b"40 P", b"2 P").replace(b"/1781/", b"/150/"))
-    model = Model()
-    model.apply(events)
+    model = model_of(line.replace(b"40 P", b"2 P").replace(b"/1781/", b"/150/"))
     two = mmu(model.cycles, range(1), [10.0])[0]
     assert two is not None and two < 0.1, two
 
@@ -235,14 +230,10 @@ def test_unreported_gc_is_the_trace_windows_gc_beyond_what_gctrace_printed() -> 
     time, (1 - utilisation) x window x P, beyond the GC CPU gctrace printed
     for the cycles the window touches; here 2 + 4 ms of assist and
     background work plus 0.01 + 0.01 ms of stop-the-world on 2 Ps."""
-    from parsers.stream import parse_bytes
-    from tui.model import Model
     from whatif_runs import unreported_gc
 
     line = b"gc 1 @1.000s 5%: 0.010+10+0.010 ms clock, 0.020+2.0/4.0/10+0.020 ms cpu, 8->9->4 MB, 9 MB goal, 2 P\n"
-    events, _ = parse_bytes(line)
-    model = Model()
-    model.apply(events)
+    model = model_of(line)
     reported = 2.0 + 4.0 + (0.010 + 0.010) * 2
     assert unreported_gc(model, 1000.0, 10.0, 0.5) == pytest.approx((0.5 * 10 * 2 - reported) / 20)
     assert unreported_gc(model, 1000.0, 10.0, 0.8) == 0.0  # 4 ms of GC: less than gctrace printed

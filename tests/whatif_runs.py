@@ -2,7 +2,7 @@
 
 Shared by tests/test_whatif_go.py and tests/bench/bench_whatif.py: run the
 workload under a GC setting, load its gctrace into a Model, and ask
-``go tool trace`` (Go 1.19: its ``/mmuPlot`` JSON endpoint, the data behind
+``go tool trace`` (Go 1.19: its ``/mmuDetails`` JSON endpoint, the data behind
 the MMU page, served on loopback) for the execution trace's own MMU.
 """
 
@@ -117,24 +117,18 @@ def error(predicted: float, measured: float) -> float:
 
 @dataclass(frozen=True)
 class TraceMMU:
-    """What ``go tool trace`` says of one trace: its MMU curve read at each
-    window asked for, and for each window its worst windows as (start ms
-    from the trace's first event, mutator utilisation), worst first."""
+    """What ``go tool trace`` says of one trace: for each window asked for,
+    its worst windows as (start ms from the trace's first event, mutator
+    utilisation), worst first."""
 
-    values: list[float]
     worst: dict[float, list[tuple[float, float]]]
 
 
 def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: float = 120) -> TraceMMU:
-    """The execution trace's MMU at each window, from ``go tool trace``'s
-    /mmuPlot, and its worst windows of each length, from /mmuDetails (the
-    table under the MMU page's plot), from one parse of the trace.
-
-    /mmuPlot returns 100 (window ns, MMU) points on a log scale; a window
-    between two is read off the line between them in log(window), up to a
-    point or two off. /mmuDetails gives the worst window's own utilisation
-    and where it is, so tests compare with that.
-    """
+    """The execution trace's worst windows of each length, from ``go tool
+    trace``'s /mmuDetails (the table under the MMU page's plot): the worst
+    window's own utilisation and where it is, not the plot's curve read
+    between its points (a point or two off)."""
     env = dict(os.environ, BROWSER="true")  # browser.Open runs $BROWSER: a no-op
     with tempfile.TemporaryFile() as err:
         # `go tool trace` runs the trace tool as its own child: killing the go
@@ -143,8 +137,6 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
                                 stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True)
         try:
             base = _wait_for_address(err, proc, timeout)
-            with urllib.request.urlopen(f"{base}/mmuPlot?flags={MMU_FLAGS}", timeout=timeout) as resp:
-                curve = json.load(resp)["curve"]
             worst = {}
             for window in windows_ms:
                 url = f"{base}/mmuDetails?flags={MMU_FLAGS}&window={int(window * 1e6)}"
@@ -159,17 +151,7 @@ def trace_mmu(trace: Path, windows_ms: list[float], go: str = "go", timeout: flo
             except ProcessLookupError:
                 pass
             proc.wait()
-    xs = [math.log(p[0]) for p in curve]
-    out = []
-    for w in windows_ms:
-        lx = math.log(w * 1e6)
-        k = next((i for i, x in enumerate(xs) if x >= lx), len(xs) - 1)
-        if k == 0 or xs[k] == xs[k - 1]:
-            out.append(curve[k][1])
-            continue
-        frac = (lx - xs[k - 1]) / (xs[k] - xs[k - 1])
-        out.append(curve[k - 1][1] + frac * (curve[k][1] - curve[k - 1][1]))
-    return TraceMMU(out, worst)
+    return TraceMMU(worst)
 
 
 def unreported_gc(model: Model, start_ms: float, window_ms: float, utilisation: float, slack_ms: float = 2.0) -> float:
