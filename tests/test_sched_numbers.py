@@ -64,10 +64,16 @@ def test_numbers_of_rows_match_the_events_built_from_them() -> None:
 
 
 def test_numbers_follow_appends() -> None:
+    """Grown as a live source grows them: rows as the bulk path adds them
+    (add_line), with a whole event now and then (a line the parser took);
+    numbers() resumes from what it read before."""
     whole = _rows()
     grown = SchedLines(whole.stream)
     for i in range(len(whole)):
-        grown.append(whole[i])
+        if i % 3 == 0:
+            grown.append(whole[i])
+        else:
+            grown.add_line(whole.line_no[i], whole.line_bytes(i))
         if i % 7 == 0:
             assert list(grown.numbers()["queued"]) == _expected(grown)["queued"]
     assert {k: list(v) for k, v in grown.numbers().items()} == _expected(whole)
