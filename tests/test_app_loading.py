@@ -13,6 +13,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tui.ingest import wholefile
 from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui import loading
@@ -50,11 +53,14 @@ def test_the_lines_say_what_is_done_and_turn() -> None:
     assert loading.summarising(1152, 75.0).endswith("summarising the findings of 1,152 cycles · 1m15s")
 
 
-async def test_a_loading_file_shows_its_bytes_move_then_says_it_summarises(tmp_path: Path) -> None:
+async def test_a_loading_file_shows_its_bytes_move_then_says_it_summarises(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ranges.log"
     gen_log().generate(path, 2 << 20, 7)
     size = path.stat().st_size
-    session = Runner(log=open_input(str(path)), kind="file", follow=False, range_bytes=256 << 10)
+    monkeypatch.setattr(wholefile, "PART_BYTES", 256 << 10)  # a small file, many ranges
+    monkeypatch.setattr(wholefile, "MIN_SPLIT", 256 << 10)
+    session = Runner(log=open_input(str(path)), kind="file", follow=False)
     gate = Gate(session._progress)
     session._progress = gate  # type: ignore[method-assign]
     app = GCTuiApp(session, full_scan=True)

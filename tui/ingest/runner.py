@@ -66,15 +66,12 @@ class Runner:
     """One input, its feeder and model, their lock, and its subscribers."""
 
     def __init__(self, source: Source | None = None, *, log: Input | None = None, kind: str = "process",
-                 follow: bool = True, batch: bool = False, tail_first: bool = False,
-                 range_bytes: int | None = None) -> None:
+                 follow: bool = True, batch: bool = False, tail_first: bool = False) -> None:
         """Either ``source`` (a program, an attached process, the demo) or
         ``log`` (a named log or stdin, opened by :func:`open_input`).
         ``batch``: the input is read to its end before anything is shown
         (``report``): parsed in bulk, a core's full speed. ``tail_first``:
-        a big file's newest cycles are shown while the rest loads.
-        ``range_bytes``: a whole file is loaded in ranges of this size (the
-        loader's default otherwise; a test makes a small file many ranges)."""
+        a big file's newest cycles are shown while the rest loads."""
         if source is None:
             assert log is not None
             source = log.source(follow=follow) if log.kind != "file" else _Placeholder(log.description)
@@ -83,9 +80,7 @@ class Runner:
         self.kind = kind
         self.follow = follow
         self.tail_first = tail_first
-        self.loading: float | None = None  # share of a whole-file load done, while it runs
         self.load_bytes: tuple[int, int] | None = None  # (bytes parsed, bytes in all) while it runs
-        self.range_bytes = range_bytes
         self.generation = 0  # bumps when a loaded model replaces the one shown
         self.feeder = Feeder(Model(), batch=batch)
         self.model = self.feeder.model
@@ -141,8 +136,7 @@ class Runner:
         from tui.ingest.wholefile import LoadStopped, WholeFile
 
         assert log.fd is not None
-        sizes = {"part_bytes": self.range_bytes, "min_split": self.range_bytes} if self.range_bytes else {}
-        whole = WholeFile(log.fd, log.name, stop=self.stop, **sizes)
+        whole = WholeFile(log.fd, log.name, stop=self.stop)
         try:
             return self._load_whole(log, whole)
         except LoadStopped:
@@ -151,7 +145,6 @@ class Runner:
     def _load_whole(self, log: Input, whole: WholeFile) -> Source:
         self.line_index = whole.index
         if whole.end_offset:
-            self.loading = 0.0
             self.load_bytes = (0, whole.end_offset)
             if self.tail_first and whole.big:
                 tail = Model(segments=[SegmentInfo(0, 1, 0, "the newest cycles of the file (the rest is loading)")])
@@ -170,12 +163,11 @@ class Runner:
             model.set_counts(result.counts, result.lines)
             feeder.resume(result)
             self._swap(feeder, loaded=True)
-            self.loading = self.load_bytes = None
+            self.load_bytes = None
         return log.source(follow=self.follow, offset=whole.end_offset, identity=whole.identity)
 
     def _progress(self, done: int, total: int) -> None:
         self.load_bytes = (done, total)
-        self.loading = done / max(total, 1)
         if self.stop.is_set():
             raise _Stopped
 
@@ -232,6 +224,12 @@ class Runner:
                 rates.popleft()
         finally:
             self.lock.release()
+
+    @property
+    def loading(self) -> float | None:
+        """The share of a whole-file load done, while it runs (None otherwise)."""
+        load = self.load_bytes
+        return None if load is None else load[0] / max(load[1], 1)
 
     def lines_per_s(self) -> float:
         """Lines parsed per second over the last few seconds."""

@@ -96,14 +96,17 @@ class WholeFile:
     """One regular file, open on ``fd``, read up to its last whole line."""
 
     def __init__(self, fd: int, path: str, *, workers: int | None = None,
-                 part_bytes: int = PART_BYTES, min_split: int = MIN_SPLIT,
+                 part_bytes: int | None = None, min_split: int | None = None,
                  stop: threading.Event | None = None) -> None:
+        """``part_bytes`` and ``min_split``: the module's PART_BYTES and
+        MIN_SPLIT unless given (read when the loader is made, so a test can
+        make a small file many ranges)."""
         self.fd = fd
         self.stop = stop or threading.Event()
         self.path = path
         self.workers = workers or min(os.cpu_count() or 1, 4)
-        self.part_bytes = part_bytes
-        self.min_split = min_split
+        self.part_bytes = PART_BYTES if part_bytes is None else part_bytes
+        self.min_split = MIN_SPLIT if min_split is None else min_split
         st = os.fstat(fd)
         self.identity = (st.st_dev, st.st_ino)
         self.end_offset = self._last_line_end(st.st_size)

@@ -224,7 +224,7 @@ class MainScreen(SessionKeys, CycleKeys, ChartKeys, PanelKeys, SourceKeys):
         """The moving line of a file being loaded or summarised (None: neither)."""
         session, now = self.gapp.session, time.monotonic()
         load = session.load_bytes
-        if session.loading is not None and load is not None:
+        if load is not None:
             if self._load_t0 is None:
                 self._load_t0 = now
             return loading.reading(*load, now - self._load_t0)
