@@ -17,7 +17,7 @@ import math
 import textwrap
 from array import array
 from collections import Counter
-from typing import Any
+from typing import Any, Iterable
 
 from parsers.columns import ERAS, FORCED, MISSING_U8, MISSING_U16, MISSING_U32
 from parsers.events import LINE_KINDS
@@ -28,7 +28,7 @@ from tui.model import Model
 from tui.model.arrays import floats, numpy, view
 from tui.model.cycles import CycleStore
 from tui.analysis.runtime_report import runtime_summary
-from tui.model.gccpu import EMPTY, MEASURABLE_MS, printed_check, span
+from tui.model.gccpu import EMPTY, MEASURABLE_MS, CPUSpan, printed_check, span
 
 _FINDING_KEYS = ("id", "severity", "title", "message", "advice", "first_cycle", "last_cycle", "segment")
 # What each gc line shape means in Go releases (the era names the shape).
@@ -57,14 +57,14 @@ def summarize(
     c = store.cols
     count = len(c)
     th = thresholds if thresholds is not None else Thresholds()
-    runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
+    runs = runs_of(model)
     estimated, estimates = estimated_intervals(store, runs, th.window_s)
-    interval = _Distribution(estimated, owned=True)
+    interval = Distribution(estimated, owned=True)
     spans = _fsum_present(store.interval_s)
     counted = interval.count
     lines = {kind: model.line_counts.get(kind, 0) for kind in LINE_KINDS}
     lines["total"] = model.lines
-    pause = _Distribution(c.stw_ms)
+    pause = Distribution(c.stw_ms)
     flags = Counter(c.flags)
     last_printed = next((v for v in reversed(c.cpu_pct) if v != MISSING_U8), None)
     findings = evaluate(model, th) if scan else []
@@ -116,7 +116,7 @@ def _fsum_present(col: array) -> float:  # type: ignore[type-arg]
     return math.fsum(values[~np.isnan(values)])  # one number at a time, no list
 
 
-class _Distribution:
+class Distribution:
     """Nearest-rank percentiles of a column (an ``array`` or a numpy array),
     NaN and sentinels left out; sorted once with numpy."""
 
@@ -172,17 +172,32 @@ def _gc_cpu(store: CycleStore, runs: list[range]) -> dict[str, Any]:
     runtime's own figure does; ``with_idle_mark`` counts them.
     ``runtime_check`` compares the last run with its last printed ``N%``.
     """
+    check = printed_check(store, runs[-1].start, runs[-1].stop) if runs else None
+    return {**cpu_percent(cpu_total(store, runs)), "runtime_check": check}
+
+
+def runs_of(model: Model) -> list[range]:
+    """Each run's (segment's) rows of the model's store, in order."""
+    store = model.cycles
+    return [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
+
+
+def cpu_total(store: CycleStore, runs: Iterable[range]) -> CPUSpan:
+    """The GC CPU terms of every run, added (:mod:`tui.model.gccpu`)."""
     total = EMPTY
     for rows in runs:
         total = total + span(store, rows)
+    return total
+
+
+def cpu_percent(total: CPUSpan) -> dict[str, Any]:
+    """A GC CPU total as the report gives it, in percent."""
     share, with_idle = total.share, total.share_with_idle
-    check = printed_check(store, runs[-1].start, runs[-1].stop) if runs else None
     return {
         "overall": None if share is None else round(share * 100.0, 2),
         "with_idle_mark": None if with_idle is None else round(with_idle * 100.0, 2),
         # The time the figure covers (process start, or first cycle, to last end).
         "elapsed_ms": round(total.elapsed_ms, 3) if total.cycles else None,
-        "runtime_check": check,
     }
 
 

@@ -12,17 +12,16 @@ source picker).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from tui.analysis.findings import Finding
 from tui.analysis.intervals import estimated_intervals
-from tui.analysis.report import summarize
+from tui.analysis.report import Distribution, cpu_percent, cpu_total, runs_of, summarize
 from tui.analysis.thresholds import Thresholds
 from tui.model import Model
 from tui.model.arrays import numpy
-from tui.model.gccpu import EMPTY, span
+from tui.model.gccpu import EMPTY
 from parsers.columns import MISSING_U32
 
 SEVERITY_RANK = {"critical": 3, "error": 3, "warning": 2, "info": 1}
@@ -78,19 +77,11 @@ def pool(whole: dict[str, Any], sources: Mapping[str, Model], entries: list[dict
     total = EMPTY
     parts = []
     for model in sources.values():
-        store = model.cycles
-        runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
-        for rows in runs:
-            total = total + span(store, rows)
-        parts.append(estimated_intervals(store, runs, th.window_s)[0])
-    share, with_idle = total.share, total.share_with_idle
-    out["gc_cpu_pct"] = {
-        "overall": None if share is None else round(share * 100.0, 2),
-        "with_idle_mark": None if with_idle is None else round(with_idle * 100.0, 2),
-        "elapsed_ms": round(total.elapsed_ms, 3) if total.cycles else None,  # summed over the sources
-        "runtime_check": None,  # each source's own is in its entry
-        "last_printed": None,
-    }
+        runs = runs_of(model)
+        total = total + cpu_total(model.cycles, runs)
+        parts.append(estimated_intervals(model.cycles, runs, th.window_s)[0])
+    # elapsed_ms summed over the sources; each source's runtime check is in its entry.
+    out["gc_cpu_pct"] = {**cpu_percent(total), "runtime_check": None, "last_printed": None}
     np = numpy()
     intervals = np.sort(np.concatenate(parts)) if parts else np.zeros(0)
     out["interval_s"] = {"p50": _rank(intervals, 50), "p99": _rank(intervals, 99), "estimated": []}
@@ -144,7 +135,7 @@ def row_from_summary(name: str, summary: Mapping[str, Any]) -> SourceRow:
 def quick_rows(sources: Mapping[str, Model], worst: Mapping[str, tuple[str, str]]) -> list[SourceRow]:
     """One row per source from its columns alone, for a picker that opens at
     once: the counts, p99 pause, GC CPU and live heap the report gives
-    (the same numbers as :func:`overview`, vectorised, a few ms per million
+    (the same numbers as the report's, vectorised, a few ms per million
     cycles), without the report's full findings scan of every pod, which
     takes most of a second per 100,000 cycles. ``worst``: each source's most
     severe finding as ``(severity, title)`` from findings already made (the
@@ -153,17 +144,14 @@ def quick_rows(sources: Mapping[str, Model], worst: Mapping[str, tuple[str, str]
     out = []
     for name, model in sources.items():
         store = model.cycles
-        runs = [range(*store.segment_range(seg)) for seg in sorted({s.index for s in model.segments})]
-        total = EMPTY
-        for rows in runs:
-            total = total + span(store, rows)
+        total = cpu_total(store, runs_of(model))
         first, last = first_live_mb(model), _last_live_mb(model)
         severity, title = worst.get(name, (UNSCANNED, ""))
         out.append(SourceRow(
             name=name,
             cycles=len(store),
             runs=len(model.segments),
-            p99_stw_ms=_p99(store.cols.stw_ms),
+            p99_stw_ms=Distribution(store.cols.stw_ms).percentile(99),
             gc_cpu_pct=None if total.share is None else round(total.share * 100.0, 2),
             heap_first_mb=first,
             heap_last_mb=last,
@@ -188,17 +176,6 @@ def worst_by_source(findings: Iterable[Finding], chosen: str | None) -> dict[str
         prefix = f"{name}: "
         out[name] = (f.severity, f.title[len(prefix):] if f.title.startswith(prefix) else f.title)
     return out
-
-
-def _p99(col: Any) -> float | None:
-    """Nearest-rank p99 of a float column, NaN left out, as the report rounds it."""
-    np = numpy()
-    values = np.frombuffer(col, dtype=np.float32) if len(col) else np.zeros(0, dtype=np.float32)
-    values = np.sort(values[~np.isnan(values)])
-    if not len(values):
-        return None
-    rank = max(1, math.ceil(0.99 * len(values)))
-    return round(float(values[min(rank, len(values)) - 1]), 3)
 
 
 def _last_live_mb(model: Model) -> int | None:
