@@ -11,6 +11,11 @@ from parsers.shapes import Shape
 from parsers.stream import parse_bytes
 from tui.model import Model
 
+# The real captures copied from the shared samples (the project must work
+# without ../shared), and the logs among them (not the JSON or READMEs).
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+SAMPLE_LOGS = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".log", ".txt"))
+
 
 def parse_with(shapes: tuple[Shape, ...], line: str, kind: type, line_no: int = 1) -> tuple[str, LineEvent] | None:
     """Try every shape of a family on the stripped line; fail if more than one fits."""

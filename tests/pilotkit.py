@@ -10,6 +10,7 @@ Each has a deadline, so a hang fails with what was awaited.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Callable
 
 from tui.ui.app import GCTuiApp
@@ -42,3 +43,25 @@ async def settled(app: GCTuiApp, pilot: Any) -> MainScreen:
     screen.redraw(True)
     await pilot.pause()
     return screen
+
+
+def stern_log(tmp_path: Path) -> Path:
+    """Three pods' real captures interleaved as ``stern`` writes them
+    (tests/interleave.py), saved as ``stern.log`` under ``tmp_path``."""
+    from interleave import interleaved
+
+    log = tmp_path / "stern.log"
+    log.write_bytes(interleaved("stern"))
+    return log
+
+
+def stern_app(tmp_path: Path, description: str | None = None) -> GCTuiApp:
+    """The app on :func:`stern_log`, read whole and not followed;
+    ``description`` replaces the temporary path in the header (snapshots)."""
+    from tui.ingest.inputs import open_input
+    from tui.ingest.runner import Runner
+
+    session = Runner(log=open_input(str(stern_log(tmp_path))), kind="file", follow=False)
+    if description is not None:
+        session.model.env.description = description
+    return GCTuiApp(session)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interleave import EXPECTED_NAMES, interleaved
-from pilotkit import settled, until
+from interleave import EXPECTED_NAMES
+from pilotkit import settled, stern_app, stern_log, until
 from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui.app import GCTuiApp
@@ -21,9 +21,7 @@ from textual.widgets import OptionList
 
 
 async def test_stern_stream_shows_three_sources(tmp_path: Path) -> None:
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
-    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    app = stern_app(tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await settled(app, pilot)
         whole = screen._count()
@@ -56,8 +54,7 @@ async def test_whole_stream_findings_are_the_pods_own(tmp_path: Path) -> None:
     from tui.analysis.findings import evaluate
     from tui.ingest.many import load_many
 
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
+    log = stern_log(tmp_path)
     _, pods = load_many([str(log)])
     expected = sorted((name, f.id) for name, model in pods.items() for f in evaluate(model))
     assert expected and "gc-cpu-high" not in {i for _, i in expected}
@@ -84,8 +81,7 @@ def test_picker_rows_are_the_report_rows_without_its_scan(tmp_path: Path) -> Non
     from tui.analysis.sources import UNSCANNED, quick_rows, render_row, row_from_summary, source_reports
     from tui.ingest.many import load_many
 
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
+    log = stern_log(tmp_path)
     _, pods = load_many([str(log)])
     entries = source_reports(pods)
     expected = [row_from_summary(e["name"], e) for e in entries]
@@ -97,9 +93,7 @@ def test_picker_rows_are_the_report_rows_without_its_scan(tmp_path: Path) -> Non
 
 
 async def test_the_picker_names_each_pods_worst_finding_as_the_panel_shows_it(tmp_path: Path) -> None:
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
-    app = GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
+    app = stern_app(tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settled(app, pilot)
         with app.session.lock:

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kit import SAMPLE_LOGS
 from parsers.bulk import BulkResult, parse_chunks
 from parsers.columns import GCColumns
 from parsers.events import GCCycle, Segment
 from parsers.stream import parse_bytes
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-FILES = sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".txt", ".log"))
+FILES = SAMPLE_LOGS
 
 
 def event_path(data: bytes) -> tuple[GCColumns, list[object], dict[str, int], int]:

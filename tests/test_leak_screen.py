@@ -10,11 +10,10 @@ reference is the rule as it was written before the screen, kept here.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
-from kit import model_of
+from kit import SAMPLE_LOGS, model_of
 from parsers.columns import MISSING_U32
 from tui.analysis import rules_heap
 from tui.analysis.findings import Finding, Scope, cycles_text
@@ -23,7 +22,6 @@ from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, up_share
 from tui.ingest.runner import load
 from tui.model import Model
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 
 
 def reference(scope: Scope) -> tuple[object, int, int]:
@@ -105,5 +103,5 @@ def test_screen_at_other_thresholds() -> None:
 
 
 def test_screen_on_the_captures() -> None:
-    for path in sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".log", ".txt")):
+    for path in SAMPLE_LOGS:
         _check(load(str(path)), Thresholds())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from interleave import CAPTURES, EXPECTED_NAMES, FORMATS, PODS, SOURCE_NAMES, capture_lines, interleaved
-from pilotkit import settled, until
+from pilotkit import settled, stern_app, until
 from tui.ingest.inputs import open_input
 from tui.ingest.runner import Runner
 from tui.ui.app import GCTuiApp
@@ -64,15 +64,8 @@ def _rows(table: CycleTable) -> list[str]:
     return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
 
 
-def _stern_app(tmp_path: Path) -> GCTuiApp:
-    """The app on a saved three-pod stern stream."""
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
-    return GCTuiApp(Runner(log=open_input(str(log)), kind="file", follow=False))
-
-
 async def test_the_whole_stream_table_names_each_rows_pod_and_its_own_interval(tmp_path: Path) -> None:
-    app = _stern_app(tmp_path)
+    app = stern_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settled(app, pilot)
         table = screen.query_one(CycleTable)
@@ -100,7 +93,7 @@ async def test_the_whole_stream_table_names_each_rows_pod_and_its_own_interval(t
 
 
 async def test_at_80x24_the_pod_column_stays(tmp_path: Path) -> None:
-    app = _stern_app(tmp_path)
+    app = stern_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(app, pilot)
         table = screen.query_one(CycleTable)

@@ -11,12 +11,11 @@ import pytest
 from parsers.bulk import parse_chunks
 from parsers.events import LineMeta, Output
 from parsers.rows import OutputLines, SchedLines
-from kit import model_of
+from kit import SAMPLE_LOGS, model_of
 from parsers.stream import parse_bytes
 from tui.model import Model
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-FILES = sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".txt", ".log"))
+FILES = SAMPLE_LOGS
 GC = (
     "gc {n} @{n}.000s 5%: 0.010+1.2+0.003 ms clock, 0.02+0.5/1.0/0.2+0.006 ms cpu, "
     "4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P"

@@ -9,13 +9,12 @@ kept as whole events), and keep up as snapshots are appended.
 
 from __future__ import annotations
 
-from pathlib import Path
 
+from kit import SAMPLE_LOGS
 from parsers.rows import NUMBER_FIELDS, PLAIN_SCHED, SchedLines
 from tui.ingest.runner import load
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-LOGS = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".log", ".txt"))
+LOGS = SAMPLE_LOGS
 
 
 def _expected(sched: SchedLines) -> dict[str, list[int]]:

@@ -15,7 +15,7 @@ from tui.demo.replay import bundled_capture
 from tui.ingest.runner import Runner
 from tui.sources.follow import FileSource
 
-from pilotkit import settled, source_done, until
+from pilotkit import settled, source_done, stern_app, until
 
 SIZE = (120, 40)
 
@@ -152,21 +152,9 @@ def test_a_log_with_two_runs(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(two_runs_app(), terminal_size=size, run_before=_settle_then(keys))
 
 
-def stern_app(tmp_path: Any) -> GCTuiApp:
-    """Three pods' captures interleaved as ``stern`` writes them (tests/interleave.py)."""
-    from interleave import interleaved
-    from tui.ingest.inputs import open_input
-
-    log = tmp_path / "stern.log"
-    log.write_bytes(interleaved("stern"))
-    session = Runner(log=open_input(str(log)), kind="file", follow=False)
-    session.model.env.description = "stern.log"  # not the test's temporary path
-    return GCTuiApp(session)
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_a_stern_stream_of_three_pods(snap_compare: Any, size: tuple[int, int], tmp_path: Any) -> None:
     """The whole stream of three pods: the table's pod column (short names)
     and each row's interval to its own pod's previous cycle, from the start
     where all three interleave."""
-    assert snap_compare(stern_app(tmp_path), terminal_size=size, run_before=_settle_then(("g",)))
+    assert snap_compare(stern_app(tmp_path, "stern.log"), terminal_size=size, run_before=_settle_then(("g",)))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import model_of
+from kit import SAMPLE_LOGS, model_of
 from tui.analysis.mmu import WINDOWS_MS, mmu, worst_window
 from tui.analysis.whatif import Refusal, Setting, calibrate, goal_mb, predict
 from tui.analysis.whatif_report import advice_quote, limit_quote, summarize
@@ -27,7 +27,7 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 GO119 = SAMPLES / "go1.19"
 STEADY = GO119 / "gctrace1_schedtrace200.stderr.txt"
 LIMITED = GO119 / "gomemlimit64_gctrace1_gcpacertrace1.stderr.txt"
-every_sample = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".txt", ".log"))
+every_sample = SAMPLE_LOGS
 
 
 def test_goal_follows_the_gc_guide() -> None:

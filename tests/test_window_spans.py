@@ -11,19 +11,17 @@ that windows straddle them.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from kit import model_of
+from kit import SAMPLE_LOGS, model_of
 from tui.analysis import windows as windows_module
 from tui.analysis.windows import windows
 from tui.ingest.runner import load
 from tui.model import gccpu
 from tui.model.arrays import floats, numpy
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-LOGS = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".log", ".txt"))
+LOGS = SAMPLE_LOGS
 
 
 def _expected(store, rows):  # type: ignore[no-untyped-def]
