@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from parsers.columns import MISSING_U32
-from tui.analysis.windows import segmented_medians, window_blocks, windows
+from tui.analysis.windows import block_ids, segmented_medians, window_blocks, windows
 from tui.model.arrays import floats, numpy
 from tui.model.cycles import CycleStore
 from tui.model.gccpu import CLOCK_RESOLUTION_MS
@@ -81,9 +81,7 @@ def window_intervals(store: CycleStore, wins: Sequence[range]) -> list[tuple[flo
     t = store.cols.t_ms
     for block, lo, hi in window_blocks(wins):
         raw = floats(store.interval_s, lo, hi) * 1000.0
-        wid = np.full(hi - lo, -1, dtype=np.int64)
-        for n, w in enumerate(block):
-            wid[w.start + 1 - lo : w.stop - lo] = n  # the first row's interval began before it
+        wid = block_ids(block, lo, hi, skip_first=True)  # the first row's interval began before it
         keep = (wid >= 0) & ~np.isnan(raw)
         vals, wid = raw[keep], wid[keep]
         del raw, keep

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from parsers.columns import FORCED
 from tui.analysis.thresholds import Thresholds
-from tui.analysis.windows import segmented_medians, window_blocks
+from tui.analysis.windows import block_ids, segmented_medians, window_blocks
 from tui.model.arrays import floats, numpy, view
 from tui.model.cycles import CycleStore
 
@@ -36,9 +36,7 @@ def paced_windows(store: CycleStore, wins: Sequence[range], th: Thresholds,
         goals = floats(c.heap_goal_mb, lo, hi)
         forced = (view(c.flags, lo, hi) & FORCED) != 0
         keep = ~np.isnan(eff) & ~forced & (goals >= th.memory_limit_bound_min_goal_mb)
-        wid = np.full(hi - lo, -1, dtype=np.int64)
-        for n, w in enumerate(block):
-            wid[w.start - lo : w.stop - lo] = n
+        wid = block_ids(block, lo, hi)
         keep &= wid >= 0
         eff, goals, wid = eff[keep], goals[keep].astype(np.int64), wid[keep]
         del keep, forced

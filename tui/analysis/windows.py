@@ -194,6 +194,19 @@ def window_blocks(wins: Sequence[range], max_rows: int | None = None) -> Iterato
         k = j
 
 
+def block_ids(block: Sequence[range], lo: int, hi: int, skip_first: bool = False) -> Any:
+    """Each row's window in ``block`` (rows ``[lo, hi)``, as
+    :func:`window_blocks` gives them), -1 for a row in none; ``skip_first``
+    leaves each window's first row out (its interval began before it)."""
+    from tui.model.arrays import numpy
+
+    np = numpy()
+    wid = np.full(hi - lo, -1, dtype=np.int64)
+    for n, w in enumerate(block):
+        wid[w.start + skip_first - lo : w.stop - lo] = n
+    return wid
+
+
 def segmented_medians(values: Any, wid: Any, count: int) -> Any:
     """The median of ``values`` in each of ``count`` groups (``wid`` gives
     each value's group, rising), as :func:`tui.analysis.windows.median`
