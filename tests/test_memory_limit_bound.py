@@ -20,7 +20,7 @@ import pytest
 from gorun import run_workload
 from kit import model_of
 from tui.analysis.findings import Finding, evaluate
-from tui.analysis.rules_heap import goal_holds
+from tui.analysis.paced import goal_holds
 from tui.ingest.runner import load
 from tui.model import Model
 

@@ -85,7 +85,8 @@ def test_paced_windows_equal_the_rule_per_window(monkeypatch: pytest.MonkeyPatch
     """memory-limit-bound's block-computed verdicts are its per-window ones."""
     from tui.analysis import paced
     from tui.analysis.findings import Scope
-    from tui.analysis.rules_heap import _paced_cycles, goal_holds
+    from tui.analysis.paced import goal_holds
+    from tui.analysis.rules_heap import _paced_cycles
     from tui.analysis.thresholds import Thresholds
     from tui.analysis.windows import median
 

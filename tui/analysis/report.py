@@ -25,8 +25,9 @@ from tui.analysis.findings import Finding, evaluate
 from tui.analysis.intervals import Estimate, estimated_intervals
 from tui.analysis.thresholds import Thresholds
 from tui.model import Model
-from tui.model.arrays import floats, numpy, view
+from tui.model.arrays import numpy, view
 from tui.model.cycles import CycleStore
+from tui.analysis.percentiles import Distribution, rounded as _round
 from tui.analysis.runtime_report import runtime_summary
 from tui.model.gccpu import EMPTY, MEASURABLE_MS, CPUSpan, printed_check, span
 
@@ -116,38 +117,6 @@ def _fsum_present(col: array) -> float:  # type: ignore[type-arg]
     return math.fsum(values[~np.isnan(values)])  # one number at a time, no list
 
 
-class Distribution:
-    """Nearest-rank percentiles of a column (an ``array`` or a numpy array),
-    NaN and sentinels left out; sorted once with numpy."""
-
-    def __init__(self, col: Any, owned: bool = False) -> None:
-        """``owned``: ``col`` is a NaN-free float64 array nobody else
-        reads, sorted in place (six million intervals: no copy)."""
-        np = numpy()
-        if owned:
-            col.sort()
-            self.values, self.count = col, len(col)
-            return
-        if isinstance(col, array) and col.typecode == "f":
-            # float32 sorts as its float64 would (the widening is exact and
-            # keeps the order): half the memory for six million values.
-            values = view(col)
-        else:
-            values = floats(col) if isinstance(col, array) else np.asarray(col, dtype=np.float64)
-        self.values = values[~np.isnan(values)]  # a copy
-        self.values.sort()
-        self.count = len(self.values)
-
-    def percentile(self, q: float, digits: int = 3) -> float | None:
-        if not self.count:
-            return None
-        rank = max(1, math.ceil(q / 100.0 * self.count))
-        return _round(self.values[min(rank, self.count) - 1], digits)
-
-    def max(self) -> float | None:
-        return _round(self.values[-1]) if self.count else None
-
-
 def _round_interval(value: float | None) -> float | None:
     """Intervals read from the 1 ms clock are whole ms (3 decimals of a
     second, float32 noise aside); only estimates need more digits."""
@@ -155,11 +124,6 @@ def _round_interval(value: float | None) -> float | None:
         return None
     ms = round(value, 3)
     return ms if abs(value - ms) < 5e-6 else value
-
-
-def _round(value: float, digits: int = 3) -> float:
-    """Undo float32 storage noise: the runtime prints at most 3 decimals."""
-    return round(float(value), digits)
 
 
 def _gc_cpu(store: CycleStore, runs: list[range]) -> dict[str, Any]:

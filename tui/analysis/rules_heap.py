@@ -20,7 +20,7 @@ from tui.analysis.findings import Finding, Scope, cycles_text, rule
 from tui.analysis.whatif_report import limit_quote
 from tui.analysis.thresholds import Thresholds
 from tui.analysis.fits import MARGIN, MAYBE, YES, leak_screen
-from tui.analysis.paced import HOLD_SHARE, paced_windows
+from tui.analysis.paced import paced_windows
 from tui.analysis.windows import MAX_FIT_POINTS, Worst, linear_fit, median, up_share
 from tui.model.arrays import floats, numpy, view
 
@@ -288,21 +288,6 @@ def memory_limit_bound(scope: Scope) -> Finding | None:
         severity = "info"
         advice = LIMIT_ADVICE + limit_quote(scope.model, rows, memo=scope.memo)  # the limit estimated from the goal
     return scope.finding("memory-limit-bound", severity, message, advice, rows, value=goal)
-
-
-def goal_holds(goals: list[int], tolerance: float) -> bool:
-    """Whether the heap goal holds its level from cycle to cycle, as one a
-    memory limit sets does: in :data:`HOLD_SHARE` of the steps it moves by at
-    most ``tolerance`` MB. Steps, not the window's whole spread: a real
-    limited program's goal climbs to the limit at start-up, and settles on a
-    new level when the runtime's other memory changes (48 MiB limit: 44 MB,
-    then 31 MB), while a goal that GOGC derives from a moving live heap moves
-    with it nearly every cycle."""
-    steps = len(goals) - 1
-    if steps < 1:
-        return True
-    held = sum(abs(b - a) <= tolerance for a, b in zip(goals, goals[1:]))
-    return held >= HOLD_SHARE * steps
 
 
 LIMIT_ADVICE = (

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Mapping
 
 from tui.analysis.findings import Finding
 from tui.analysis.intervals import estimated_intervals
-from tui.analysis.report import Distribution, cpu_percent, cpu_total, runs_of, summarize
+from tui.analysis.percentiles import Distribution
+from tui.analysis.report import cpu_percent, cpu_total, runs_of, summarize
 from tui.analysis.thresholds import Thresholds
 from tui.model import Model
 from tui.model.arrays import numpy
